@@ -1,0 +1,98 @@
+"""The site configuration (`site.yaml`): a typed schema, one documented option per line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import typed
+from .files import read_source
+from .problems import Problem, shown_path
+from .typed import field
+
+
+def _url(value: str) -> str | None:
+    """Check an absolute http(s) URL."""
+    parts = urlsplit(value)
+    return None if parts.scheme in ("http", "https") and parts.netloc else "must be an absolute http(s) URL"
+
+
+def _pattern(regex: str, what: str) -> typed.Check:
+    """A check that a text matches a regular expression."""
+    return lambda value: None if re.fullmatch(regex, value) else f"must be {what}"
+
+
+def _at_least(minimum: float) -> typed.Check:
+    """A check that a number is at least `minimum`."""
+    return lambda value: None if value >= minimum else f"must be at least {minimum}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic that articles are tagged with."""
+
+    title: str = field("the topic's display name")
+    description: str = field("one sentence shown on the topic's page", "")
+
+
+@dataclass(frozen=True)
+class CallToAction:
+    """The box shown at the end of every article."""
+
+    heading: str = field("short heading of the box")
+    text: str = field("one or two sentences")
+    link_text: str = field("text of the box's link", "")
+    link_url: str = field("where the link goes (absolute URL or site path)", "")
+
+
+@dataclass(frozen=True)
+class Readability:
+    """Editorial thresholds for the readability report."""
+
+    pass_grade: float = field("Flesch-Kincaid grade at or below which an article passes", 8.0, _at_least(0))
+    warn_grade: float = field("grade at or below which an article only warns; above it warns loudly", 10.0,
+                              _at_least(0))
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a publisher sets for one site."""
+
+    title: str = field("the site's name, shown in the header and titles")
+    base_url: str = field("absolute URL the site is served from, e.g. https://example.org/", check=_url)
+    publisher: str = field("the publisher's name (structured data, feed, footer)")
+    disclaimer: str = field("medical disclaimer shown on every article")
+    call_to_action: CallToAction = field("the box at the end of every article")
+    description: str = field("one sentence describing the site (home page meta description)", "")
+    language: str = field("BCP 47 language tag of the content", "en", _pattern(r"[a-z]{2,3}(-[A-Za-z0-9]+)*",
+                                                                             "a language tag like en or en-US"))
+    output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")
+    emergency_number: str = field("the number emergency care cards tell readers to call", "911",
+                                  _pattern(r"[0-9 +()-]{2,20}", "a phone number"))
+    bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml")
+    default_author: str = field("byline for articles without an author", "")
+    topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
+    readability: Readability = field("readability thresholds for `check`", Readability())
+    require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always ending in '/'."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/"
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for a site path like '/slug/'."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem]]:
+    """Read and validate a site.yaml file."""
+    shown = shown_path(path, root)
+    text, problems = read_source(path, shown)
+    if text is None:
+        return None, problems
+    reader = typed.Reader(shown)
+    return typed.load(SiteConfig, text, reader), reader.problems

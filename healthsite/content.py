@@ -1,0 +1,140 @@
+"""Content loading: each `content/*.md` becomes a typed, validated, immutable Page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontmatter.default_handlers import YAMLHandler
+
+from . import typed
+from .files import read_source
+from .problems import Problem, error, shown_path
+from .typed import field
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _max_length(limit: int) -> typed.Check:
+    """A check that a text is non-empty and at most `limit` characters."""
+    def check(value: str) -> str | None:
+        if not value.strip():
+            return "must not be empty"
+        return f"is {len(value)} characters long (at most {limit})" if len(value) > limit else None
+    return check
+
+
+def _slug(value: str) -> str | None:
+    """Check one slug."""
+    return None if SLUG.fullmatch(value) else f"'{value}' is not a slug (lowercase letters, digits and '-')"
+
+
+def _slugs(values: tuple[str, ...]) -> str | None:
+    """Check every slug of a list."""
+    return next(filter(None, map(_slug, values)), None)
+
+
+def _non_empty(values: tuple[str, ...]) -> str | None:
+    """Check that no item of a list is blank."""
+    return "must not contain empty items" if any(not v.strip() for v in values) else None
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The fields a writer may set at the top of an article."""
+
+    title: str = field("the article's title (h1)", check=_max_length(120))
+    description: str = field("meta description and card teaser", check=_max_length(300))
+    slug: str | None = field("URL name; default: the file name", None, _slug)
+    date: dt.date | None = field("first published", None)
+    updated: dt.date | None = field("last substantive update", None)
+    tags: tuple[str, ...] = field("topic slugs", (), _slugs)
+    related: tuple[str, ...] = field("slugs shown first in the Read More cards", (), _slugs)
+    key_takeaways: tuple[str, ...] = field("short summary sentences shown above the body", (), _non_empty)
+    author: str = field("who wrote it", "")
+    reviewed_by: str = field("who medically reviewed it", "")
+    last_reviewed: dt.date | None = field("date of the last medical review", None)
+    next_review_due: dt.date | None = field("date the next review is due", None)
+    draft: bool = field("drafts are left out unless --drafts", False)
+    template: str = field("template file in templates/", "article.html")
+    image: str = field("social preview image (site path or URL)", "")
+    image_alt: str = field("text alternative for the image", "")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One article: where it came from, its front matter and its Markdown body."""
+
+    source: str
+    meta: FrontMatter
+    body: str
+    body_line: int
+    key_lines: tuple[tuple[str, int], ...]
+
+    @property
+    def slug(self) -> str:
+        """The article's URL name."""
+        return self.meta.slug or Path(self.source).stem
+
+    @property
+    def newest(self) -> dt.date:
+        """The latest date known for the article (for sorting by newest)."""
+        return max(d for d in (self.meta.date, self.meta.updated, dt.date.min) if d)
+
+    def line(self, key: str) -> int:
+        """The line of a front-matter key (the opening '---' when absent)."""
+        return dict(self.key_lines).get(key, 1)
+
+
+def load_pages(content_dir: Path, root: Path) -> tuple[list[Page], list[Problem]]:
+    """Load every `*.md` file of the content folder, collecting all problems."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for path in sorted(content_dir.glob("*.md")):
+        page, found = load_page(path, shown_path(path, root))
+        problems += found
+        pages += [page] if page else []
+    return pages, problems
+
+
+def load_page(path: Path, shown: str) -> tuple[Page | None, list[Problem]]:
+    """Load one article file."""
+    text, problems = read_source(path, shown)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [error(shown, 1, "empty file (an article needs front matter with title and description)")]
+    if not text.startswith("---"):
+        return None, [error(shown, 1, "missing front matter: start the file with a '---' line")]
+    try:
+        yaml_text, body = YAMLHandler().split(text)
+    except ValueError:
+        return None, [error(shown, 1, "front matter is not closed by a '---' line")]
+    reader = typed.Reader(shown, offset=1)
+    meta = typed.load(FrontMatter, yaml_text, reader)
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    if meta is None:
+        return None, reader.problems
+    page = Page(shown, meta, body, body_line, tuple(reader.key_lines.items()))
+    return page, _check_page(page)
+
+
+def _check_page(page: Page) -> list[Problem]:
+    """Checks that span several fields of one page."""
+    meta, problems = page.meta, []
+    if not SLUG.fullmatch(page.slug):
+        problems.append(error(page.source, 1, f"file name '{Path(page.source).stem}' is not a slug; "
+                                              "rename the file or set 'slug'"))
+    if meta.last_reviewed and meta.next_review_due and meta.next_review_due < meta.last_reviewed:
+        problems.append(error(page.source, page.line("next_review_due"),
+                              f"'next_review_due' ({meta.next_review_due}) is before "
+                              f"'last_reviewed' ({meta.last_reviewed})"))
+    if bool(meta.reviewed_by) != bool(meta.last_reviewed):
+        key = "reviewed_by" if meta.reviewed_by else "last_reviewed"
+        other = "last_reviewed" if meta.reviewed_by else "reviewed_by"
+        problems.append(error(page.source, page.line(key), f"'{key}' needs '{other}' too"))
+    if meta.image and not meta.image_alt:
+        problems.append(error(page.source, page.line("image"), "'image' needs 'image_alt'"))
+    return problems

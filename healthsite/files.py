@@ -1,0 +1,29 @@
+"""Reading source files as text: UTF-8 (with or without BOM), any line ending."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .problems import Problem, error
+
+
+def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """A source file's text with LF line ends, or the problem reading it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [error(shown, 1, "file not found")]
+    except OSError as exc:
+        return None, [error(shown, 1, f"cannot read file: {exc.strerror}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [error(shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:
+    """(1-based line, index) of the first `needle` in `text` at or after `start`; (0, -1) if absent."""
+    index = text.find(needle, start)
+    return (text.count("\n", 0, index) + 1, index) if index >= 0 else (0, -1)

@@ -1,0 +1,79 @@
+"""HTML pages: each article, the home page, the topic pages and the 404 page, through the theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+
+from .bibliography import Source
+from .problems import Problem
+from .site import Site
+from .structured import article_graph, breadcrumbs, script_json
+from .templating import render
+
+CONTENTS_MIN_SECTIONS = 4
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of an article's References list."""
+
+    number: int
+    source: Source
+    uses: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: its output path, template and context."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+def pages(site: Site) -> Iterator[Page]:
+    """Every HTML page of the site."""
+    yield from (article(site, slug) for slug in site.pages)
+    yield Page("index.html", "home.html", {"groups": home_groups(site)})
+    yield Page("topics/index.html", "topics.html", {"topics": list(site.topics.values())})
+    for topic in site.topics.values():
+        yield Page(f"topics/{topic.slug}/index.html", "topic.html",
+                   {"topic": topic, "cards": [site.card(s) for s in topic.pages]})
+    yield Page("404.html", "404.html", {})
+
+
+def article(site: Site, slug: str) -> Page:
+    """The page of one article."""
+    page, body = site.pages[slug], site.bodies[slug]
+    references = [Reference(n, site.sources[key], uses) for n, (key, uses) in enumerate(body.citations, start=1)]
+    context = {
+        "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
+        "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "breadcrumbs": breadcrumbs(site, slug), "references": references,
+        "topics": [site.topics[t] for t in page.meta.tags],
+        "cards": [site.card(s) for s in site.cards[slug]],
+        "structured_data": script_json(article_graph(site, slug)),
+    }
+    return Page(f"{slug}/index.html", page.meta.template, context)
+
+
+def home_groups(site: Site) -> list[tuple[str, str, list]]:
+    """The library grouped by each article's first topic: (title, topic url, cards); untagged ones last."""
+    def first_topic(slug: str) -> str:
+        return (site.pages[slug].meta.tags or ("",))[0]
+    groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug])
+              for t in sorted(site.topics.values(), key=lambda t: t.title.lower())]
+    untagged = [site.card(slug) for slug, page in site.pages.items() if not page.meta.tags]
+    return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
+
+
+def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> tuple[bytes | None, list[Problem]]:
+    """Render one page with the site-wide context."""
+    context = {"site": site.config, "path": site.config.base_path + page.path.removesuffix("index.html"),
+               **page.context}
+    html, problems = render(env, page.template, context, root)
+    return (html.encode() if html is not None else None), problems

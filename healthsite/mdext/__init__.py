@@ -1,0 +1,41 @@
+"""Health Markdown: Python-Markdown extensions for cross-links, care cards, citations, FAQ and tables."""
+
+from __future__ import annotations
+
+from markdown import Markdown
+from markdown.extensions import Extension
+
+from .carecards import CareCardProcessor
+from .citations import CitationProcessor
+from .crosslinks import CrossLinkProcessor
+from .faq import FaqProcessor
+from .outline import OutlineProcessor
+from .sanitize import SanitizePostprocessor
+from .state import Link, PageState, Refs, text_of
+from .tables import TableProcessor
+
+__all__ = ["HealthExtension", "Link", "PageState", "Refs", "text_of"]
+
+
+class HealthExtension(Extension):
+    """Registers every health addition; holds the site's references and the current page's state."""
+
+    def __init__(self, refs: Refs) -> None:
+        super().__init__()
+        self.refs = refs
+        self.state = PageState()
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Hook the processors into Python-Markdown's pipeline."""
+        md.registerExtension(self)
+        md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
+        md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
+        md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
+        md.treeprocessors.register(TableProcessor(md), "tables", 13)
+        md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
+        md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)
+        md.postprocessors.register(SanitizePostprocessor(md), "sanitize", 0)
+
+    def reset(self) -> None:
+        """Forget the previous page."""
+        self.state = PageState()

@@ -1,0 +1,57 @@
+"""Care cards: `!!! non-urgent|urgent|emergency "Title"` in the NHS's three levels."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.treeprocessors import Treeprocessor
+
+from .state import text_of
+
+LEVELS = {
+    "non-urgent": ("Non-urgent advice:", "See a doctor if"),
+    "urgent": ("Urgent advice:", "Get medical help today if"),
+    "emergency": ("Immediate action required:", "Call {number} or go to the emergency room if"),
+}
+
+
+class CareCardProcessor(Treeprocessor):
+    """Turns admonition blocks into care cards; any other admonition type is an error."""
+
+    def __init__(self, md, extension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        """Convert each admonition, giving its heading the level below the section it is in."""
+        level = 1
+        for child in root:
+            if child.tag in ("h1", "h2", "h3", "h4", "h5"):
+                level = int(child.tag[1])
+            for div in [d for d in child.iter("div") if d.get("class", "").startswith("admonition ")]:
+                self.convert(div, min(level + 1, 6))
+
+    def convert(self, div: etree.Element, level: int) -> None:
+        """Rebuild one admonition div as a care card."""
+        kind = div.get("class", "").split(" ", 1)[1]
+        if kind not in LEVELS:
+            self.extension.state.fail(f"!!! {kind}", f"unknown care card level '{kind}' "
+                                                     f"(use {', '.join(LEVELS)})")
+            return
+        hidden, default = LEVELS[kind]
+        first = div[0] if len(div) and div[0].get("class") == "admonition-title" else None
+        title = text_of(first) if first is not None else ""
+        if first is not None:
+            div.remove(first)
+        if title in ("", kind.capitalize()):
+            title = default.format(number=self.extension.refs.emergency_number)
+        content = etree.Element("div", {"class": "care-card__content"})
+        content.extend(list(div))
+        for child in list(div):
+            div.remove(child)
+        div.set("class", f"care-card care-card--{kind}")
+        heading = etree.SubElement(div, f"h{level}", {"class": "care-card__title"})
+        span = etree.SubElement(heading, "span", {"class": "visually-hidden"})
+        span.text = hidden
+        span.tail = f" {title}"
+        div.append(content)

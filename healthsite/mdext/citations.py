@@ -1,0 +1,40 @@
+"""Citations: `[@key]` and `[@a; @b]` become numbered superscript links to the References."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.inlinepatterns import InlineProcessor
+
+CITATION = r"\[@([^\]\n]*)\]"
+KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")
+
+
+class CitationProcessor(InlineProcessor):
+    """Turns a citation into `<sup class="citations">` holding one link per source."""
+
+    def __init__(self, extension) -> None:
+        super().__init__(CITATION)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:
+        """Number each cited key in order of first use and link it to its entry."""
+        state, refs = self.extension.state, self.extension.refs
+        keys = [KEY.fullmatch(part.strip()) for part in ("@" + m.group(1)).split(";")]
+        sup = etree.Element("sup", {"class": "citations"})
+        if not all(keys):
+            state.fail(m.group(0), f"malformed citation '{m.group(0)}' (write [@key] or [@key1; @key2])")
+            return sup, m.start(0), m.end(0)
+        for index, key in enumerate(k.group(1) for k in keys):
+            if key not in refs.sources:
+                state.fail(f"@{key}", f"unknown source '{key}': add it to the bibliography or fix the key")
+                continue
+            occurrence = state.citations[key] = state.citations.get(key, 0) + 1
+            number = list(state.citations).index(key) + 1
+            link = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "id": f"cite-{number}-{occurrence}",
+                                               "aria-label": f"Source {number}"})
+            link.text = str(number)
+            if index:
+                sup[-2].tail = ", "
+        return sup, m.start(0), m.end(0)

@@ -1,0 +1,40 @@
+"""Outline: the page's section list, its anchors and its prose, and a check for stray h1s."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.treeprocessors import Treeprocessor
+
+from .state import text_of
+
+SKIPPED = ("care-card", "table-scroll")
+
+
+class OutlineProcessor(Treeprocessor):
+    """Records sections (h2), every id, and the prose used for readability."""
+
+    def __init__(self, md, extension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        """Walk the finished tree once."""
+        state = self.extension.state
+        for element in root.iter():
+            if element.get("id"):
+                state.anchors.add(element.get("id"))
+            if element.tag == "h2":
+                state.toc.append((element.get("id", ""), text_of(element)))
+            if element.tag == "h1":
+                state.fail(text_of(element), "use '##' for sections: the title is the page's only h1")
+        self.prose(root, state.prose)
+
+    def prose(self, element: etree.Element, out: list[str]) -> None:
+        """Collect the text of paragraphs and list items outside headings, tables, cards and questions."""
+        for child in element:
+            if child.tag in ("p", "li") and not any(c.tag in ("p", "ul", "ol") for c in child):
+                out.append(text_of(child))
+            elif child.tag not in ("summary", "h1", "h2", "h3", "h4", "h5", "h6") and \
+                    not any(child.get("class", "").startswith(s) for s in SKIPPED):
+                self.prose(child, out)

@@ -1,0 +1,73 @@
+"""What the health Markdown extensions share: site references in, per-page findings out."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+from ..files import line_of
+from ..problems import Problem, error
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What any article may refer to: other articles by file name, and sources by key."""
+
+    urls: dict[str, str]
+    drafts: frozenset[str]
+    sources: frozenset[str]
+    emergency_number: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cross-link to another article, found at a line."""
+
+    target: str
+    anchor: str
+    line: int
+
+
+@dataclass
+class PageState:
+    """What rendering one page's Markdown found."""
+
+    source: str = ""
+    text: str = ""
+    first_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    citations: dict[str, int] = field(default_factory=dict)
+    faq: list[tuple[str, str]] = field(default_factory=list)
+    toc: list[tuple[str, str]] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    prose: list[str] = field(default_factory=list)
+
+    def line(self, needle: str) -> int:
+        """The file line of the first occurrence of `needle` in the body."""
+        line, _ = line_of(self.text, needle)
+        return self.first_line + max(line, 1) - 1
+
+    def fail(self, needle: str, message: str) -> None:
+        """Record an error at the line where `needle` appears."""
+        self.problems.append(error(self.source, self.line(needle), message))
+
+
+BLOCKS = frozenset("p li div h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
+                   "section details".split())
+
+
+def text_of(element: etree.Element) -> str:
+    """The visible text of an element, without citation numbers, whitespace collapsed."""
+    parts: list[str] = []
+
+    def walk(node: etree.Element) -> None:
+        if node.get("class") != "citations":
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        parts.append(" " if node.tag in BLOCKS else "")
+        parts.append(node.tail or "" if node is not element else "")
+
+    walk(element)
+    return " ".join("".join(parts).split())

@@ -1,0 +1,47 @@
+"""Tables: header scopes, an optional `Table: caption` paragraph, and a scrollable box."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.treeprocessors import Treeprocessor
+
+CAPTION = "Table:"
+
+
+class TableProcessor(Treeprocessor):
+    """Gives each table header scopes, its caption and a focusable scroll box."""
+
+    def run(self, root: etree.Element) -> None:
+        """Process every table of the page in document order."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for number, table in enumerate(list(root.iter("table")), start=1):
+            self.scope_headers(table)
+            self.wrap(table, parents[table], number)
+
+    def scope_headers(self, table: etree.Element) -> None:
+        """Header cells name their columns; alignment becomes a class, not an inline style."""
+        for cell in table.iter():
+            if cell.tag == "th":
+                cell.set("scope", "col")
+            style = cell.attrib.pop("style", "")
+            if style.startswith("text-align:"):
+                cell.set("class", f"align-{style.split(':', 1)[1].strip().rstrip(';')}")
+
+    def wrap(self, table: etree.Element, parent: etree.Element, number: int) -> None:
+        """Move a following `Table:` paragraph into a caption and box the table."""
+        index = list(parent).index(table)
+        box = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
+        following = parent[index + 1] if index + 1 < len(parent) else None
+        if following is not None and following.tag == "p" and (following.text or "").startswith(CAPTION):
+            caption = etree.Element("caption", {"id": f"table-{number}"})
+            caption.text = following.text[len(CAPTION):].strip()
+            caption.extend(list(following))
+            table.insert(0, caption)
+            parent.remove(following)
+            box.set("aria-labelledby", f"table-{number}")
+        else:
+            box.set("aria-label", f"Table {number}")
+        parent.remove(table)
+        box.append(table)
+        parent.insert(index, box)

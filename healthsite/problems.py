@@ -1,0 +1,54 @@
+"""Problems (errors and warnings) as values that carry their location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning at PATH:LINE."""
+
+    path: str
+    line: int
+    message: str
+    level: Level = "error"
+
+    def __str__(self) -> str:
+        """Format as `PATH:LINE: level: MESSAGE`."""
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+
+def error(path: str, line: int, message: str) -> Problem:
+    """An error at a location."""
+    return Problem(path, max(line, 1), message, "error")
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    """A warning at a location."""
+    return Problem(path, max(line, 1), message, "warning")
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are errors."""
+    return [p for p in problems if p.level == "error"]
+
+
+class BuildError(Exception):
+    """A stage failed; carries every problem found, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the site folder when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

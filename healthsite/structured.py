@@ -1,0 +1,52 @@
+"""Structured data: one JSON-LD graph per article that says exactly what the page shows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .site import Site
+
+
+def breadcrumbs(site: Site, slug: str) -> list[tuple[str, str]]:
+    """(name, site path) from Home to the article, through its first topic."""
+    page = site.pages[slug]
+    trail = [("Home", site.config.base_path)]
+    if page.meta.tags:
+        topic = site.topics[page.meta.tags[0]]
+        trail.append((topic.title, topic.url))
+    return trail + [(page.meta.title, site.url(slug))]
+
+
+def article_graph(site: Site, slug: str) -> dict[str, Any]:
+    """The JSON-LD graph of an article: MedicalWebPage, BreadcrumbList and FAQPage when there is an FAQ."""
+    config, meta, body = site.config, site.pages[slug].meta, site.bodies[slug]
+    url = config.absolute(site.url(slug))
+    page: dict[str, Any] = {
+        "@type": "MedicalWebPage", "@id": f"{url}#webpage", "url": url, "name": meta.title,
+        "description": meta.description, "inLanguage": config.language,
+        "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
+        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+    }
+    if meta.date:
+        page["datePublished"] = meta.date.isoformat()
+    if meta.updated or meta.date:
+        page["dateModified"] = (meta.updated or meta.date).isoformat()
+    if meta.last_reviewed and meta.reviewed_by:
+        page["lastReviewed"] = meta.last_reviewed.isoformat()
+        page["reviewedBy"] = {"@type": "Person", "name": meta.reviewed_by}
+    trail = {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": [
+        {"@type": "ListItem", "position": i, "name": name, "item": config.absolute(path)}
+        for i, (name, path) in enumerate(breadcrumbs(site, slug), start=1)]}
+    graph = [page, trail]
+    if body.faq:
+        graph.append({"@type": "FAQPage", "@id": f"{url}#faq", "mainEntity": [
+            {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}
+            for q, a in body.faq]})
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to place inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

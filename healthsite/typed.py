@@ -1,0 +1,203 @@
+"""YAML into typed, validated dataclasses, with every problem at its line."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import types
+import typing
+from typing import Any, Callable
+
+import yaml
+
+from .problems import Problem, error
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Check = Callable[[Any], "str | None"]
+INVALID = object()
+
+
+def field(doc: str, default: Any = dataclasses.MISSING, check: Check | None = None) -> Any:
+    """Declare a typed option with a one-line doc and an optional value check."""
+    meta = {"doc": doc, "check": check}
+    if isinstance(default, (list, dict)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclasses.dataclass
+class Reader:
+    """Reads one YAML document of one file, collecting problems."""
+
+    path: str
+    offset: int = 0
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    key_lines: dict[str, int] = dataclasses.field(default_factory=dict)
+    loader: Any = None
+
+    def line(self, node: yaml.Node) -> int:
+        """The file line where a node starts."""
+        return node.start_mark.line + 1 + self.offset
+
+    def fail(self, node: yaml.Node | None, message: str) -> object:
+        """Record an error at a node and return INVALID."""
+        self.problems.append(error(self.path, self.line(node) if node else self.offset + 1, message))
+        return INVALID
+
+    def parse(self, text: str) -> yaml.Node | None:
+        """Compose the YAML text into a node tree; syntax errors become problems."""
+        self.loader = Loader(text)
+        try:
+            return self.loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = (mark.line + 1 if mark else 1) + self.offset
+            self.problems.append(error(self.path, line, f"YAML syntax: {exc.problem or exc.context}"))
+        except yaml.YAMLError as exc:
+            self.problems.append(error(self.path, self.offset + 1, f"YAML syntax: {exc}"))
+        return None
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """Construct a node's plain Python value, or INVALID."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:
+            return self.fail(node, f"invalid value: {exc}")
+
+
+def load(cls: type, text: str, reader: Reader) -> Any:
+    """Load YAML text as an instance of dataclass `cls`, or None (problems are on the reader)."""
+    node = reader.parse(text)
+    if node is None and not reader.problems:
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [], yaml.Mark("", 0, 0, 0, None, None))
+    value = convert(cls, node, reader) if node is not None else INVALID
+    return None if value is INVALID or reader.problems else value
+
+
+def convert(tp: Any, node: yaml.Node, reader: Reader) -> Any:
+    """Convert a node to type `tp`, or record why not and return INVALID."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if _is_null(node):
+            return None
+        return convert(next(a for a in typing.get_args(tp) if a is not type(None)), node, reader)
+    if dataclasses.is_dataclass(tp):
+        return _dataclass(tp, node, reader)
+    if origin is tuple:
+        return _sequence(typing.get_args(tp)[0], node, reader)
+    if origin is dict:
+        return _mapping(typing.get_args(tp)[1], node, reader)
+    return _scalar(tp, node, reader)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    """Whether a node is YAML null."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
+    """A dataclass from a mapping node: unknown keys, missing keys and bad values are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        return reader.fail(node, f"expected a mapping of {', '.join(f.name for f in dataclasses.fields(cls))}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    ok = True
+    for key, name, value_node in _pairs(node, reader):
+        reader.key_lines.setdefault(name, reader.line(key))
+        if name not in fields:
+            reader.fail(key, f"unknown key '{name}'{did_you_mean(name, fields)}")
+            ok = False
+            continue
+        value = convert(hints[name], value_node, reader)
+        check = fields[name].metadata.get("check")
+        message = check(value) if check and value not in (INVALID, None) else None
+        if message:
+            value = reader.fail(value_node, f"'{name}' {message}")
+        ok = ok and value is not INVALID
+        values[name] = value
+    for name, f in fields.items():
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required and name not in values:
+            reader.fail(node, f"missing required key '{name}'")
+            ok = False
+    return cls(**values) if ok else INVALID
+
+
+def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str, yaml.Node]]:
+    """The (key node, key, value node) pairs of a mapping; duplicate keys are errors."""
+    seen: set[str] = set()
+    pairs = []
+    for key, value in node.value:
+        name = str(reader.scalar(key))
+        if name in seen:
+            reader.fail(key, f"duplicate key '{name}'")
+        seen.add(name)
+        pairs.append((key, name, value))
+    return pairs
+
+
+def _sequence(item: Any, node: yaml.Node, reader: Reader) -> Any:
+    """A tuple from a sequence node."""
+    if not isinstance(node, yaml.SequenceNode):
+        return reader.fail(node, f"expected a list, got {_describe(node, reader)}")
+    items = tuple(convert(item, child, reader) for child in node.value)
+    return INVALID if INVALID in items else items
+
+
+def _mapping(item: Any, node: yaml.Node, reader: Reader) -> Any:
+    """A dict from a mapping node."""
+    if not isinstance(node, yaml.MappingNode):
+        return reader.fail(node, f"expected a mapping, got {_describe(node, reader)}")
+    result = {name: convert(item, value, reader) for _, name, value in _pairs(node, reader)}
+    return INVALID if INVALID in result.values() else result
+
+
+def _scalar(tp: type, node: yaml.Node, reader: Reader) -> Any:
+    """A str, int, float, bool or date from a scalar node."""
+    if not isinstance(node, yaml.ScalarNode):
+        return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}")
+    if tp is dt.date:
+        return _date(node, reader)
+    value = reader.scalar(node)
+    if value is INVALID:
+        return value
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return node.value
+    if type(value) is not tp:
+        return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}")
+    return value
+
+
+def _date(node: yaml.ScalarNode, reader: Reader) -> Any:
+    """A date from a YAML date, datetime or ISO date string."""
+    try:
+        value = reader.loader.construct_object(node, deep=True)
+        return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) \
+            else dt.date.fromisoformat(str(value))
+    except (ValueError, yaml.YAMLError):
+        return reader.fail(node, f"invalid date '{node.value}' (expected a real date as YYYY-MM-DD)")
+
+
+_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+          dt.date: "a date (YYYY-MM-DD)"}
+
+
+def _describe(node: yaml.Node, reader: Reader) -> str:
+    """A short description of what a node holds, for error messages."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    value = reader.scalar(node)
+    kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value), "text")
+    return f"{kind} '{node.value}'" if node.value != "" else "nothing"
+
+
+def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' hint for a near miss, or ''."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
