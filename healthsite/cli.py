@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from .pipeline import Options, build
-from .problems import BuildError
+from .problems import BuildError, Problem
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser."""
-    ap = argparse.ArgumentParser(prog="build.py", description="Build a healthsite static site.")
-    ap.add_argument("command", nargs="?", default="build", choices=["build"], help="what to do (default: build)")
+    """The argument parser: one command and the common options."""
+    ap = argparse.ArgumentParser(prog="build.py", description="Build, serve or check a healthsite static site.")
+    ap.add_argument("command", nargs="?", default="build", choices=sorted(COMMANDS),
+                    help="build (default): write the site; serve: build, serve and rebuild on change; "
+                         "check: validate and print the editorial report")
     ap.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration file")
     ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     ap.add_argument("--drafts", action="store_true", help="include draft articles")
@@ -21,21 +25,38 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a command; 0 on success, 1 on content errors, 2 on usage errors."""
-    args = parser().parse_args(argv)
-    options = Options(args.config, args.out, args.drafts)
+def options_from(args: argparse.Namespace) -> Options:
+    """Build options from parsed arguments."""
+    return Options(args.config, args.out, args.drafts)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print errors and warnings, one per line, to standard error."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """`build`: write the site once."""
     try:
-        report = build(options)
+        report = build(options_from(args))
     except BuildError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        count = len([p for p in exc.problems if p.level == "error"])
+        print_problems(exc.problems)
+        count = sum(p.level == "error" for p in exc.problems)
         print(f"build failed: {count} error{'s' * (count != 1)}; the previous site was left as it was",
               file=sys.stderr)
         return 1
-    for problem in report.warnings:
-        print(problem, file=sys.stderr)
+    print_problems(report.warnings)
     if not args.quiet:
-        print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {report.out}")
+        shown = os.path.relpath(report.out) if report.out.is_relative_to(Path.cwd()) else report.out
+        print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {shown}")
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; exit status 0 on success, 1 on content errors, 2 on usage errors."""
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args)

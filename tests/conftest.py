@@ -1,0 +1,47 @@
+"""Shared test helpers: small sites built from a dict of files in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixture"
+
+SITE_YAML = """\
+title: Test Health
+base_url: https://test.example/
+publisher: Test Publisher
+disclaimer: General information only.
+call_to_action:
+  heading: Need help?
+  text: Talk to your doctor.
+"""
+
+
+def article(title: str = "A title", body: str = "Some text.\n", **fields: str) -> str:
+    """An article file: front matter from keyword arguments (YAML values as written), then the body."""
+    lines = [f'title: "{title}"', 'description: "A description."'] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write a site (the real theme plus the given files) into a temporary folder; return its folder."""
+    def make(files: dict[str, str], with_config: bool = True) -> Path:
+        root = tmp_path / "site"
+        shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+        shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        if with_config and "site.yaml" not in files:
+            (root / "site.yaml").write_text(SITE_YAML)
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return root
+    return make
