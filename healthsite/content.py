@@ -112,7 +112,7 @@ def load_page(path: Path, shown: str) -> tuple[Page | None, list[Problem]]:
         yaml_text, body = YAMLHandler().split(text)
     except ValueError:
         return None, [error(shown, 1, "front matter is not closed by a '---' line")]
-    reader = typed.Reader(shown, offset=1)
+    reader = typed.Reader(shown)
     meta = typed.load(FrontMatter, yaml_text, reader)
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     if meta is None:

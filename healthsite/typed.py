@@ -51,9 +51,10 @@ class Reader:
         try:
             return self.loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
+            mark = exc.context_mark or exc.problem_mark
             line = (mark.line + 1 if mark else 1) + self.offset
-            self.problems.append(error(self.path, line, f"YAML syntax: {exc.problem or exc.context}"))
+            context = f"{exc.context}: " if exc.context else ""
+            self.problems.append(error(self.path, line, f"YAML syntax: {context}{exc.problem}"))
         except yaml.YAMLError as exc:
             self.problems.append(error(self.path, self.offset + 1, f"YAML syntax: {exc}"))
         return None

@@ -1,0 +1,185 @@
+"""Whole builds: outputs, determinism, atomic writing and the output-folder refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from healthsite.pipeline import Options, build
+from healthsite.problems import BuildError
+from tests.conftest import FIXTURE, article
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once."""
+    out = tmp_path_factory.mktemp("fixture") / "out"
+    build(Options(FIXTURE / "site.yaml", out))
+    return out
+
+
+def test_every_output_is_written(fixture_site: Path) -> None:
+    """Home, articles, topics, 404, sitemap, robots, feed and fingerprinted CSS; drafts left out."""
+    names = set(tree(fixture_site))
+    assert {"index.html", "alpha/index.html", "beta/index.html", "gamma/index.html", "topics/index.html",
+            "topics/back/index.html", "topics/running/index.html", "topics/rare/index.html", "404.html",
+            "sitemap.xml", "robots.txt", "feed.xml"} <= names
+    assert "delta/index.html" not in names
+    css = [n for n in names if n.startswith("style.") and n.endswith(".css")]
+    digest = hashlib.sha256((FIXTURE / "static" / "style.css").read_bytes()).hexdigest()[:10]
+    assert css == [f"style.{digest}.css"]
+    assert f'href="/style.{digest}.css"' in (fixture_site / "alpha" / "index.html").read_text()
+
+
+def test_home_groups_articles_by_topic(fixture_site: Path) -> None:
+    """The home page lists the library grouped by each article's first topic."""
+    page = BeautifulSoup((fixture_site / "index.html").read_text(), "html.parser")
+    groups = {s.find("h2").get_text(): [c.find(class_="card-title").get_text() for c in s.find_all("article")]
+              for s in page.find_all("section", class_="topic-group")}
+    assert groups == {"Back": ["Alpha: back pain basics"], "Rare topic": ["Gamma"], "Running": ["Beta"]}
+
+
+def test_read_more_cards_markup(fixture_site: Path) -> None:
+    """Cards: title heading, teaser, and a 'Read More' link whose accessible name includes the title."""
+    page = BeautifulSoup((fixture_site / "alpha" / "index.html").read_text(), "html.parser")
+    cards = page.find("section", class_="read-more").find_all("article", class_="card")
+    assert [c.find(["h2", "h3"]).get_text() for c in cards] == ["Gamma", "Beta"]
+    link = cards[1].find("a")
+    assert link["href"] == "/beta/"
+    assert link.get_text() == "Read More about Beta"
+    assert next(link.strings) == "Read More"
+    assert cards[1].find("p", class_="card-teaser").get_text().endswith("[...]")
+
+
+def test_review_dates_and_honest_unreviewed(fixture_site: Path) -> None:
+    """Reviewed pages show both dates in time elements; others say they are not yet reviewed."""
+    beta = BeautifulSoup((fixture_site / "beta" / "index.html").read_text(), "html.parser")
+    review = beta.find(class_="page-review")
+    assert [t["datetime"] for t in review.find_all("time")] == ["2026-03-01", "2027-03-01"]
+    assert "Page last reviewed" in review.get_text() and "Next review due" in review.get_text()
+    alpha = BeautifulSoup((fixture_site / "alpha" / "index.html").read_text(), "html.parser")
+    assert "Not yet medically reviewed" in alpha.find(class_="page-review").get_text()
+
+
+def test_article_page_hooks(fixture_site: Path) -> None:
+    """Key takeaways, contents, references with back-links, disclaimer and call to action."""
+    page = BeautifulSoup((fixture_site / "alpha" / "index.html").read_text(), "html.parser")
+    assert page.find("main", id="main") and page.find("a", href="#main")
+    assert [li.get_text() for li in page.find("section", class_="key-takeaways").find_all("li")] == [
+        "Most back pain gets better.", "Keep moving."]
+    assert [a["href"] for a in page.find("nav", class_="contents").find_all("a")] == [
+        "#what-it-is", "#phases", "#third", "#fourth"]
+    refs = page.find("section", class_="references", id="references").find("ol").find_all("li", recursive=False)
+    assert [li["id"] for li in refs] == ["ref-1", "ref-2"]
+    assert [a["href"] for a in refs[0].find_all("a", class_="backref")] == ["#cite-1-1", "#cite-1-2"]
+    assert page.find(class_="disclaimer").get_text(strip=True) == "General information only."
+    assert len(page.find_all("h1")) == 1
+    assert len(page.find_all("script", type="application/ld+json")) == 1
+    assert page.find("link", rel="canonical")["href"] == "https://fixture.example/alpha/"
+
+
+def test_short_pages_have_no_contents(fixture_site: Path) -> None:
+    """The contents list appears only with four or more sections."""
+    page = BeautifulSoup((fixture_site / "beta" / "index.html").read_text(), "html.parser")
+    assert page.find("nav", class_="contents") is None
+
+
+def test_feed_is_valid_atom(fixture_site: Path) -> None:
+    """The feed is Atom with the newest article first and its updated from content dates."""
+    root = etree.fromstring((fixture_site / "feed.xml").read_bytes())
+    assert root.tag == f"{ATOM}feed"
+    assert root.find(f"{ATOM}updated").text == "2026-03-01T00:00:00Z"
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Fixture Publisher"
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}id").text for e in entries] == [
+        "https://fixture.example/beta/", "https://fixture.example/alpha/", "https://fixture.example/gamma/"]
+    for entry in entries:
+        assert entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}updated").text
+        assert entry.find(f"{ATOM}link").get("href") == entry.find(f"{ATOM}id").text
+
+
+def test_sitemap_and_robots(fixture_site: Path) -> None:
+    """The sitemap lists every public page; robots.txt points to it."""
+    root = etree.fromstring((fixture_site / "sitemap.xml").read_bytes())
+    locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in root]
+    assert "https://fixture.example/alpha/" in locs and "https://fixture.example/topics/rare/" in locs
+    assert not any("delta" in loc or "404" in loc for loc in locs)
+    assert "Sitemap: https://fixture.example/sitemap.xml" in (fixture_site / "robots.txt").read_text()
+
+
+def test_404_page_has_a_way_back(fixture_site: Path) -> None:
+    """The 404 page links home."""
+    page = BeautifulSoup((fixture_site / "404.html").read_text(), "html.parser")
+    assert page.find("h1").get_text() == "Page not found"
+    assert page.find("main").find("a", href="/")
+
+
+def test_drafts_option_publishes_drafts(tmp_path: Path) -> None:
+    """--drafts includes draft articles."""
+    build(Options(FIXTURE / "site.yaml", tmp_path / "out", drafts=True))
+    assert (tmp_path / "out" / "delta" / "index.html").exists()
+
+
+def test_two_builds_in_different_folders_are_identical(tmp_path: Path, fixture_site: Path) -> None:
+    """Same inputs, same bytes; no absolute path of the build machine in the output."""
+    copy = tmp_path / "copy"
+    shutil.copytree(FIXTURE, copy, symlinks=False)
+    build(Options(copy / "site.yaml", tmp_path / "elsewhere" / "site"))
+    second = tree(tmp_path / "elsewhere" / "site")
+    assert second == tree(fixture_site)
+    for data in second.values():
+        for path in (str(tmp_path), str(FIXTURE), str(Path.home())):
+            assert path.encode() not in data
+
+
+def test_build_never_changes_content(make_site) -> None:
+    """The content folder is byte-identical after a build."""
+    root = make_site({"content/a.md": article("A", body="Text.\n")})
+    before = tree(root / "content")
+    build(Options(root / "site.yaml"))
+    assert tree(root / "content") == before
+
+
+def test_rebuild_replaces_the_previous_site(make_site) -> None:
+    """A second build swaps in the new site and leaves no temporary folders."""
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    (root / "content" / "a.md").unlink()
+    (root / "content" / "b.md").write_text(article("B"))
+    build(Options(root / "site.yaml"))
+    assert not (root / "_site" / "a").exists() and (root / "_site" / "b" / "index.html").exists()
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml", "static", "templates"]
+
+
+@pytest.mark.parametrize("where", ["site", "content", "inside-content", "templates", "static-parent", "root",
+                                   "home", "foreign"])
+def test_refuses_dangerous_output_folders(where: str, make_site, monkeypatch) -> None:
+    """The build refuses output folders whose replacement could destroy something else."""
+    root = make_site({"content/a.md": article("A")})
+    home = root.parent / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    foreign = root.parent / "documents"
+    foreign.mkdir()
+    (foreign / "letter.txt").write_text("keep me")
+    out = {"site": root, "content": root / "content", "inside-content": root / "content" / "out",
+           "templates": root / "templates", "static-parent": root / "static" / "..", "root": Path("/"),
+           "home": home, "foreign": foreign}[where]
+    before = tree(root.parent)
+    with pytest.raises(BuildError) as caught:
+        build(Options(root / "site.yaml", out))
+    [problem] = caught.value.problems
+    assert problem.path == "site.yaml" and "refusing output folder" in problem.message
+    assert tree(root.parent) == before

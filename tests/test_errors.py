@@ -1,0 +1,176 @@
+"""Bad input: every problem as PATH:LINE: error: MESSAGE, all at once, exit 1, previous site intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthsite.cli import main
+from tests.conftest import article
+
+
+def run(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
+    """Run the command line on a site; return exit status and standard error."""
+    code = main(["--config", str(root / "site.yaml"), *args])
+    return code, capsys.readouterr().err
+
+
+def errors_of(root: Path, capsys: pytest.CaptureFixture) -> list[str]:
+    """The error lines a failing build prints."""
+    code, err = run(root, capsys)
+    assert code == 1
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if ": error: " in line]
+
+
+CASES = {
+    "yaml syntax": ("---\ntitle: [unclosed\ndescription: x\n---\nbody\n",
+                    "content/a.md:2: error: YAML syntax: while parsing a flow sequence: did not find expected ',' or ']'"),
+    "missing title": ('---\ndescription: "x"\n---\nbody\n',
+                      "content/a.md:2: error: missing required key 'title'"),
+    "missing description": ('---\ntitle: "x"\n---\nbody\n',
+                            "content/a.md:2: error: missing required key 'description'"),
+    "wrong type": ('---\ntitle: x\ndescription: y\ntags: 5\n---\nbody\n',
+                   "content/a.md:4: error: expected a list, got a number '5'"),
+    "bad date": ('---\ntitle: x\ndescription: y\ndate: 2026-02-30\n---\nbody\n',
+                 "content/a.md:4: error: invalid date '2026-02-30' (expected a real date as YYYY-MM-DD)"),
+    "text date": ('---\ntitle: x\ndescription: y\ndate: last tuesday\n---\nbody\n',
+                  "content/a.md:4: error: invalid date 'last tuesday' (expected a real date as YYYY-MM-DD)"),
+    "unknown key": ('---\ntitle: x\ndescription: y\nreviewd_by: Dr X\n---\nbody\n',
+                    "content/a.md:4: error: unknown key 'reviewd_by' (did you mean 'reviewed_by'?)"),
+    "unknown related": ('---\ntitle: x\ndescription: y\nrelated: [bb]\n---\nbody\n',
+                        "content/a.md:4: error: related article 'bb' does not exist (did you mean 'b'?)"),
+    "bad slug": ('---\ntitle: x\ndescription: y\nslug: ../etc\n---\nbody\n',
+                 "content/a.md:4: error: 'slug' '../etc' is not a slug (lowercase letters, digits and '-')"),
+    "empty file": ("", "content/a.md:1: error: empty file (an article needs front matter with title and description)"),
+    "no front matter": ("Just text.\n", "content/a.md:1: error: missing front matter: start the file with a '---' line"),
+    "unclosed front matter": ("---\ntitle: x\n", "content/a.md:1: error: front matter is not closed by a '---' line"),
+    "missing template": ('---\ntitle: x\ndescription: y\ntemplate: fancy.html\n---\nbody\n',
+                         "content/a.md:4: error: template 'fancy.html' does not exist in templates/"),
+    "long title": (f'---\ntitle: {"x" * 121}\ndescription: y\n---\nbody\n',
+                   "content/a.md:2: error: 'title' is 121 characters long (at most 120)"),
+    "review dates": ('---\ntitle: x\ndescription: y\nreviewed_by: Dr X\nlast_reviewed: 2026-05-01\n'
+                     'next_review_due: 2026-04-01\n---\nbody\n',
+                     "content/a.md:6: error: 'next_review_due' (2026-04-01) is before 'last_reviewed' (2026-05-01)"),
+    "reviewer without date": ('---\ntitle: x\ndescription: y\nreviewed_by: Dr X\n---\nbody\n',
+                              "content/a.md:4: error: 'reviewed_by' needs 'last_reviewed' too"),
+    "duplicate key": ('---\ntitle: x\ntitle: y\ndescription: y\n---\nbody\n',
+                      "content/a.md:3: error: duplicate key 'title'"),
+    "draft not bool": ('---\ntitle: x\ndescription: y\ndraft: maybe\n---\nbody\n',
+                       "content/a.md:4: error: expected true or false, got text 'maybe'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_front_matter_error(name: str, make_site, capsys) -> None:
+    """Each bad article gives exactly its error, at its line."""
+    text, expected = CASES[name]
+    root = make_site({"content/a.md": text, "content/b.md": article("B")})
+    assert errors_of(root, capsys) == [expected]
+
+
+def test_not_utf8(make_site, capsys) -> None:
+    """A file in another encoding names the line of the first bad byte."""
+    root = make_site({})
+    (root / "content" / "a.md").write_bytes(b'---\ntitle: "caf\xe9"\ndescription: y\n---\n')
+    assert errors_of(root, capsys) == ["content/a.md:2: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_duplicate_slug(make_site, capsys) -> None:
+    """Two articles cannot be published at one URL."""
+    root = make_site({"content/a.md": article("A", slug="same"), "content/b.md": article("B", slug="same")})
+    assert errors_of(root, capsys) == [
+        "content/b.md:4: error: slug 'same' is already used by content/a.md (two articles cannot share /same/)"]
+
+
+def test_reserved_slug(make_site, capsys) -> None:
+    """An article cannot take a URL the site itself uses."""
+    root = make_site({"content/topics.md": article("Topics")})
+    assert errors_of(root, capsys) == ["content/topics.md:1: error: slug 'topics' is reserved for the site"]
+
+
+def test_file_name_not_a_slug(make_site, capsys) -> None:
+    """A file name that is not a slug needs renaming or an explicit slug."""
+    root = make_site({"content/My Article.md": article("A")})
+    assert errors_of(root, capsys) == [
+        "content/My Article.md:1: error: file name 'My Article' is not a slug; rename the file or set 'slug'"]
+
+
+def test_all_problems_at_once_sorted(make_site, capsys) -> None:
+    """Every broken file is reported in one run, sorted by path and line."""
+    root = make_site({"content/b.md": '---\ntitle: x\n---\n', "content/a.md": '---\ntitle: x\ndescription: y\nfoo: 1\n---\n'})
+    assert errors_of(root, capsys) == ["content/a.md:4: error: unknown key 'foo'",
+                                       "content/b.md:2: error: missing required key 'description'"]
+
+
+def test_broken_site_yaml(make_site, capsys) -> None:
+    """site.yaml problems name site.yaml and their lines."""
+    root = make_site({"site.yaml": "title: T\nbase_url: example.org\npublisher: P\ndisclaimer: D\n"
+                                   "call_to_action: {heading: H, text: T}\nlanguge: en\n"})
+    assert errors_of(root, capsys) == [
+        "site.yaml:2: error: 'base_url' must be an absolute http(s) URL",
+        "site.yaml:6: error: unknown key 'languge' (did you mean 'language'?)"]
+
+
+def test_site_yaml_syntax(make_site, capsys) -> None:
+    """A YAML syntax error in site.yaml points at its line."""
+    root = make_site({"site.yaml": "title: T\nbase_url: 'https://x/\n"})
+    assert errors_of(root, capsys) == [
+        "site.yaml:2: error: YAML syntax: while scanning a quoted scalar: found unexpected end of stream"]
+
+
+def test_missing_site_yaml(make_site, capsys) -> None:
+    """No configuration file is a clear error."""
+    root = make_site({}, with_config=False)
+    assert errors_of(root, capsys) == ["site.yaml:1: error: file not found"]
+
+
+def test_undeclared_topic(make_site, capsys) -> None:
+    """When site.yaml lists topics, a tag outside the list is a near-miss error."""
+    config = (Path(__file__).parent / "conftest.py").read_text().split('SITE_YAML = """\\\n')[1].split('"""')[0]
+    root = make_site({"site.yaml": config + "topics:\n  running: {title: Running}\n",
+                      "content/a.md": article("A", tags="[runing]")})
+    assert errors_of(root, capsys) == [
+        "content/a.md:4: error: unknown topic 'runing' (did you mean 'running'?) (topics are listed in site.yaml)"]
+
+
+def test_template_error_has_template_line(make_site, capsys) -> None:
+    """A template that uses an undefined name is reported at the template's line."""
+    root = make_site({"content/a.md": article("A")})
+    path = root / "templates" / "404.html"
+    lines = path.read_text().splitlines()
+    at = lines.index("{% block main %}") + 1
+    lines.insert(at, "{{ no_such_thing }}")
+    path.write_text("\n".join(lines) + "\n")
+    assert errors_of(root, capsys) == [f"templates/404.html:{at + 1}: error: template: 'no_such_thing' is undefined"]
+
+
+def test_template_syntax_error(make_site, capsys) -> None:
+    """A Jinja syntax error is reported at its template line."""
+    root = make_site({"content/a.md": article("A")})
+    (root / "templates" / "topics.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n")
+    [message] = errors_of(root, capsys)
+    assert message.startswith("templates/topics.html:3: error: template syntax:")
+
+
+def test_failed_build_leaves_previous_site(make_site, capsys) -> None:
+    """A failed build leaves the previous output byte-for-byte as it was."""
+    root = make_site({"content/a.md": article("A")})
+    assert run(root, capsys)[0] == 0
+    before = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    (root / "content" / "a.md").write_text('---\ntitle: x\n---\n')
+    assert run(root, capsys)[0] == 1
+    after = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml", "static", "templates"]
+
+
+def test_bom_crlf_and_non_ascii_build(make_site, capsys) -> None:
+    """A UTF-8 byte-order mark, CRLF line ends and non-ASCII titles are valid."""
+    root = make_site({})
+    (root / "content" / "a.md").write_bytes('\ufeff---\r\ntitle: "Dolor lumbar: qué hacer"\r\n'
+                                            'description: "Überblick"\r\n---\r\n\r\nTexto.\r\n'.encode())
+    assert run(root, capsys)[0] == 0
+    html = (root / "_site" / "a" / "index.html").read_text()
+    assert "<h1>Dolor lumbar: qué hacer</h1>" in html
