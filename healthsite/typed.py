@@ -200,5 +200,5 @@ def _describe(node: yaml.Node, reader: Reader) -> str:
 
 def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' hint for a near miss, or ''."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -39,8 +39,8 @@ CASES = {
                   "content/a.md:4: error: invalid date 'last tuesday' (expected a real date as YYYY-MM-DD)"),
     "unknown key": ('---\ntitle: x\ndescription: y\nreviewd_by: Dr X\n---\nbody\n',
                     "content/a.md:4: error: unknown key 'reviewd_by' (did you mean 'reviewed_by'?)"),
-    "unknown related": ('---\ntitle: x\ndescription: y\nrelated: [bb]\n---\nbody\n',
-                        "content/a.md:4: error: related article 'bb' does not exist (did you mean 'b'?)"),
+    "unknown related": ('---\ntitle: x\ndescription: y\nrelated: [bta]\n---\nbody\n',
+                        "content/a.md:4: error: related article 'bta' does not exist (did you mean 'beta'?)"),
     "bad slug": ('---\ntitle: x\ndescription: y\nslug: ../etc\n---\nbody\n',
                  "content/a.md:4: error: 'slug' '../etc' is not a slug (lowercase letters, digits and '-')"),
     "empty file": ("", "content/a.md:1: error: empty file (an article needs front matter with title and description)"),
@@ -66,7 +66,7 @@ CASES = {
 def test_front_matter_error(name: str, make_site, capsys) -> None:
     """Each bad article gives exactly its error, at its line."""
     text, expected = CASES[name]
-    root = make_site({"content/a.md": text, "content/b.md": article("B")})
+    root = make_site({"content/a.md": text, "content/beta.md": article("B")})
     assert errors_of(root, capsys) == [expected]
 
 
