@@ -68,15 +68,11 @@ class Page:
     """One article: where it came from, its front matter and its Markdown body."""
 
     source: str
+    slug: str
     meta: FrontMatter
     body: str
     body_line: int
     key_lines: tuple[tuple[str, int], ...]
-
-    @property
-    def slug(self) -> str:
-        """The article's URL name."""
-        return self.meta.slug or Path(self.source).stem
 
     @property
     def newest(self) -> dt.date:
@@ -117,7 +113,7 @@ def load_page(path: Path, shown: str) -> tuple[Page | None, list[Problem]]:
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     if meta is None:
         return None, reader.problems
-    page = Page(shown, meta, body, body_line, tuple(reader.key_lines.items()))
+    page = Page(shown, meta.slug or path.stem, meta, body, body_line, tuple(reader.key_lines.items()))
     return page, _check_page(page)
 
 

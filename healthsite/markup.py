@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markdown import Markdown
 
-from .mdext import HealthExtension, Link, PageState, Refs
+from .mdext import HealthExtension, Link, PageState, Refs, sanitize
 from .problems import Problem
 
 EXTENSIONS = ("tables", "toc", "attr_list", "admonition", "footnotes")
@@ -36,9 +36,9 @@ class Renderer:
                            output_format="html")
 
     def render(self, source: str, text: str, first_line: int) -> Body:
-        """Render one Markdown body; problems come back inside the Body."""
+        """Render one Markdown body to sanitized HTML; problems come back inside the Body."""
         self.md.reset()
         state = self.extension.state = PageState(source, text, first_line)
-        html = self.md.convert(text)
+        html = sanitize(self.md.convert(text))
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems))

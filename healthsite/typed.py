@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import types
 import typing
 from typing import Any, Callable
@@ -101,8 +102,7 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     """A dataclass from a mapping node: unknown keys, missing keys and bad values are errors."""
     if not isinstance(node, yaml.MappingNode):
         return reader.fail(node, f"expected a mapping of {', '.join(f.name for f in dataclasses.fields(cls))}")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    hints = typing.get_type_hints(cls)
+    fields, hints = _schema(cls)
     values: dict[str, Any] = {}
     ok = True
     for key, name, value_node in _pairs(node, reader):
@@ -124,6 +124,12 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
             reader.fail(node, f"missing required key '{name}'")
             ok = False
     return cls(**values) if ok else INVALID
+
+
+@functools.cache
+def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+    """A dataclass's fields and resolved type hints, computed once per class."""
+    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
 def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str, yaml.Node]]:

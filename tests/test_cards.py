@@ -17,7 +17,7 @@ def page(slug: str, tags: tuple[str, ...] = (), related: tuple[str, ...] = (), d
     """A page with just what the card algorithm reads."""
     meta = FrontMatter(title=slug.title(), description="d", tags=tags, related=related,
                        date=dt.date(2026, 1, 1) + dt.timedelta(days=day))
-    return Page(f"content/{slug}.md", meta, "", 1, ())
+    return Page(f"content/{slug}.md", slug, meta, "", 1, ())
 
 
 def test_explicit_related_first_in_given_order() -> None:

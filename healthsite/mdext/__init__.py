@@ -10,11 +10,11 @@ from .citations import CitationProcessor
 from .crosslinks import CrossLinkProcessor
 from .faq import FaqProcessor
 from .outline import OutlineProcessor
-from .sanitize import SanitizePostprocessor
+from .sanitize import sanitize
 from .state import Link, PageState, Refs, text_of
 from .tables import TableProcessor
 
-__all__ = ["HealthExtension", "Link", "PageState", "Refs", "text_of"]
+__all__ = ["HealthExtension", "Link", "PageState", "Refs", "sanitize", "text_of"]
 
 
 class HealthExtension(Extension):
@@ -34,7 +34,6 @@ class HealthExtension(Extension):
         md.treeprocessors.register(TableProcessor(md), "tables", 13)
         md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
         md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)
-        md.postprocessors.register(SanitizePostprocessor(md), "sanitize", 0)
 
     def reset(self) -> None:
         """Forget the previous page."""
