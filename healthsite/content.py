@@ -10,7 +10,7 @@ from pathlib import Path
 from frontmatter.default_handlers import YAMLHandler
 
 from . import typed
-from .files import read_source
+from .files import decode_source
 from .problems import Problem, error, shown_path
 from .typed import field
 
@@ -88,16 +88,21 @@ def load_pages(content_dir: Path, root: Path) -> tuple[list[Page], list[Problem]
     """Load every `*.md` file of the content folder, collecting all problems."""
     pages: list[Page] = []
     problems: list[Problem] = []
-    for path in sorted(content_dir.glob("*.md")):
-        page, found = load_page(path, shown_path(path, root))
+    for path in article_files(content_dir):
+        page, found = parse_page(path.read_bytes(), path.stem, shown_path(path, root))
         problems += found
         pages += [page] if page else []
     return pages, problems
 
 
-def load_page(path: Path, shown: str) -> tuple[Page | None, list[Problem]]:
-    """Load one article file."""
-    text, problems = read_source(path, shown)
+def article_files(content_dir: Path) -> list[Path]:
+    """The article files of a content folder, in name order."""
+    return sorted(p for p in content_dir.glob("*.md") if p.is_file())
+
+
+def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:
+    """One article from its file's bytes."""
+    text, problems = decode_source(data, shown)
     if text is None:
         return None, problems
     if not text.strip():
@@ -113,7 +118,7 @@ def load_page(path: Path, shown: str) -> tuple[Page | None, list[Problem]]:
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     if meta is None:
         return None, reader.problems
-    page = Page(shown, meta.slug or path.stem, meta, body, body_line, tuple(reader.key_lines.items()))
+    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()))
     return page, _check_page(page)
 
 

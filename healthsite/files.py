@@ -15,6 +15,11 @@ def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         return None, [error(shown, 1, "file not found")]
     except OSError as exc:
         return None, [error(shown, 1, f"cannot read file: {exc.strerror}")]
+    return decode_source(data, shown)
+
+
+def decode_source(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """Source bytes as text with LF line ends, or why they are not UTF-8."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

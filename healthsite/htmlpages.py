@@ -27,6 +27,15 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class TopicLink:
+    """A topic as an article page shows it."""
+
+    slug: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Page:
     """A page to render: its output path, template and context."""
 
@@ -35,9 +44,11 @@ class Page:
     context: dict[str, Any]
 
 
-def pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of the site."""
-    yield from (article(site, slug) for slug in site.pages)
+def pages(site: Site, keep: frozenset[str] = frozenset()) -> Iterator[Page]:
+    """Every HTML page of the site; articles in `keep` come without a context (they are not rendered)."""
+    for slug in site.pages:
+        path = f"{slug}/index.html"
+        yield Page(path, "", {}) if path in keep else article(site, slug)
     yield Page("index.html", "home.html", {"groups": home_groups(site)})
     yield Page("topics/index.html", "topics.html", {"topics": list(site.topics.values())})
     for topic in site.topics.values():
@@ -49,16 +60,23 @@ def pages(site: Site) -> Iterator[Page]:
 def article(site: Site, slug: str) -> Page:
     """The page of one article."""
     page, body = site.pages[slug], site.bodies[slug]
-    references = [Reference(n, site.sources[key], uses) for n, (key, uses) in enumerate(body.citations, start=1)]
+    lookups, cards, trail, topics, sources = article_inputs(site, slug)
+    references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     context = {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
         "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
-        "breadcrumbs": breadcrumbs(site, slug), "references": references,
-        "topics": [site.topics[t] for t in page.meta.tags],
-        "cards": [site.card(s) for s in site.cards[slug]],
+        "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards,
         "structured_data": script_json(article_graph(site, slug)),
     }
     return Page(f"{slug}/index.html", page.meta.template, context)
+
+
+def article_inputs(site: Site, slug: str) -> tuple:
+    """What an article page shows beyond its own source: the key of its incremental rebuild."""
+    body = site.bodies[slug]
+    topics = [TopicLink(t, site.topics[t].title, site.topics[t].url) for t in site.pages[slug].meta.tags]
+    return (body.lookups, [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
+            [site.sources[key] for key, _ in body.citations])
 
 
 def home_groups(site: Site) -> list[tuple[str, str, list]]:

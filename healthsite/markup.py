@@ -25,6 +25,7 @@ class Body:
     faq: tuple[tuple[str, str], ...]
     prose: tuple[str, ...]
     problems: tuple[Problem, ...]
+    lookups: tuple[tuple[str, str, object], ...]
 
 
 class Renderer:
@@ -41,4 +42,5 @@ class Renderer:
         state = self.extension.state = PageState(source, text, first_line)
         html = sanitize(self.md.convert(text))
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
-                    tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems))
+                    tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems),
+                    tuple((kind, key, value) for (kind, key), value in state.lookups.items()))

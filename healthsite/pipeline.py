@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, TypeVar
 
-from . import assets, feed, htmlpages, sitemap, templating
+from . import assets, cache, feed, htmlpages, sitemap, templating, workers
 from .bibliography import Bibliography, load_bibliography
 from .config import SiteConfig, load_config
-from .content import Page, load_pages
+from .content import Page, article_files
 from .markup import Body, Renderer
 from .mdext import Refs
 from .problems import BuildError, Problem, error, errors_only, shown_path
 from .site import Site, assemble, check_links, check_pages, draft_warnings
-from .writer import check_output_dir, write_site
+from .writer import check_output_dir, intact, write_site
 
 T = TypeVar("T")
 
@@ -27,6 +29,9 @@ class Options:
     config: Path
     out: Path | None = None
     drafts: bool = False
+    clean: bool = False
+    jobs: int = 0
+    progress: workers.Progress | None = None
 
 
 @dataclass(frozen=True)
@@ -35,78 +40,145 @@ class Report:
 
     pages: int
     files: int
+    written: int
     seconds: float
     out: Path
     warnings: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Sources:
-    """Everything read from the site folder, validated."""
+    """Everything read from the site folder, validated, with every published body rendered."""
 
     root: Path
     config: SiteConfig
     pages: list[Page]
     published: list[Page]
+    bodies: dict[str, Body]
     bibliography: Bibliography
     warnings: list[Problem]
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def build(options: Options) -> Report:
     """Build the site, or raise BuildError with every problem found; the old site stays until the end."""
     started = time.perf_counter()
-    sources = read_sources(options)
-    out = options.out or sources.root / sources.config.output_dir
-    _check(check_output_dir(out, sources.root, shown_path(options.config, sources.root)))
-    site = make_site(sources)
-    files = render_outputs(site, sources.root)
-    write_site(files, out)
-    return Report(len(site.pages), len(files), time.perf_counter() - started, out, sources.warnings)
-
-
-def read_sources(options: Options) -> Sources:
-    """Load and check the configuration, every article and the bibliography."""
     root = options.config.resolve().parent
     config = _stage(load_config(options.config, root))
-    pages, problems = load_pages(root / "content", root)
-    bibliography, more = load_bibliography(root / config.bibliography, root)
-    _check(problems + more)
+    out = (options.out or root / config.output_dir).resolve()
+    _check(check_output_dir(out, root, shown_path(options.config, root)))
+    previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
+        (cache.Cache(cache.engine_digest()), [])
+    inputs = input_digest(root, config, options, out)
+    if previous.inputs == inputs and previous.out == str(out) and \
+            all(intact(out, path, record) for path, record in previous.outputs.items()):
+        return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
+                      previous.warnings, notices)
+    sources = read_sources(options, previous, config)
+    site = make_site(sources)
+    keys = output_keys(site, sources, root)
+    same_out = previous.out == str(out)
+    keep = frozenset(path for path, key in keys.items()
+                     if same_out and previous.outputs.get(path, ("",))[0] == key and intact(out, path, previous.outputs[path]))
+    files = render_outputs(site, root, keep)
+    stats = write_site(files, out)
+    outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
+    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug]) for p in sources.published}
+    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, sources.warnings))
+    return Report(len(site.pages), len(files), len(files) - len(keep), time.perf_counter() - started, out,
+                  sources.warnings, notices)
+
+
+def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None) -> Sources:
+    """Load and check the configuration, the bibliography and every article, rendering published bodies."""
+    root = options.config.resolve().parent
+    config = config or _stage(load_config(options.config, root))
+    bibliography = _stage(load_bibliography(root / config.bibliography, root))
+    files = article_files(root / "content")
+    datas = {path: path.read_bytes() for path in files}
+    engine = previous.engine if previous else cache.engine_digest()
+    keys = {path: cache.digest(engine, shown_path(path, root), data) for path, data in datas.items()}
+    guess = _refs(config, bibliography, {p.name: p.stem for p in files}, frozenset())
+    reused = previous.bodies if previous else {}
+    jobs = [workers.Job(shown_path(p, root), p.stem, datas[p]) for p in files if keys[p] not in reused]
+    done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
+    pages, bodies, problems, slug_keys = [], {}, [], {}
+    for path in files:
+        page, body, found = reused[keys[path]] + ([],) if keys[path] in reused else _unpack(next(done))
+        problems += found
+        if page is not None:
+            pages.append(page)
+            bodies[page.slug] = body
+            slug_keys[page.slug] = keys[path]
+    _check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
     _check(check_pages(pages, config, root / "templates"))
-    warnings = draft_warnings(pages, {p.slug for p in published})
-    return Sources(root, config, pages, published, bibliography, warnings)
+    unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
+    bodies = _settle(published, bodies, refs)
+    return Sources(root, config, pages, published, bodies, bibliography,
+                   draft_warnings(pages, {p.slug for p in published}), slug_keys)
+
+
+def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, list[Problem]]:
+    """A worker's result as a tuple."""
+    return done.page, done.body, done.problems
+
+
+def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str]) -> Refs:
+    """What articles may link to (file name -> URL) and cite."""
+    urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number)
+
+
+def _settle(published: list[Page], bodies: dict[str, Body | None], refs: Refs) -> dict[str, Body]:
+    """Published bodies, re-rendered where they were made with facts that turned out different."""
+    renderer: Renderer | None = None
+    settled = {}
+    for page in published:
+        body = bodies.get(page.slug)
+        if body is None or body.problems or not refs.agrees(body.lookups):
+            renderer = renderer or Renderer(refs)
+            body = renderer.render(page.source, page.body, page.body_line)
+        settled[page.slug] = body
+    return settled
 
 
 def make_site(sources: Sources) -> Site:
-    """Render every published body, check the links between them, and assemble the site."""
-    bodies = render_bodies(sources)
-    _check([p for body in bodies.values() for p in body.problems])
-    _check(check_links(sources.published, bodies))
-    return assemble(sources.config, sources.published, bodies, sources.bibliography)
+    """Check the bodies and the links between them, and assemble the site."""
+    _check([p for body in sources.bodies.values() for p in body.problems])
+    _check(check_links(sources.published, sources.bodies))
+    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
 
 
-def refs(sources: Sources) -> Refs:
-    """What the articles may link to and cite."""
-    published = {p.slug for p in sources.published}
-    urls = {Path(p.source).name: f"{sources.config.base_path}{p.slug}/" for p in sources.published}
-    drafts = frozenset(Path(p.source).name for p in sources.pages if p.slug not in published)
-    return Refs(urls, drafts, frozenset(sources.bibliography), sources.config.emergency_number)
+def input_digest(root: Path, config: SiteConfig, options: Options, out: Path) -> str:
+    """One digest of everything a build reads, for the nothing-changed shortcut."""
+    folders = [root / "content", root / "templates", root / "static"]
+    files = sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+    extra = [root / config.bibliography, options.config.resolve()]
+    return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
+                        os.environ.get("SOURCE_DATE_EPOCH", ""),
+                        *(f"{p.relative_to(root)}\0" if p.is_relative_to(root) else str(p) for p in files + extra),
+                        *(p.read_bytes() if p.exists() else b"" for p in files + extra))
 
 
-def render_bodies(sources: Sources) -> dict[str, Body]:
-    """Every published article's Markdown body rendered to HTML."""
-    renderer = Renderer(refs(sources))
-    return {p.slug: renderer.render(p.source, p.body, p.body_line) for p in sources.published}
+def output_keys(site: Site, sources: Sources, root: Path) -> dict[str, str]:
+    """For each article page, a digest of everything its HTML is made from."""
+    theme = [p for folder in ("templates", "static") for p in sorted((root / folder).rglob("*")) if p.is_file()]
+    common = cache.digest(repr(site.config), *(p.read_bytes() for p in theme), *(str(p) for p in theme))
+    return {f"{slug}/index.html": cache.digest(common, sources.keys[slug], repr(htmlpages.article_inputs(site, slug)))
+            for slug in site.pages}
 
 
-def render_outputs(site: Site, root: Path) -> dict[str, bytes]:
-    """Every file of the site, by output path."""
+def render_outputs(site: Site, root: Path, keep: frozenset[str] = frozenset()) -> dict[str, bytes | None]:
+    """Every file of the site by output path; None for a page in `keep`, whose previous file stays."""
     files = assets.collect(root / "static")
     env = templating.environment(root / "templates", {"asset": _asset_url(site, files)})
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, bytes | None] = {}
     problems: list[Problem] = []
-    for page in htmlpages.pages(site):
-        data, found = htmlpages.render_page(env, site, page, root)
+    for page in htmlpages.pages(site, keep):
+        data, found = (None, []) if page.path in keep else htmlpages.render_page(env, site, page, root)
         problems += found
         _add(outputs, page.path, data, problems)
     for asset in files.values():
@@ -118,11 +190,11 @@ def render_outputs(site: Site, root: Path) -> dict[str, bytes]:
     return outputs
 
 
-def _add(outputs: dict[str, bytes], path: str, data: bytes | None, problems: list[Problem]) -> None:
+def _add(outputs: dict[str, bytes | None], path: str, data: bytes | None, problems: list[Problem]) -> None:
     """Add one output, refusing to write the same path twice."""
     if path in outputs:
         problems.append(error("site.yaml", 1, f"two outputs would be written to '{path}'"))
-    elif data is not None:
+    else:
         outputs[path] = data
 
 

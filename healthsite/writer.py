@@ -31,8 +31,12 @@ def check_output_dir(out: Path, root: Path, config_name: str) -> list[Problem]:
     return [error(config_name, 1, f"refusing output folder {out}: it {reason}")] if reason else []
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write every file into a fresh folder beside `out`, then swap it into place."""
+def write_site(files: dict[str, bytes | None], out: Path) -> dict[str, tuple[int, int]]:
+    """Write every file into a fresh folder beside `out`, then swap it into place.
+
+    A None file is the unchanged one of the previous site, hard-linked (or copied) rather than written.
+    Returns each file's (size, mtime_ns), so the next build can tell whether it is still intact.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -40,12 +44,39 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         for name, data in sorted(files.items()):
             target = staging / _safe(name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if data is None:
+                _link(out / name, target)
+            else:
+                target.write_bytes(data)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         os.chmod(staging, 0o755)
+        stats = {name: _stat(staging / name) for name in files}
         _swap(staging, out)
+        return stats
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def intact(out: Path, name: str, record: tuple[str, int, int]) -> bool:
+    """Whether a file of the previous site is still as that build left it."""
+    try:
+        return _stat(out / name) == tuple(record[1:])
+    except OSError:
+        return False
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    """A file's size and modification time."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _link(source: Path, target: Path) -> None:
+    """Reuse a previous file: a hard link where the file system allows, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _safe(name: str) -> str:

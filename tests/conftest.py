@@ -29,6 +29,15 @@ def article(title: str = "A title", body: str = "Some text.\n", **fields: str) -
     return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
 
 
+def copy_site(source: Path, target: Path) -> Path:
+    """Copy a site folder (site.yaml, content, templates, static; links followed) and return its config."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "templates", "static"):
+        shutil.copytree(source / name, target / name, symlinks=False)
+    shutil.copy(source / "site.yaml", target / "site.yaml")
+    return target / "site.yaml"
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     """Write a site (the real theme plus the given files) into a temporary folder; return its folder."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
-from tests.conftest import FIXTURE, article
+from tests.conftest import FIXTURE, article, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -25,8 +24,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site built once."""
-    out = tmp_path_factory.mktemp("fixture") / "out"
-    build(Options(FIXTURE / "site.yaml", out))
+    folder = tmp_path_factory.mktemp("fixture")
+    out = folder / "out"
+    build(Options(copy_site(FIXTURE, folder / "site"), out))
     return out
 
 
@@ -128,15 +128,13 @@ def test_404_page_has_a_way_back(fixture_site: Path) -> None:
 
 def test_drafts_option_publishes_drafts(tmp_path: Path) -> None:
     """--drafts includes draft articles."""
-    build(Options(FIXTURE / "site.yaml", tmp_path / "out", drafts=True))
+    build(Options(copy_site(FIXTURE, tmp_path / "site"), tmp_path / "out", drafts=True))
     assert (tmp_path / "out" / "delta" / "index.html").exists()
 
 
 def test_two_builds_in_different_folders_are_identical(tmp_path: Path, fixture_site: Path) -> None:
     """Same inputs, same bytes; no absolute path of the build machine in the output."""
-    copy = tmp_path / "copy"
-    shutil.copytree(FIXTURE, copy, symlinks=False)
-    build(Options(copy / "site.yaml", tmp_path / "elsewhere" / "site"))
+    build(Options(copy_site(FIXTURE, tmp_path / "copy"), tmp_path / "elsewhere" / "site"))
     second = tree(tmp_path / "elsewhere" / "site")
     assert second == tree(fixture_site)
     for data in second.values():
@@ -160,7 +158,7 @@ def test_rebuild_replaces_the_previous_site(make_site) -> None:
     (root / "content" / "b.md").write_text(article("B"))
     build(Options(root / "site.yaml"))
     assert not (root / "_site" / "a").exists() and (root / "_site" / "b" / "index.html").exists()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml", "static", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [".healthsite-cache", "_site", "content", "site.yaml", "static", "templates"]
 
 
 @pytest.mark.parametrize("where", ["site", "content", "inside-content", "templates", "static-parent", "root",

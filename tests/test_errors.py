@@ -163,7 +163,7 @@ def test_failed_build_leaves_previous_site(make_site, capsys) -> None:
     assert run(root, capsys)[0] == 1
     after = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml", "static", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [".healthsite-cache", "_site", "content", "site.yaml", "static", "templates"]
 
 
 def test_bom_crlf_and_non_ascii_build(make_site, capsys) -> None:

@@ -9,16 +9,15 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO
+from tests.conftest import FIXTURE, REPO, copy_site
 
 
 @pytest.fixture(scope="module", params=["fixture", "real"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site and the real site, each built once."""
-    config = {"fixture": FIXTURE, "real": REPO}[request.param] / "site.yaml"
-    out = tmp_path_factory.mktemp(request.param) / "out"
-    build(Options(config, out))
-    return out
+    folder = tmp_path_factory.mktemp(request.param)
+    build(Options(copy_site({"fixture": FIXTURE, "real": REPO}[request.param], folder / "site"), folder / "out"))
+    return folder / "out"
 
 
 def articles(out: Path) -> list[Path]:

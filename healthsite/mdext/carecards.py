@@ -44,7 +44,8 @@ class CareCardProcessor(Treeprocessor):
         if first is not None:
             div.remove(first)
         if title in ("", kind.capitalize()):
-            title = default.format(number=self.extension.refs.emergency_number)
+            state, refs = self.extension.state, self.extension.refs
+            title = default.format(number=state.ask(refs, "emergency"))
         content = etree.Element("div", {"class": "care-card__content"})
         content.extend(list(div))
         for child in list(div):

@@ -27,7 +27,7 @@ class CitationProcessor(InlineProcessor):
             state.fail(m.group(0), f"malformed citation '{m.group(0)}' (write [@key] or [@key1; @key2])")
             return sup, m.start(0), m.end(0)
         for index, key in enumerate(k.group(1) for k in keys):
-            if key not in refs.sources:
+            if not state.ask(refs, "source", key):
                 state.fail(f"@{key}", f"unknown source '{key}': add it to the bibliography or fix the key")
                 continue
             occurrence = state.citations[key] = state.citations.get(key, 0) + 1

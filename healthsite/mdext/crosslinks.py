@@ -32,10 +32,10 @@ class CrossLinkProcessor(Treeprocessor):
     def rewrite(self, link: etree.Element, href: str, target: str, anchor: str) -> None:
         """Point a source-file link at its article's URL, or record why it cannot be."""
         state, refs = self.extension.state, self.extension.refs
-        url = refs.urls.get(target)
+        url = state.ask(refs, "url", target)
         if url is None:
             hint = did_you_mean(target, refs.urls)
-            why = "is a draft (publish it or remove the link)" if target in refs.drafts else \
+            why = "is a draft (publish it or remove the link)" if state.ask(refs, "draft", target) else \
                 f"does not exist in content/{hint}"
             state.fail(f"({href}", f"link to '{target}': the article {why}")
             return

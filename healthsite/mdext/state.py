@@ -18,6 +18,20 @@ class Refs:
     sources: frozenset[str]
     emergency_number: str
 
+    def answer(self, kind: str, key: str) -> object:
+        """One fact a page may depend on: an article's URL, whether it is a draft, a source, the number."""
+        if kind == "url":
+            return self.urls.get(key)
+        if kind == "draft":
+            return key in self.drafts
+        if kind == "source":
+            return key in self.sources
+        return self.emergency_number
+
+    def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
+        """Whether every fact a body was rendered with still holds."""
+        return all(self.answer(kind, key) == value for kind, key, value in lookups)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -42,6 +56,12 @@ class PageState:
     toc: list[tuple[str, str]] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)
+    lookups: dict[tuple[str, str], object] = field(default_factory=dict)
+
+    def ask(self, refs: Refs, kind: str, key: str = "") -> object:
+        """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""
+        value = self.lookups[kind, key] = refs.answer(kind, key)
+        return value
 
     def line(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body."""

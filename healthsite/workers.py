@@ -1,0 +1,92 @@
+"""Parallel work: articles parsed and rendered across all cores, in a process pool."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from .content import Page, parse_page
+from .markup import Body, Renderer
+from .mdext import Refs
+from .problems import Problem, errors_only
+
+MIN_PER_WORKER = 16
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article file to parse and render."""
+
+    shown: str
+    stem: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Done:
+    """A parsed page (None if it could not be), its body (None for unrendered drafts) and problems."""
+
+    page: Page | None
+    body: Body | None
+    problems: list[Problem]
+
+
+class Worker:
+    """Parses and renders articles with one reusable Markdown converter."""
+
+    def __init__(self, refs: Refs, drafts: bool) -> None:
+        self.renderer = Renderer(refs)
+        self.drafts = drafts
+
+    def __call__(self, job: Job) -> Done:
+        """Parse one file; render its body unless it is a draft that will not be published."""
+        page, problems = parse_page(job.data, job.stem, job.shown)
+        if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
+            return Done(page, None, problems)
+        return Done(page, self.renderer.render(page.source, page.body, page.body_line), problems)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None) -> list[Done]:
+    """Parse and render every job, in order, on up to `workers` processes."""
+    workers = min(workers, len(jobs) // MIN_PER_WORKER)
+    results = _pooled(jobs, refs, drafts, workers) if workers > 1 else map(Worker(refs, drafts), jobs)
+    done = []
+    for result in results:
+        done.append(result)
+        if progress:
+            progress(len(done), len(jobs))
+    return done
+
+
+_worker: Worker | None = None  # each pool process's own converter, set once by its initializer
+
+
+def _start(refs: Refs, drafts: bool) -> None:
+    """Pool initializer: build this process's converter once."""
+    global _worker
+    _worker = Worker(refs, drafts)
+
+
+def _work(job: Job) -> Done:
+    """Pool task: one job on this process's converter."""
+    assert _worker is not None
+    return _worker(job)
+
+
+def _pooled(jobs: list[Job], refs: Refs, drafts: bool, workers: int) -> Iterator[Done]:
+    """Results from a process pool, in job order; forked when safe, spawned when threads are running."""
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(refs, drafts)) as pool:
+        yield from pool.map(_work, jobs, chunksize=chunk)
