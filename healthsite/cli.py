@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 from typing import Callable
 
+from . import report
 from .pipeline import Options, build
 from .problems import BuildError, Problem
 
@@ -22,12 +24,14 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     ap.add_argument("--drafts", action="store_true", help="include draft articles")
     ap.add_argument("--quiet", action="store_true", help="print only problems")
+    ap.add_argument("--strict", action="store_true", help="warnings fail the build or check (exit status 1)")
+    ap.add_argument("--format", choices=("text", "json"), default="text", help="check: report format")
     return ap
 
 
 def options_from(args: argparse.Namespace) -> Options:
     """Build options from parsed arguments."""
-    return Options(args.config, args.out, args.drafts)
+    return Options(args.config, args.out, args.drafts, strict=args.strict)
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -53,7 +57,13 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build}
+def run_check(args: argparse.Namespace) -> int:
+    """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,9 @@ class Readability:
     pass_grade: float = field("Flesch-Kincaid grade at or below which an article passes", 8.0, _at_least(0))
     warn_grade: float = field("grade at or below which an article only warns; above it warns loudly", 10.0,
                               _at_least(0))
+    long_sentence_words: int = field("sentences with more words than this count as long in the report", 20,
+                                     _at_least(1))
+    max_sentence_words: int = field("a sentence with more words than this warns at its line", 25, _at_least(1))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, TypeVar
 
-from . import assets, cache, feed, htmlpages, sitemap, templating, workers
+from . import assets, cache, editorial, feed, htmlpages, sitemap, templating, workers
 from .bibliography import Bibliography, load_bibliography
 from .config import SiteConfig, load_config
 from .content import Page, article_files
@@ -32,6 +32,7 @@ class Options:
     clean: bool = False
     jobs: int = 0
     progress: workers.Progress | None = None
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,13 @@ def build(options: Options) -> Report:
     inputs = input_digest(root, config, options, out)
     if previous.inputs == inputs and previous.out == str(out) and \
             all(intact(out, path, record) for path, record in previous.outputs.items()):
+        _check(editorial.as_errors(previous.warnings) if options.strict else [])
         return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
     sources = read_sources(options, previous, config)
     site = make_site(sources)
+    warnings = sorted(sources.warnings + list(editorial.review(site, dt.date.today()).warnings))
+    _check(editorial.as_errors(warnings) if options.strict else [])
     keys = output_keys(site, sources, root)
     same_out = previous.out == str(out)
     keep = frozenset(path for path, key in keys.items()
@@ -85,9 +89,22 @@ def build(options: Options) -> Report:
     stats = write_site(files, out)
     outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug]) for p in sources.published}
-    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, sources.warnings))
+    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings))
     return Report(len(site.pages), len(files), len(files) - len(keep), time.perf_counter() - started, out,
-                  sources.warnings, notices)
+                  warnings, notices)
+
+
+def validate(options: Options) -> tuple[Site, list[Problem]]:
+    """Everything `build` checks, writing nothing (not even the cache): the site and its warnings."""
+    root = options.config.resolve().parent
+    config = _stage(load_config(options.config, root))
+    out = (options.out or root / config.output_dir).resolve()
+    _check(check_output_dir(out, root, shown_path(options.config, root)))
+    previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
+    sources = read_sources(options, previous, config)
+    site = make_site(sources)
+    render_outputs(site, root)
+    return site, sources.warnings
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None) -> Sources:
