@@ -1,0 +1,131 @@
+"""Incremental builds are exactly clean builds: random edit sequences, compared byte for byte."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from healthsite.pipeline import Options, build
+from healthsite.problems import BuildError
+from tests.conftest import REPO
+
+STEMS = ["ant", "bee", "cat", "dog", "eel"]
+TAGS = ["alpha", "beta", "gamma"]
+SITE = """\
+title: Edits
+base_url: https://edits.example/
+publisher: P
+disclaimer: D
+call_to_action: {heading: H, text: T}
+"""
+BIB = "- {key: src, citation: A source.}\n"
+
+titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
+bodies = st.builds(lambda link, cite, n: f"Text {n}" + (f" [see]({link}.md)" if link else "") + (" [@src]" if cite else "")
+                   + ".\n\n## Part\n\nMore.\n", st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3))
+edits = st.one_of(
+    st.tuples(st.just("title"), st.sampled_from(STEMS), titles),
+    st.tuples(st.just("tags"), st.sampled_from(STEMS), st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
+    st.tuples(st.just("related"), st.sampled_from(STEMS), st.lists(st.sampled_from(STEMS), unique=True, max_size=2)),
+    st.tuples(st.just("body"), st.sampled_from(STEMS), bodies),
+    st.tuples(st.just("date"), st.sampled_from(STEMS), st.integers(1, 28)),
+    st.tuples(st.just("draft"), st.sampled_from(STEMS), st.booleans()),
+    st.tuples(st.just("slug"), st.sampled_from(STEMS), st.sampled_from([None, "moved", "other-place"])),
+    st.tuples(st.just("add"), st.sampled_from(STEMS), titles),
+    st.tuples(st.just("delete"), st.sampled_from(STEMS), st.just(None)),
+    st.tuples(st.just("rename"), st.sampled_from(STEMS), st.sampled_from(STEMS)),
+    st.tuples(st.just("template"), st.just(""), st.integers(0, 9)),
+    st.tuples(st.just("style"), st.just(""), st.integers(0, 9)),
+)
+
+
+def render(fields: dict) -> str:
+    """An article file from its fields."""
+    keys = ["title", "description", "date", "tags", "related", "draft", "slug"]
+    lines = [f"{k}: {json.dumps(fields[k])}" for k in keys if fields.get(k) is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + fields["body"]
+
+
+def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
+    """Apply one edit to the model and to the files."""
+    kind, stem, value = edit
+    if kind == "template":
+        path = site / "templates" / "partials" / "card.html"
+        path.write_text(path.read_text().split("<!-- variant")[0] + f"<!-- variant {value} -->\n")
+        return
+    if kind == "style":
+        (site / "static" / "style.css").write_text(f"/* variant {value} */\nbody {{ margin: {value}px; }}\n")
+        return
+    if kind == "add":
+        articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
+    elif stem not in articles:
+        return
+    elif kind == "delete":
+        del articles[stem]
+        (site / "content" / f"{stem}.md").unlink()
+        return
+    elif kind == "rename":
+        (site / "content" / f"{stem}.md").unlink()
+        articles[value] = articles.pop(stem)
+        stem = value
+    elif kind == "date":
+        articles[stem]["date"] = f"2026-02-{value:02d}"
+    else:
+        articles[stem][kind] = value
+    (site / "content" / f"{stem}.md").write_text(render(articles[stem]))
+
+
+def broken_links(tree: dict[str, bytes]) -> list[str]:
+    """Site-internal links of the built pages that lead to no file."""
+    hrefs = {h.decode().split("#")[0].lstrip("/") for data in tree.values()
+             for h in re.findall(rb'href="(/[^"]*)"', data)}
+    return sorted(h for h in hrefs if h not in tree and h + "index.html" not in tree)
+
+
+def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
+    """The built tree, or the error messages of a failed build."""
+    try:
+        build(Options(config, out, jobs=1))
+    except BuildError as exc:
+        return [str(p) for p in exc.problems]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=6))
+@example([("body", "ant", "See [b](bee.md).\n"), ("slug", "bee", "moved"), ("draft", "bee", True),
+          ("draft", "bee", False)])
+@example([("title", "bee", "Zed"), ("tags", "ant", ["alpha"]), ("tags", "cat", ["alpha"]), ("template", "", 3)])
+@example([("rename", "ant", "eel"), ("delete", "eel", None), ("add", "ant", "Back"), ("style", "", 1)])
+def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
+    """After every edit, the incremental build equals a clean build of the same inputs (or fails alike)."""
+    work = tmp_path_factory.mktemp("edits")
+    site = work / "site"
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, site / folder)
+    (site / "content").mkdir()
+    (site / "site.yaml").write_text(SITE)
+    (site / "content" / "bibliography.yaml").write_text(BIB)
+    articles: dict[str, dict] = {}
+    for stem in STEMS[:3]:
+        apply(site, articles, ("add", stem, stem.title()))
+    last = outcome(site / "site.yaml", work / "out")
+    for step, edit in enumerate(sequence):
+        apply(site, articles, edit)
+        incremental = outcome(site / "site.yaml", work / "out")
+        clean_site = work / f"clean{step}"
+        shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".healthsite-cache"))
+        clean = outcome(clean_site / "site.yaml", work / f"clean{step}-out")
+        assert incremental == clean, edit
+        assert isinstance(clean, list) or broken_links(clean) == [], edit
+        if isinstance(incremental, list) and isinstance(last, dict):
+            out = work / "out"
+            assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == last
+        last = incremental if isinstance(incremental, dict) else last
