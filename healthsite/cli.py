@@ -6,8 +6,9 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 from . import report
 from .pipeline import Options, build
@@ -24,14 +25,43 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     ap.add_argument("--drafts", action="store_true", help="include draft articles")
     ap.add_argument("--quiet", action="store_true", help="print only problems")
+    ap.add_argument("--clean", action="store_true", help="ignore the build cache and render everything")
+    ap.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                    help="processes to render with (default: the number of cores)")
     ap.add_argument("--strict", action="store_true", help="warnings fail the build or check (exit status 1)")
     ap.add_argument("--format", choices=("text", "json"), default="text", help="check: report format")
     return ap
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for --jobs."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return int(text)
+
+
 def options_from(args: argparse.Namespace) -> Options:
-    """Build options from parsed arguments."""
-    return Options(args.config, args.out, args.drafts, strict=args.strict)
+    """Build options from parsed arguments; a progress bar only on a terminal and without --quiet."""
+    show = sys.stderr.isatty() and not args.quiet
+    return Options(args.config, args.out, args.drafts, args.clean, args.jobs,
+                   ProgressBar(sys.stderr) if show else None, strict=args.strict)
+
+
+class ProgressBar:
+    """Pages rendered of the total, as a bar on one terminal line, once a build has taken a second."""
+
+    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30) -> None:
+        self.stream, self.delay, self.width = stream, delay, width
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Redraw the bar (never in the first second, so quick builds stay quiet)."""
+        if time.monotonic() - self.started < self.delay:
+            return
+        filled = self.width * done // max(total, 1)
+        end = "\n" if done == total else ""
+        self.stream.write(f"\rrendering [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}{end}")
+        self.stream.flush()
 
 
 def print_problems(problems: list[Problem]) -> None:

@@ -181,3 +181,39 @@ def test_refuses_dangerous_output_folders(where: str, make_site, monkeypatch) ->
     [problem] = caught.value.problems
     assert problem.path == "site.yaml" and "refusing output folder" in problem.message
     assert tree(root.parent) == before
+
+
+def test_parallel_build_equals_single_process(make_site, tmp_path: Path) -> None:
+    """A build on a process pool gives the same bytes as one in a single process."""
+    files = {f"content/a{i:02d}.md": article(f"Article {i}", body=f"Text {i} [link](a{(i + 1) % 40:02d}.md).\n\n"
+                                            "## Part\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+                                            tags=f"[t{i % 3}]", date=f"2026-01-{1 + i % 28:02d}")
+             for i in range(40)}
+    root = make_site(files)
+    build(Options(root / "site.yaml", tmp_path / "one", jobs=1, clean=True))
+    progress: list[tuple[int, int]] = []
+    build(Options(root / "site.yaml", tmp_path / "two", jobs=2, clean=True, progress=lambda d, t: progress.append((d, t))))
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert progress[-1] == (40, 40)
+
+
+def test_corrupt_cache_is_ignored_with_a_warning(make_site) -> None:
+    """A damaged cache file is never trusted: the build warns and renders everything."""
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    (root / ".healthsite-cache" / "build.pickle").write_bytes(b"not a pickle")
+    (root / "content" / "a.md").write_text(article("A changed"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
+    assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
+
+
+def test_nothing_changed_rebuild_writes_nothing(make_site) -> None:
+    """A rebuild with no change writes no file; one edit rewrites only what shows it."""
+    root = make_site({f"content/{n}.md": article(n.upper(), tags=f"[{t}]") for n, t in
+                      (("a", "x"), ("b", "x"), ("c", "y"), ("d", "y"), ("e", "z"))})
+    first = build(Options(root / "site.yaml"))
+    assert first.written == first.files
+    assert build(Options(root / "site.yaml")).written == 0
+    (root / "content" / "e.md").write_text(article("E", body="Edited body.\n", tags="[z]"))
+    assert build(Options(root / "site.yaml")).written < first.files
