@@ -1,4 +1,4 @@
-"""The editorial report as text (an aligned table, coloured only on a terminal) or JSON, and `check`'s exit status."""
+"""The editorial report: an aligned table (coloured only on a terminal) or JSON, and `check`'s exit status."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def text(report: Editorial, colour: bool) -> str:
 def row(article: Article) -> list[Cell]:
     """One article's cells, each with the colour that flags it ('' for none)."""
     stats, review = article.stats, article.review
-    return [(article.slug, ""), (f"{stats.grade:.1f}", GRADE_COLOUR[article.readability]), (f"{stats.smog:.1f}", ""),
+    return [(article.slug, ""), (f"{stats.grade:.1f}", GRADE_COLOUR[article.readability]),
+            (f"{stats.smog:.1f}", ""),
             (str(stats.words), ""), (str(stats.long_sentences), ""),
             (str(article.citations), "" if article.citations else "red"),
             (str(article.inbound), "" if article.inbound else "red"),
@@ -85,10 +86,15 @@ def table(rows: list[list[Cell]], colour: bool) -> str:
     widths = [max(len(cells[i][0]) for cells in [header, *rows]) for i in range(len(HEADERS))]
     lines = []
     for cells in [header, *rows]:
-        padded = [paint(value.ljust(width) if name in LEFT else value.rjust(width), hue, colour)
+        padded = [pad(paint(value, hue, colour), width - len(value), name in LEFT)
                   for (value, hue), width, name in zip(cells, widths, HEADERS)]
         lines.append("  ".join(padded).rstrip())
     return "\n".join(lines)
+
+
+def pad(cell: str, spaces: int, left: bool) -> str:
+    """A cell padded to its column (outside any colour codes): on the right for text, on the left for numbers."""
+    return cell + " " * spaces if left else " " * spaces + cell
 
 
 def paint(value: str, hue: str, colour: bool) -> str:
@@ -101,7 +107,7 @@ def summary(report: Editorial) -> str:
     def count(values: list[str], names: tuple[str, ...]) -> str:
         return ", ".join(f"{values.count(name)} {name}" for name in names)
     grades = count([a.readability for a in report.articles], ("pass", "warn", "hard"))
-    reviews = count([a.review.status for a in report.articles], ("reviewed", "due soon", "overdue", "not reviewed"))
+    reviews = count([a.review.status for a in report.articles], tuple(REVIEW_COLOUR))
     return (f"{plural(len(report.articles), 'article')} on {report.today}: readability {grades}; "
             f"reviews {reviews}; {plural(len(report.warnings), 'warning')}")
 
@@ -134,7 +140,8 @@ def article_json(article: Article) -> dict[str, Any]:
             **dataclasses.asdict(article.stats), "readability": article.readability,
             "citations": article.citations, "inbound": article.inbound,
             "review": {"status": review.status, "reviewed_by": review.reviewed_by or None,
-                       "last_reviewed": _date(review.last_reviewed), "next_review_due": _date(review.next_review_due)}}
+                       "last_reviewed": _date(review.last_reviewed),
+                       "next_review_due": _date(review.next_review_due)}}
 
 
 def _date(value: dt.date | None) -> str | None:

