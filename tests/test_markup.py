@@ -135,7 +135,7 @@ def test_faq_section_markup_and_data() -> None:
     assert section.find("h2").get_text() == "Frequently asked questions"
     items = section.find_all("details", class_="faq-item")
     assert [d.find("summary").get_text() for d in items] == ["Should I stop running?", "Do shoes matter?"]
-    assert body.faq == (("Should I stop running?", "Not always . It depends on the pain."),
+    assert body.faq == (("Should I stop running?", "Not always. It depends on the pain."),
                         ("Do shoes matter?", "A little."))
     assert page.find("h2", id="after").find_parent("section") is None
 
@@ -159,7 +159,7 @@ def test_outline_toc_anchors_and_prose() -> None:
     assert body.toc == (("first-part", "First part"), ("frequently-asked-questions", "Frequently asked questions"),
                         ("after", "After"))
     assert {"first-part", "after", "cite-1-1"} <= body.anchors
-    assert body.prose == ("Intro text .", "Body.", "Intro.", "Quick answers.", "Not always .",
+    assert body.prose == ("Intro text.", "Body.", "Intro.", "Quick answers.", "Not always.",
                           "It depends on the pain.", "A little.", "Other text.")
 
 

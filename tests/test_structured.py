@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,12 @@ def visible(element: Tag) -> str:
     """An element's visible text without citation numbers, whitespace collapsed."""
     for sup in element.find_all("sup", class_="citations"):
         sup.decompose()
-    return " ".join(element.get_text(" ").split())
+    return " ".join(element.get_text().split())
+
+
+def same_text(text: str) -> str:
+    """Text compared without regard to space before punctuation (where a citation number stood)."""
+    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
 
 
 def graph(page: BeautifulSoup) -> dict[str, dict]:
@@ -70,6 +76,7 @@ def test_structured_data_matches_visible_page(built: Path) -> None:
         if faq is None:
             assert "FAQPage" not in nodes
             continue
-        questions = [(visible(d.find("summary")), visible(d.find(class_="faq-answer")))
+        questions = [(visible(d.find("summary")), same_text(visible(d.find(class_="faq-answer"))))
                      for d in faq.find_all("details", class_="faq-item")]
-        assert [(q["name"], q["acceptedAnswer"]["text"]) for q in nodes["FAQPage"]["mainEntity"]] == questions
+        assert [(q["name"], same_text(q["acceptedAnswer"]["text"]))
+                for q in nodes["FAQPage"]["mainEntity"]] == questions

@@ -82,7 +82,9 @@ def text_of(element: etree.Element) -> str:
     parts: list[str] = []
 
     def walk(node: etree.Element) -> None:
-        if node.get("class") != "citations":
+        if node.get("class") == "citations":
+            parts[:] = ["".join(parts).rstrip()]
+        else:
             parts.append(node.text or "")
             for child in node:
                 walk(child)
