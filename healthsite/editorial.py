@@ -7,7 +7,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Mapping
 
 from .config import Readability, SiteConfig
 from .content import Page
@@ -30,13 +30,17 @@ Status = Literal["reviewed", "due soon", "overdue", "not reviewed"]
 
 @dataclass(frozen=True)
 class TextStats:
-    """What textstat measures of an article's prose."""
+    """What textstat measures of an article's prose (independent of the configuration, so it can be cached)."""
 
     grade: float
     smog: float
     words: int
     sentences: int
-    long_sentences: int
+    lengths: tuple[int, ...]
+
+    def long(self, limit: int) -> int:
+        """How many sentences have more than `limit` words."""
+        return sum(words > limit for words in self.lengths)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Article:
     title: str
     stats: TextStats
     readability: Grade
+    long_sentences: int
     citations: int
     review: Review
     inbound: int
@@ -74,20 +79,22 @@ class Editorial:
     warnings: tuple[Problem, ...]
 
 
-def review(site: Site, today: dt.date) -> Editorial:
-    """Check every article of a built site against the editorial gates of its configuration."""
+def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
+    """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
     meter = textstatistics()
     inbound = inbound_articles(site)
+    limits = site.config.readability
     articles: list[Article] = []
     problems: list[Problem] = []
     for slug, page in site.pages.items():
         body = site.bodies[slug]
-        stats = measure(meter, body.prose, site.config.readability)
-        article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, site.config.readability),
-                          len(body.citations), review_of(page, today), len(inbound[slug]))
+        stats = (measured or {}).get(slug) or measure(meter, body.prose)
+        article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, limits),
+                          stats.long(limits.long_sentence_words), len(body.citations), review_of(page, today),
+                          len(inbound[slug]))
         articles.append(article)
         problems += article_warnings(article, page, body, site.config)
-        problems += sentence_warnings(meter, page, body.prose, site.config.readability)
+        problems += sentence_warnings(page, body.prose, stats, limits)
     return Editorial(today, site.config.readability, site.config.require_review, tuple(articles),
                      tuple(sorted(problems)))
 
@@ -107,14 +114,14 @@ def sentences(prose: Iterable[str]) -> list[str]:
     return [s.strip() for paragraph in prose for s in SENTENCE.findall(paragraph)]
 
 
-def measure(meter: textstatistics, prose: tuple[str, ...], limits: Readability) -> TextStats:
-    """Flesch-Kincaid grade, SMOG, words, sentences and long sentences of an article's prose."""
+def measure(meter: textstatistics, prose: tuple[str, ...]) -> TextStats:
+    """Flesch-Kincaid grade, SMOG, words, sentences and each sentence's words, of an article's prose."""
     text = plain_text(prose)
     if not text:
-        return TextStats(0.0, 0.0, 0, 0, 0)
-    long = sum(meter.lexicon_count(s) > limits.long_sentence_words for s in sentences(prose))
+        return TextStats(0.0, 0.0, 0, 0, ())
+    lengths = tuple(meter.lexicon_count(s) for s in sentences(prose))
     return TextStats(meter.flesch_kincaid_grade(text), meter.smog_index(text), meter.lexicon_count(text),
-                     meter.sentence_count(text), long)
+                     meter.sentence_count(text), lengths)
 
 
 def grade(value: float, limits: Readability) -> Grade:
@@ -174,12 +181,12 @@ def article_warnings(article: Article, page: Page, body: Body, config: SiteConfi
     return found
 
 
-def sentence_warnings(meter: textstatistics, page: Page, prose: tuple[str, ...], limits: Readability) \
-        -> list[Problem]:
+def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: Readability) -> list[Problem]:
     """A warning at the line of every sentence longer than the limit."""
+    if not stats.long(limits.max_sentence_words):
+        return []
     found = []
-    for sentence in sentences(prose):
-        words = meter.lexicon_count(sentence)
+    for sentence, words in zip(sentences(prose), stats.lengths):
         if words > limits.max_sentence_words:
             start = " ".join(sentence.split()[:6])
             found.append(warning(page.source, line_of_sentence(page, sentence), f"long sentence: {words} words "

@@ -74,7 +74,7 @@ def row(article: Article) -> list[Cell]:
     stats, review = article.stats, article.review
     return [(article.slug, ""), (f"{stats.grade:.1f}", GRADE_COLOUR[article.readability]),
             (f"{stats.smog:.1f}", ""),
-            (str(stats.words), ""), (str(stats.long_sentences), ""),
+            (str(stats.words), ""), (str(article.long_sentences), ""),
             (str(article.citations), "" if article.citations else "red"),
             (str(article.inbound), "" if article.inbound else "red"),
             (review.status, REVIEW_COLOUR[review.status]), (str(review.next_review_due or "-"), "")]
@@ -136,8 +136,10 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 def article_json(article: Article) -> dict[str, Any]:
     """One article's row as a JSON object (dates as YYYY-MM-DD or null)."""
     review = article.review
-    return {"slug": article.slug, "source": article.source, "title": article.title,
-            **dataclasses.asdict(article.stats), "readability": article.readability,
+    stats = article.stats
+    return {"slug": article.slug, "source": article.source, "title": article.title, "grade": stats.grade,
+            "smog": stats.smog, "words": stats.words, "sentences": stats.sentences,
+            "long_sentences": article.long_sentences, "readability": article.readability,
             "citations": article.citations, "inbound": article.inbound,
             "review": {"status": review.status, "reviewed_by": review.reviewed_by or None,
                        "last_reviewed": _date(review.last_reviewed),

