@@ -114,17 +114,14 @@ def summary(report: Editorial) -> str:
 
 def to_json(report: Editorial | None, problems: list[Problem]) -> str:
     """The report as JSON: problems by level, thresholds and one object per article (none if it failed)."""
-    data: dict[str, Any] = {
-        "ok": not any(p.level == "error" for p in problems),
-        "errors": [problem_json(p) for p in problems if p.level == "error"],
-        "warnings": [problem_json(p) for p in problems if p.level == "warning"],
-        "articles": [],
-    }
+    data: dict[str, Any] = {"ok": not any(p.level == "error" for p in problems)}
     if report:
         data["today"] = report.today.isoformat()
         data["thresholds"] = {**dataclasses.asdict(report.thresholds), "require_review": report.require_review,
                               "due_soon_days": editorial.DUE_SOON.days}
-        data["articles"] = [article_json(a) for a in report.articles]
+    data["errors"] = [problem_json(p) for p in problems if p.level == "error"]
+    data["warnings"] = [problem_json(p) for p in problems if p.level == "warning"]
+    data["articles"] = [article_json(a) for a in report.articles] if report else []
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
