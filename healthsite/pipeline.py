@@ -57,6 +57,7 @@ class Sources:
     pages: list[Page]
     published: list[Page]
     bodies: dict[str, Body]
+    stats: dict[str, editorial.TextStats]
     bibliography: Bibliography
     warnings: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
@@ -65,10 +66,7 @@ class Sources:
 def build(options: Options) -> Report:
     """Build the site, or raise BuildError with every problem found; the old site stays until the end."""
     started = time.perf_counter()
-    root = options.config.resolve().parent
-    config = _stage(load_config(options.config, root))
-    out = (options.out or root / config.output_dir).resolve()
-    _check(check_output_dir(out, root, shown_path(options.config, root)))
+    root, config, out = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
         (cache.Cache(cache.engine_digest()), [])
     inputs = input_digest(root, config, options, out)
@@ -77,34 +75,47 @@ def build(options: Options) -> Report:
         _check(editorial.as_errors(previous.warnings) if options.strict else [])
         return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
-    sources = read_sources(options, previous, config)
-    site = make_site(sources)
-    warnings = sorted(sources.warnings + list(editorial.review(site, dt.date.today()).warnings))
+    sources, site, report = checked_site(options, config, previous, dt.date.today())
+    warnings = list(report.warnings)
     _check(editorial.as_errors(warnings) if options.strict else [])
     keys = output_keys(site, sources, root)
     same_out = previous.out == str(out)
-    keep = frozenset(path for path, key in keys.items()
-                     if same_out and previous.outputs.get(path, ("",))[0] == key and intact(out, path, previous.outputs[path]))
+    keep = frozenset(path for path, key in keys.items() if same_out and
+                     previous.outputs.get(path, ("",))[0] == key and intact(out, path, previous.outputs[path]))
     files = render_outputs(site, root, keep)
     stats = write_site(files, out)
     outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
-    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug]) for p in sources.published}
+    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings))
     return Report(len(site.pages), len(files), len(files) - len(keep), time.perf_counter() - started, out,
                   warnings, notices)
 
 
-def validate(options: Options) -> tuple[Site, list[Problem]]:
-    """Everything `build` checks, writing nothing (not even the cache): the site and its warnings."""
+def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
+    """Everything `build` checks, writing nothing (not even the cache): the site and its editorial report."""
+    root, config, _ = locate(options)
+    previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
+    _, site, report = checked_site(options, config, previous, today)
+    render_outputs(site, root)
+    return site, report
+
+
+def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
+    """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
     config = _stage(load_config(options.config, root))
     out = (options.out or root / config.output_dir).resolve()
     _check(check_output_dir(out, root, shown_path(options.config, root)))
-    previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
+    return root, config, out
+
+
+def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None,
+                 today: dt.date) -> tuple[Sources, Site, editorial.Editorial]:
+    """Sources read and checked, the site assembled, and the editorial review with every warning."""
     sources = read_sources(options, previous, config)
     site = make_site(sources)
-    render_outputs(site, root)
-    return site, sources.warnings
+    report = editorial.review(site, today, sources.stats)
+    return sources, site, replace(report, warnings=tuple(sorted(set(sources.warnings) | set(report.warnings))))
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None) -> Sources:
@@ -120,27 +131,27 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(shown_path(p, root), p.stem, datas[p]) for p in files if keys[p] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
-    pages, bodies, problems, slug_keys = [], {}, [], {}
+    pages, bodies, measured, problems, slug_keys = [], {}, {}, [], {}
     for path in files:
-        page, body, found = reused[keys[path]] + ([],) if keys[path] in reused else _unpack(next(done))
+        page, body, stats, found = reused[keys[path]] + ([],) if keys[path] in reused else _unpack(next(done))
         problems += found
         if page is not None:
             pages.append(page)
-            bodies[page.slug] = body
+            bodies[page.slug], measured[page.slug] = body, stats
             slug_keys[page.slug] = keys[path]
     _check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
     _check(check_pages(pages, config, root / "templates"))
     unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
-    bodies = _settle(published, bodies, refs)
-    return Sources(root, config, pages, published, bodies, bibliography,
+    bodies, measured = _settle(published, bodies, measured, refs)
+    return Sources(root, config, pages, published, bodies, measured, bibliography,
                    draft_warnings(pages, {p.slug for p in published}), slug_keys)
 
 
-def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, list[Problem]]:
+def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
     """A worker's result as a tuple."""
-    return done.page, done.body, done.problems
+    return done.page, done.body, done.stats, done.problems
 
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str]) -> Refs:
@@ -149,17 +160,20 @@ def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str],
     return Refs(urls, drafts, frozenset(bibliography), config.emergency_number)
 
 
-def _settle(published: list[Page], bodies: dict[str, Body | None], refs: Refs) -> dict[str, Body]:
-    """Published bodies, re-rendered where they were made with facts that turned out different."""
+def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
+            refs: Refs) -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
+    """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
     renderer: Renderer | None = None
-    settled = {}
+    settled, stats = {}, {}
     for page in published:
-        body = bodies.get(page.slug)
+        body, known = bodies.get(page.slug), measured.get(page.slug)
         if body is None or body.problems or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line)
+            known = None
         settled[page.slug] = body
-    return settled
+        stats[page.slug] = known or editorial.measure(editorial.textstatistics(), body.prose)
+    return settled, stats
 
 
 def make_site(sources: Sources) -> Site:

@@ -24,11 +24,9 @@ Cell = tuple[str, str]
 def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool) -> int:
     """`check`: validate without writing, print problems and the report; 1 on errors (or warnings if strict)."""
     try:
-        site, warnings = validate(options)
+        _, report = validate(options, today)
     except BuildError as exc:
         return failed(exc.problems, fmt, out, err)
-    report = editorial.review(site, today)
-    report = dataclasses.replace(report, warnings=tuple(sorted(set(warnings) | set(report.warnings))))
     strict = options.strict
     problems = editorial.as_errors(report.warnings) if strict else list(report.warnings)
     if fmt == "json":

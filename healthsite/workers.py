@@ -9,7 +9,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from . import editorial
 from .content import Page, parse_page
+from .editorial import TextStats
 from .markup import Body, Renderer
 from .mdext import Refs
 from .problems import Problem, errors_only
@@ -29,26 +31,29 @@ class Job:
 
 @dataclass(frozen=True)
 class Done:
-    """A parsed page (None if it could not be), its body (None for unrendered drafts) and problems."""
+    """A parsed page (None if it could not be), its body and readability (None for unrendered drafts)."""
 
     page: Page | None
     body: Body | None
+    stats: TextStats | None
     problems: list[Problem]
 
 
 class Worker:
-    """Parses and renders articles with one reusable Markdown converter."""
+    """Parses, renders and measures articles with one reusable Markdown converter and readability meter."""
 
     def __init__(self, refs: Refs, drafts: bool) -> None:
         self.renderer = Renderer(refs)
+        self.meter = editorial.textstatistics()
         self.drafts = drafts
 
     def __call__(self, job: Job) -> Done:
-        """Parse one file; render its body unless it is a draft that will not be published."""
+        """Parse one file; render and measure its body unless it is a draft that will not be published."""
         page, problems = parse_page(job.data, job.stem, job.shown)
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
-            return Done(page, None, problems)
-        return Done(page, self.renderer.render(page.source, page.body, page.body_line), problems)
+            return Done(page, None, None, problems)
+        body = self.renderer.render(page.source, page.body, page.body_line)
+        return Done(page, body, editorial.measure(self.meter, body.prose), problems)
 
 
 def default_jobs() -> int:
