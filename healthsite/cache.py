@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .problems import Problem, warning
 
@@ -56,30 +57,54 @@ class Cache:
     warnings: list[Problem] = field(default_factory=list)
 
 
+MANIFEST, BODIES = "manifest.pickle", "bodies.pickle"
+
+
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
-    """The cache of a site folder; one that is corrupt or from another engine is ignored with a warning."""
-    path = root / FOLDER / "build.pickle"
+    """The cache's manifest (bodies come later, with load_bodies); a bad or foreign one is ignored with a warning."""
+    manifest, problems = _read(root / FOLDER / MANIFEST, engine)
+    if manifest is None:
+        return Cache(engine), problems
+    inputs, out, outputs, warnings = manifest
+    return Cache(engine, inputs, out, {}, outputs, warnings), []
+
+
+def load_bodies(root: Path, cache: Cache) -> list[Problem]:
+    """Fill in the cached pages and bodies (only a build that has to render needs them)."""
+    bodies, problems = _read(root / FOLDER / BODIES, cache.engine)
+    cache.bodies = bodies if isinstance(bodies, dict) else {}
+    return problems
+
+
+def _read(path: Path, engine: str) -> tuple[Any, list[Problem]]:
+    """One cache file's payload, or None with the reason it is not trusted."""
+    shown = f"{FOLDER}/{path.name}"
     if not path.exists():
-        return Cache(engine), []
+        return None, []
     try:
         with path.open("rb") as stream:
-            version, cache = pickle.load(stream)
+            version, made_by, payload = pickle.load(stream)
     except Exception as exc:  # a damaged file can fail in any way inside pickle; it is never trusted
-        return Cache(engine), [warning(f"{FOLDER}/build.pickle", 1, f"build cache ignored: unreadable ({exc})")]
-    if version != FORMAT or not isinstance(cache, Cache):
-        return Cache(engine), [warning(f"{FOLDER}/build.pickle", 1, "build cache ignored: another format")]
-    if cache.engine != engine:
-        return Cache(engine), [warning(f"{FOLDER}/build.pickle", 1, "build cache ignored: made by another "
-                                       "version of the engine or its libraries")]
-    return cache, []
+        return None, [warning(shown, 1, f"build cache ignored: unreadable ({type(exc).__name__})")]
+    if version != FORMAT:
+        return None, [warning(shown, 1, "build cache ignored: another format")]
+    if made_by != engine:
+        return None, [warning(shown, 1, "build cache ignored: made by another version of the engine or its libraries")]
+    return payload, []
 
 
 def save(root: Path, cache: Cache) -> None:
-    """Write the cache atomically: a half-written cache never replaces a whole one."""
+    """Write the cache atomically, bodies before the manifest that vouches for them."""
     folder = root / FOLDER
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n")
-    temporary = folder / f"build.pickle.{os.getpid()}.tmp"
+    _write(folder / BODIES, cache.engine, cache.bodies)
+    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings))
+
+
+def _write(path: Path, engine: str, payload: Any) -> None:
+    """Write one cache file through a temporary file, so a half-written file never replaces a whole one."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as stream:
-        pickle.dump((FORMAT, cache), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / "build.pickle")
+        pickle.dump((FORMAT, engine, payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)

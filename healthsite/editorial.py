@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
 from .config import Readability, SiteConfig
 from .content import Page
 from .markup import Body
 from .problems import Problem, warning
 from .site import Site
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # textstat 0.7.3 imports pkg_resources, which setuptools deprecates
-    from textstat.textstat import textstatistics
 
 DUE_SOON = dt.timedelta(days=30)
 SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")  # textstat 0.7.3's own sentence pattern
@@ -81,14 +78,13 @@ class Editorial:
 
 def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
     """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
-    meter = textstatistics()
     inbound = inbound_articles(site)
     limits = site.config.readability
     articles: list[Article] = []
     problems: list[Problem] = []
     for slug, page in site.pages.items():
         body = site.bodies[slug]
-        stats = (measured or {}).get(slug) or measure(meter, body.prose)
+        stats = (measured or {}).get(slug) or measure(body.prose)
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, limits),
                           stats.long(limits.long_sentence_words), len(body.citations), review_of(page, today),
                           len(inbound[slug]))
@@ -114,14 +110,24 @@ def sentences(prose: Iterable[str]) -> list[str]:
     return [s.strip() for paragraph in prose for s in SENTENCE.findall(paragraph)]
 
 
-def measure(meter: textstatistics, prose: tuple[str, ...]) -> TextStats:
+@functools.cache
+def meter() -> Any:
+    """textstat's meter, imported on first use: the import alone takes a fifth of a second."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # textstat 0.7.3 imports pkg_resources, which setuptools deprecates
+        from textstat.textstat import textstatistics
+    return textstatistics()
+
+
+def measure(prose: tuple[str, ...]) -> TextStats:
     """Flesch-Kincaid grade, SMOG, words, sentences and each sentence's words, of an article's prose."""
+    meter_ = meter()
     text = plain_text(prose)
     if not text:
         return TextStats(0.0, 0.0, 0, 0, ())
-    lengths = tuple(meter.lexicon_count(s) for s in sentences(prose))
-    return TextStats(meter.flesch_kincaid_grade(text), meter.smog_index(text), meter.lexicon_count(text),
-                     meter.sentence_count(text), lengths)
+    lengths = tuple(meter_.lexicon_count(s) for s in sentences(prose))
+    return TextStats(meter_.flesch_kincaid_grade(text), meter_.smog_index(text), meter_.lexicon_count(text),
+                     meter_.sentence_count(text), lengths)
 
 
 def grade(value: float, limits: Readability) -> Grade:

@@ -75,6 +75,7 @@ def build(options: Options) -> Report:
         _check(editorial.as_errors(previous.warnings) if options.strict else [])
         return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
+    notices += cache.load_bodies(root, previous) if previous.inputs else []
     sources, site, report = checked_site(options, config, previous, dt.date.today())
     warnings = list(report.warnings)
     _check(editorial.as_errors(warnings) if options.strict else [])
@@ -95,6 +96,8 @@ def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editoria
     """Everything `build` checks, writing nothing (not even the cache): the site and its editorial report."""
     root, config, _ = locate(options)
     previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
+    if previous and previous.inputs:
+        cache.load_bodies(root, previous)
     _, site, report = checked_site(options, config, previous, today)
     render_outputs(site, root)
     return site, report
@@ -172,7 +175,7 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
             body = renderer.render(page.source, page.body, page.body_line)
             known = None
         settled[page.slug] = body
-        stats[page.slug] = known or editorial.measure(editorial.textstatistics(), body.prose)
+        stats[page.slug] = known or editorial.measure(body.prose)
     return settled, stats
 
 

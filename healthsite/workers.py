@@ -40,11 +40,10 @@ class Done:
 
 
 class Worker:
-    """Parses, renders and measures articles with one reusable Markdown converter and readability meter."""
+    """Parses, renders and measures articles with one reusable Markdown converter."""
 
     def __init__(self, refs: Refs, drafts: bool) -> None:
         self.renderer = Renderer(refs)
-        self.meter = editorial.textstatistics()
         self.drafts = drafts
 
     def __call__(self, job: Job) -> Done:
@@ -53,7 +52,7 @@ class Worker:
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line)
-        return Done(page, body, editorial.measure(self.meter, body.prose), problems)
+        return Done(page, body, editorial.measure(body.prose), problems)
 
 
 def default_jobs() -> int:

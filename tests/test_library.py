@@ -33,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def stats(site) -> dict[str, editorial.TextStats]:
     """Readability measurements of every article."""
-    return {slug: editorial.measure(editorial.textstatistics(), site.bodies[slug].prose) for slug in site.pages}
+    return {slug: editorial.measure(site.bodies[slug].prose) for slug in site.pages}
 
 
 def test_every_topic_has_its_article(site) -> None:
