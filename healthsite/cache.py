@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -28,8 +29,12 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def engine_digest() -> str:
-    """What the engine is: its own source files, the libraries it renders with, and Python's version."""
+    """What the engine is: its own source files, the libraries it renders with, and Python's version.
+
+    Computed once per process: the code that runs is the code that was imported.
+    """
     package = Path(__file__).parent
     files = sorted(package.rglob("*.py"))
     versions = [f"{name}={_version(name)}" for name in LIBRARIES]

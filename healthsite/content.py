@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,7 @@ class Page:
     body: str
     body_line: int
     key_lines: tuple[tuple[str, int], ...]
+    digest: str = ""
 
     @property
     def newest(self) -> dt.date:
@@ -84,20 +86,20 @@ class Page:
         return dict(self.key_lines).get(key, 1)
 
 
-def load_pages(content_dir: Path, root: Path) -> tuple[list[Page], list[Problem]]:
-    """Load every `*.md` file of the content folder, collecting all problems."""
-    pages: list[Page] = []
-    problems: list[Problem] = []
-    for path in article_files(content_dir):
-        page, found = parse_page(path.read_bytes(), path.stem, shown_path(path, root))
-        problems += found
-        pages += [page] if page else []
-    return pages, problems
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file as read: its path, its name in messages, its bytes."""
+
+    path: Path
+    shown: str
+    data: bytes
 
 
-def article_files(content_dir: Path) -> list[Path]:
-    """The article files of a content folder, in name order."""
-    return sorted(p for p in content_dir.glob("*.md") if p.is_file())
+def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
+    """Every article file of a content folder, in name order, read once."""
+    folder = shown_path(content_dir, root)
+    paths = sorted(p for p in content_dir.glob("*.md") if p.is_file())
+    return [SourceFile(p, f"{folder}/{p.name}", p.read_bytes()) for p in paths]
 
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:
@@ -118,7 +120,8 @@ def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Pr
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     if meta is None:
         return None, reader.problems
-    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()))
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest)
     return page, _check_page(page)
 
 

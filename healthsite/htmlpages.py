@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
@@ -37,38 +38,45 @@ class TopicLink:
 
 @dataclass(frozen=True)
 class Page:
-    """A page to render: its output path, template and context."""
+    """A page to render: its output path, its template, what it is made from, and how to make its context."""
 
     path: str
     template: str
-    context: dict[str, Any]
+    inputs: tuple
+    context: Callable[[], dict[str, Any]]
 
 
-def pages(site: Site, keep: frozenset[str] = frozenset()) -> Iterator[Page]:
-    """Every HTML page of the site; articles in `keep` come without a context (they are not rendered)."""
-    for slug in site.pages:
-        path = f"{slug}/index.html"
-        yield Page(path, "", {}) if path in keep else article(site, slug)
-    yield Page("index.html", "home.html", {"groups": home_groups(site)})
-    yield Page("topics/index.html", "topics.html", {"topics": list(site.topics.values())})
+def pages(site: Site) -> Iterator[Page]:
+    """Every HTML page of the site; a context is only built for a page that is rendered."""
+    for slug, page in site.pages.items():
+        inputs = article_inputs(site, slug)
+        yield Page(f"{slug}/index.html", page.meta.template, (page.source, page.digest, inputs),
+                   partial(article, site, slug, inputs))
+    groups = home_groups(site)
+    yield _fixed("index.html", "home.html", groups=groups)
+    yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
-        yield Page(f"topics/{topic.slug}/index.html", "topic.html",
-                   {"topic": topic, "cards": [site.card(s) for s in topic.pages]})
-    yield Page("404.html", "404.html", {})
+        yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
+                     cards=[site.card(s) for s in topic.pages])
+    yield _fixed("404.html", "404.html")
 
 
-def article(site: Site, slug: str) -> Page:
-    """The page of one article."""
+def _fixed(path: str, template: str, **context: Any) -> Page:
+    """A page whose context is small and is itself what the page is made from."""
+    return Page(path, template, tuple(context.items()), lambda: context)
+
+
+def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
+    """The context of one article's page."""
     page, body = site.pages[slug], site.bodies[slug]
-    lookups, cards, trail, topics, sources = article_inputs(site, slug)
+    lookups, cards, trail, topics, sources = inputs
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
-    context = {
+    return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
         "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards,
         "structured_data": script_json(article_graph(site, slug)),
     }
-    return Page(f"{slug}/index.html", page.meta.template, context)
 
 
 def article_inputs(site: Site, slug: str) -> tuple:
@@ -92,6 +100,6 @@ def home_groups(site: Site) -> list[tuple[str, str, list]]:
 def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> tuple[bytes | None, list[Problem]]:
     """Render one page with the site-wide context."""
     context = {"site": site.config, "path": site.config.base_path + page.path.removesuffix("index.html"),
-               **page.context}
+               **page.context()}
     html, problems = render(env, page.template, context, root)
     return (html.encode() if html is not None else None), problems

@@ -7,12 +7,12 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from . import assets, cache, editorial, feed, htmlpages, sitemap, templating, workers
 from .bibliography import Bibliography, load_bibliography
 from .config import SiteConfig, load_config
-from .content import Page, article_files
+from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs
 from .problems import BuildError, Problem, error, errors_only, shown_path
@@ -69,27 +69,30 @@ def build(options: Options) -> Report:
     root, config, out = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
         (cache.Cache(cache.engine_digest()), [])
-    inputs = input_digest(root, config, options, out)
+    articles = read_articles(root / "content", root)
+    inputs = input_digest(root, config, options, out, articles)
     if previous.inputs == inputs and previous.out == str(out) and \
             all(intact(out, path, record) for path, record in previous.outputs.items()):
         _check(editorial.as_errors(previous.warnings) if options.strict else [])
         return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
     notices += cache.load_bodies(root, previous) if previous.inputs else []
-    sources, site, report = checked_site(options, config, previous, dt.date.today())
+    sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     _check(editorial.as_errors(warnings) if options.strict else [])
-    keys = output_keys(site, sources, root)
     same_out = previous.out == str(out)
-    keep = frozenset(path for path, key in keys.items() if same_out and
-                     previous.outputs.get(path, ("",))[0] == key and intact(out, path, previous.outputs[path]))
-    files = render_outputs(site, root, keep)
+
+    def unchanged(path: str, key: str) -> bool:
+        record = previous.outputs.get(path)
+        return same_out and record is not None and record[0] == key and intact(out, path, record)
+
+    files, keys = render_outputs(site, root, unchanged)
     stats = write_site(files, out)
     outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings))
-    return Report(len(site.pages), len(files), len(files) - len(keep), time.perf_counter() - started, out,
-                  warnings, notices)
+    written = sum(data is not None for data in files.values())
+    return Report(len(site.pages), len(files), written, time.perf_counter() - started, out, warnings, notices)
 
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
@@ -112,36 +115,37 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     return root, config, out
 
 
-def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None,
-                 today: dt.date) -> tuple[Sources, Site, editorial.Editorial]:
+def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None, today: dt.date,
+                 articles: list[SourceFile] | None = None) -> tuple[Sources, Site, editorial.Editorial]:
     """Sources read and checked, the site assembled, and the editorial review with every warning."""
-    sources = read_sources(options, previous, config)
+    sources = read_sources(options, previous, config, articles)
     site = make_site(sources)
     report = editorial.review(site, today, sources.stats)
     return sources, site, replace(report, warnings=tuple(sorted(set(sources.warnings) | set(report.warnings))))
 
 
-def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None) -> Sources:
+def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
+                 files: list[SourceFile] | None = None) -> Sources:
     """Load and check the configuration, the bibliography and every article, rendering published bodies."""
     root = options.config.resolve().parent
     config = config or _stage(load_config(options.config, root))
     bibliography = _stage(load_bibliography(root / config.bibliography, root))
-    files = article_files(root / "content")
-    datas = {path: path.read_bytes() for path in files}
+    files = read_articles(root / "content", root) if files is None else files
     engine = previous.engine if previous else cache.engine_digest()
-    keys = {path: cache.digest(engine, shown_path(path, root), data) for path, data in datas.items()}
-    guess = _refs(config, bibliography, {p.name: p.stem for p in files}, frozenset())
+    keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset())
     reused = previous.bodies if previous else {}
-    jobs = [workers.Job(shown_path(p, root), p.stem, datas[p]) for p in files if keys[p] not in reused]
+    jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
     pages, bodies, measured, problems, slug_keys = [], {}, {}, [], {}
-    for path in files:
-        page, body, stats, found = reused[keys[path]] + ([],) if keys[path] in reused else _unpack(next(done))
+    for file in files:
+        key = keys[file.shown]
+        page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
         problems += found
         if page is not None:
             pages.append(page)
             bodies[page.slug], measured[page.slug] = body, stats
-            slug_keys[page.slug] = keys[path]
+            slug_keys[page.slug] = key
     _check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
     _check(check_pages(pages, config, root / "templates"))
@@ -186,33 +190,33 @@ def make_site(sources: Sources) -> Site:
     return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
 
 
-def input_digest(root: Path, config: SiteConfig, options: Options, out: Path) -> str:
+def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
-    folders = [root / "content", root / "templates", root / "static"]
-    files = sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
-    extra = [root / config.bibliography, options.config.resolve()]
+    theme = sorted(p for folder in ("templates", "static") for p in (root / folder).rglob("*") if p.is_file())
+    extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()]
     return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
-                        os.environ.get("SOURCE_DATE_EPOCH", ""),
-                        *(f"{p.relative_to(root)}\0" if p.is_relative_to(root) else str(p) for p in files + extra),
-                        *(p.read_bytes() if p.exists() else b"" for p in files + extra))
+                        os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
+                        *(f.data for f in articles), *(str(p) for p in theme + extra),
+                        *(p.read_bytes() for p in theme + extra))
 
 
-def output_keys(site: Site, sources: Sources, root: Path) -> dict[str, str]:
-    """For each article page, a digest of everything its HTML is made from."""
+def render_outputs(site: Site, root: Path, unchanged: Callable[[str, str], bool] = lambda path, key: False
+                   ) -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """Every file of the site by output path (None: the previous file is still right), and each page's key.
+
+    A page's key is a digest of everything it is made from; a page whose key is unchanged is not rendered.
+    """
     theme = [p for folder in ("templates", "static") for p in sorted((root / folder).rglob("*")) if p.is_file()]
-    common = cache.digest(repr(site.config), *(p.read_bytes() for p in theme), *(str(p) for p in theme))
-    return {f"{slug}/index.html": cache.digest(common, sources.keys[slug], repr(htmlpages.article_inputs(site, slug)))
-            for slug in site.pages}
-
-
-def render_outputs(site: Site, root: Path, keep: frozenset[str] = frozenset()) -> dict[str, bytes | None]:
-    """Every file of the site by output path; None for a page in `keep`, whose previous file stays."""
+    common = cache.digest(cache.engine_digest(), repr(site.config), *(str(p) for p in theme),
+                          *(p.read_bytes() for p in theme))
     files = assets.collect(root / "static")
     env = templating.environment(root / "templates", {"asset": _asset_url(site, files)})
     outputs: dict[str, bytes | None] = {}
+    keys: dict[str, str] = {}
     problems: list[Problem] = []
-    for page in htmlpages.pages(site, keep):
-        data, found = (None, []) if page.path in keep else htmlpages.render_page(env, site, page, root)
+    for page in htmlpages.pages(site):
+        keys[page.path] = key = cache.digest(common, repr(page.inputs))
+        data, found = (None, []) if unchanged(page.path, key) else htmlpages.render_page(env, site, page, root)
         problems += found
         _add(outputs, page.path, data, problems)
     for asset in files.values():
@@ -221,7 +225,7 @@ def render_outputs(site: Site, root: Path, keep: frozenset[str] = frozenset()) -
                        ("robots.txt", sitemap.robots(site))):
         _add(outputs, name, data, problems)
     _check(problems)
-    return outputs
+    return outputs, keys
 
 
 def _add(outputs: dict[str, bytes | None], path: str, data: bytes | None, problems: list[Problem]) -> None:

@@ -39,19 +39,25 @@ def write_site(files: dict[str, bytes | None], out: Path) -> dict[str, tuple[int
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging = tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)
     try:
+        made = {staging}
         for name, data in sorted(files.items()):
-            target = staging / _safe(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = os.path.join(staging, _safe(name))
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             if data is None:
-                _link(out / name, target)
+                _link(os.path.join(out, name), target)
             else:
-                target.write_bytes(data)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
+                with open(target, "wb") as stream:
+                    stream.write(data)
+        with open(os.path.join(staging, MARKER), "wb") as stream:
+            stream.write(MARKER_TEXT)
         os.chmod(staging, 0o755)
-        stats = {name: _stat(staging / name) for name in files}
-        _swap(staging, out)
+        stats = {name: _stat(os.path.join(staging, name)) for name in files}
+        _swap(Path(staging), out)
         return stats
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -60,18 +66,18 @@ def write_site(files: dict[str, bytes | None], out: Path) -> dict[str, tuple[int
 def intact(out: Path, name: str, record: tuple[str, int, int]) -> bool:
     """Whether a file of the previous site is still as that build left it."""
     try:
-        return _stat(out / name) == tuple(record[1:])
+        return _stat(os.path.join(out, name)) == tuple(record[1:])
     except OSError:
         return False
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     """A file's size and modification time."""
-    info = path.stat()
+    info = os.stat(path)
     return info.st_size, info.st_mtime_ns
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     """Reuse a previous file: a hard link where the file system allows, else a copy."""
     try:
         os.link(source, target)
