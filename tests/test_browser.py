@@ -8,8 +8,10 @@ and dark styles do what the theme promises. Screenshots of every page type go to
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
+import itertools
 import json
 import os
 import threading
@@ -22,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
-from tests.conftest import REPO, copy_site
+from tests.conftest import FIXTURE, REPO, copy_site
 
 pytestmark = pytest.mark.browser
 
@@ -129,17 +131,26 @@ class Handler(SimpleHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """The built site on a free loopback port; yields its base URL."""
-    handler = type("SiteHandler", (Handler,), {"rules": read_headers(site)})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+@contextlib.contextmanager
+def serving(out: Path) -> Iterator[str]:
+    """A built site on a free loopback port, as its base URL."""
+    handler = type("SiteHandler", (Handler,), {"rules": read_headers(out)})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The real site, served."""
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -208,6 +219,23 @@ def test_axe_finds_no_violations(browser, server: str, urls: dict[str, list[str]
             page.close()
     finally:
         context.close()
+    assert problems == {}
+
+
+def test_fixture_site_passes_axe_too(browser, tmp_path: Path) -> None:
+    """The fixture site shows what the real one does not (a call-to-action button, aligned table columns)."""
+    out = tmp_path / "out"
+    build(Options(copy_site(FIXTURE, tmp_path / "site"), out))
+    problems = {}
+    with serving(out) as server:
+        for (width, (w, h)), scheme in itertools.product(WIDTHS.items(), SCHEMES):
+            context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+            for url in ("/", "/alpha/"):
+                page, errors = open_page(context, server + url)
+                found = axe_violations(page) + [f"console: {e}" for e in errors]
+                if found:
+                    problems[f"{url} {width} {scheme}"] = found
+            context.close()
     assert problems == {}
 
 
