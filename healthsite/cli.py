@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from . import report
+from . import report, serve
 from .pipeline import Options, build
 from .problems import BuildError, Problem
 
@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
                     help="processes to render with (default: the number of cores)")
     ap.add_argument("--strict", action="store_true", help="warnings fail the build or check (exit status 1)")
     ap.add_argument("--format", choices=("text", "json"), default="text", help="check: report format")
+    ap.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: this machine only)")
+    ap.add_argument("--port", type=serve.port_number, default=8000, help="serve: port to listen on (0: any free one)")
     return ap
 
 
@@ -93,7 +95,13 @@ def run_check(args: argparse.Namespace) -> int:
     return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour)
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check}
+def run_serve(args: argparse.Namespace) -> int:
+    """`serve`: build, serve the site on --host/--port, rebuild on change and reload open pages."""
+    return serve.DevServer(options_from(args), args.host, args.port, args.quiet).serve_forever()
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
+                                                            "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,419 @@
+"""The dev server: serves the last good build, rebuilds when sources change and reloads open pages."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ipaddress
+import json
+import mimetypes
+import os
+import signal
+import socket
+import socketserver
+import sys
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator, TextIO
+from urllib.parse import unquote
+
+from .pipeline import Options
+from .watch import Builder, Builds, Outcome, Watcher
+from .writer import MARKER
+
+PREFIX = "/__healthsite/"
+SCRIPT_URL = PREFIX + "reload.js"
+KEEPALIVE_SECONDS = 15.0
+POLL_SECONDS = 0.2
+GONE = (ConnectionError, TimeoutError)  # a client that went away mid-response
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".xml": "application/xml", ".atom": "application/atom+xml",
+    ".json": "application/json", ".map": "application/json", ".webmanifest": "application/manifest+json",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/vnd.microsoft.icon",
+    ".woff": "font/woff", ".woff2": "font/woff2", ".pdf": "application/pdf", ".wasm": "application/wasm",
+}
+FEEDS = frozenset({"feed.xml"})
+
+# Served only by this server (never written into the site), so pages keep working under a strict
+# Content-Security-Policy: an external script, styles set through the CSSOM, text through textContent.
+RELOAD_JS = """\
+// healthsite dev server: reload after a good build; show the errors of a failed one over the page.
+(() => {
+  "use strict";
+  const served = document.currentScript ? document.currentScript.dataset.build : "";
+  let overlay = null;
+
+  function element(tag, text, style) {
+    const node = document.createElement(tag);
+    if (text) node.textContent = text;
+    Object.assign(node.style, style || {});
+    return node;
+  }
+
+  function hide() {
+    if (overlay) overlay.remove();
+    overlay = null;
+  }
+
+  function show(problems) {
+    hide();
+    overlay = element("section", "", {
+      position: "fixed", inset: "0", zIndex: "2147483647", overflow: "auto", padding: "2rem",
+      background: "rgba(25, 10, 10, 0.94)", color: "#fff", font: "16px/1.5 system-ui, sans-serif",
+    });
+    overlay.id = "healthsite-build-errors";
+    overlay.setAttribute("role", "alert");
+    overlay.setAttribute("aria-label", "Build errors");
+    const list = element("ul", "", {padding: "0", listStyle: "none"});
+    for (const problem of problems) {
+      const item = element("li", "", {margin: "0.5rem 0"});
+      item.append(element("code", problem, {font: "15px/1.4 ui-monospace, monospace", whiteSpace: "pre-wrap"}));
+      list.append(item);
+    }
+    const close = element("button", "Hide", {font: "inherit", padding: "0.25rem 1rem"});
+    close.type = "button";
+    close.addEventListener("click", hide);
+    overlay.append(
+      element("h2", "The site did not build", {margin: "0 0 1rem", color: "#ffb3b3"}),
+      element("p", "This page is the last version that built. Fix these and save: it reloads by itself."),
+      list, close);
+    document.body.append(overlay);
+  }
+
+  function update(status) {
+    if (!status.ok) show(status.problems);
+    else if (status.build !== served) location.reload();
+    else hide();
+  }
+
+  new EventSource("/__healthsite/events").addEventListener("status", (event) => update(JSON.parse(event.data)));
+})();
+"""
+
+PLACEHOLDER = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{text}</p></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A request for a folder without its trailing slash."""
+
+    location: str
+
+
+def port_number(text: str) -> int:
+    """A TCP port for --port: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{text}'")
+    return int(text)
+
+
+def find_file(out: Path, base_path: str, target: str) -> Path | Redirect | None:
+    """The file inside `out` a request target names, a redirect to add a folder's slash, or None (404)."""
+    raw, _, query = target.partition("#")[0].partition("?")
+    lowered = raw.lower()
+    if not raw.startswith("/") or raw.startswith("//") or any(c in lowered for c in ("%2f", "%5c", "%00")):
+        return None
+    try:
+        path = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in path or "\\" in path:
+        return None
+    if path != base_path and path in ("/", base_path.rstrip("/")):
+        return Redirect(base_path)
+    if not path.startswith(base_path):
+        return None
+    parts = path[len(base_path):].split("/")
+    if any(part in (".", "..", MARKER) for part in parts) or "" in parts[:-1]:
+        return None
+    found = _inside(out.joinpath(*parts), out)
+    if found is not None and found.is_dir():
+        if not raw.endswith("/"):
+            return Redirect(raw + "/" + (f"?{query}" if query else ""))
+        found = _inside(found / "index.html", out)
+    return found if found is not None and found.is_file() else None
+
+
+def _inside(path: Path, out: Path) -> Path | None:
+    """The path with every link resolved, if it is still inside `out`."""
+    real, root = Path(os.path.realpath(path)), Path(os.path.realpath(out))
+    return real if real.is_relative_to(root) else None
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type a served file is sent with."""
+    if path.name in FEEDS:
+        return "application/atom+xml"
+    return CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class _BodyEnd(HTMLParser):
+    """Finds where the document's last </body> end tag starts, as (line, column)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.position: tuple[int, int] | None = None
+
+    def handle_endtag(self, tag: str) -> None:
+        """Remember each </body>."""
+        if tag == "body":
+            self.position = self.getpos()
+
+
+def with_reload(html: bytes, build_id: str) -> bytes:
+    """The page with the reload script tag at the end of its body (at the very end if it has no </body>)."""
+    text = html.decode("utf-8", "surrogateescape")
+    finder = _BodyEnd()
+    finder.feed(text)
+    finder.close()
+    at = _offset(text, *finder.position) if finder.position else len(text)
+    tag = f'<script src="{SCRIPT_URL}" data-build="{build_id}" defer></script>\n'
+    return (text[:at] + tag + text[at:]).encode("utf-8", "surrogateescape")
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The index in `text` of a 1-based line and 0-based column, as HTMLParser counts them."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    return start + column
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request: a file of the last good site, or one of the server's own /__healthsite/ endpoints."""
+
+    server: "_HTTPServer"
+    server_version = "healthsite"
+    timeout = 30
+
+    def do_GET(self) -> None:
+        """Answer GET."""
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        """Answer HEAD: the same headers, no body."""
+        self._answer(body=False)
+
+    def handle(self) -> None:
+        """Handle the connection; a client that disconnects mid-response is not an error."""
+        try:
+            super().handle()
+        except GONE:
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the terminal for build messages: requests are not logged."""
+
+    def _answer(self, body: bool) -> None:
+        """Route a request."""
+        outcome = self.server.builds.current()
+        route = self.path.partition("?")[0]
+        if route == SCRIPT_URL:
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS.encode(), body)
+        elif route == PREFIX + "status":
+            self._send(HTTPStatus.OK, "application/json", json.dumps(outcome.status()).encode(), body)
+        elif route == PREFIX + "events" and body:
+            self._events(outcome)
+        elif outcome.out is None:
+            self._placeholder(outcome, HTTPStatus.SERVICE_UNAVAILABLE, "No site yet",
+                              "The site has not built yet. Fix the errors shown and save.", body)
+        else:
+            self._file(outcome, body)
+
+    def _file(self, outcome: Outcome, body: bool) -> None:
+        """A file of the site, a redirect, or the site's 404 page."""
+        assert outcome.out is not None
+        found = find_file(outcome.out, outcome.base_path, self.path)
+        if isinstance(found, Redirect):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", found.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status = HTTPStatus.OK
+        if found is None:
+            status, found = HTTPStatus.NOT_FOUND, _inside(outcome.out / "404.html", outcome.out)
+        data = _read(found) if found is not None else None
+        if data is None:
+            self._placeholder(outcome, HTTPStatus.NOT_FOUND, "Page not found", "There is no page here.", body)
+            return
+        assert found is not None
+        kind = content_type(found)
+        self._send(status, kind, with_reload(data, outcome.build_id) if kind.startswith("text/html") else data, body)
+
+    def _placeholder(self, outcome: Outcome, status: HTTPStatus, title: str, text: str, body: bool) -> None:
+        """A minimal page of the server's own, with the reload script (so it shows errors and reloads)."""
+        page = PLACEHOLDER.format(title=title, text=text).encode()
+        self._send(status, "text/html; charset=utf-8", with_reload(page, outcome.build_id), body)
+
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
+        """Send a whole response that no browser should cache."""
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self, outcome: Outcome | None) -> None:
+        """Server-sent events: the current status, then each new one, until the client or the server leaves."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(b"retry: 1000\n\n")
+        last = -1
+        while outcome is not None:
+            if outcome.generation != last:
+                self.wfile.write(f"event: status\ndata: {json.dumps(outcome.status())}\n\n".encode())
+                last = outcome.generation
+            else:
+                self.wfile.write(b": still here\n\n")
+            outcome = self.server.builds.wait_after(last, KEEPALIVE_SECONDS)
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None if it went away (a rebuild swapped the folder)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server for the dev server's handler, with a deep accept queue."""
+
+    daemon_threads = True
+    request_queue_size = 512
+
+    def __init__(self, host: str, port: int, builds: Builds) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.builds = builds
+        super().__init__((host, port), Handler)
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse name lookup."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore clients that went away; report anything else."""
+        if not isinstance(sys.exc_info()[1], GONE):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class DevServer:
+    """Build, serve and rebuild on change; start() and stop() in-process, or serve_forever() until Ctrl-C."""
+
+    def __init__(self, options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False,
+                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        self.stdout, self.stderr = stdout or sys.stdout, stderr or sys.stderr
+        self.host, self.port = host, port
+        self.builds = Builds()
+        self.builder = Builder(options, self.builds, self.stdout, self.stderr, quiet)
+        self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.run)
+        self.httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """The address to open in a browser."""
+        assert self.httpd is not None
+        host, port = self.httpd.server_address[:2]
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(str(host), str(host))
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}{self.builds.current().base_path}"
+
+    def start(self) -> str:
+        """Bind (OSError if the port is taken), start watching, build once and serve; returns the URL."""
+        self.httpd = _HTTPServer(self.host, self.port, self.builds)
+        try:
+            self.watcher.start()
+            self.builder.run("built")
+        except BaseException:
+            self.stop()
+            raise
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.1,), name="healthsite-serve",
+                                        daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop watching (letting a running rebuild finish), release open pages and close the socket."""
+        self._stopped.set()
+        self.builds.close()
+        self.watcher.stop()
+        if self.httpd is not None:
+            if self._thread is not None:
+                self.httpd.shutdown()
+                self._thread.join()
+                self._thread = None
+            self.httpd.server_close()
+
+    def serve_forever(self) -> int:
+        """Run until Ctrl-C (or SIGTERM, or stop() from another thread); exit status 0, or 1 if it cannot bind."""
+        if not is_loopback(self.host):
+            print(f"warning: serving on {self.host}: other machines that can reach it can read the site; "
+                  "the default --host 127.0.0.1 keeps it to this one", file=self.stderr)
+        with _terminate_as_interrupt():
+            try:
+                try:
+                    url = self.start()
+                except OSError as exc:
+                    print(f"error: cannot serve on {self.host} port {self.port}: {exc.strerror or exc}",
+                          file=self.stderr)
+                    return 1
+                print(f"serving at {url} (Ctrl-C to stop)", file=self.stdout, flush=True)
+                while not self._stopped.wait(POLL_SECONDS):  # a timed wait, so the signal is handled promptly
+                    pass
+            except KeyboardInterrupt:
+                print("stopping", file=self.stdout, flush=True)
+            finally:
+                self._stop_despite_interrupts()
+        return 0
+
+    def _stop_despite_interrupts(self) -> None:
+        """Stop, even if Ctrl-C is pressed again while a rebuild finishes (so no temporary folder is left)."""
+        while True:
+            try:
+                self.stop()
+                return
+            except KeyboardInterrupt:
+                print("still stopping: letting the running build finish", file=self.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM stops the server like Ctrl-C (only the main thread can set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,188 @@
+"""Rebuilding for the dev server: the latest build's outcome, and a thread that rebuilds when sources change."""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, TextIO
+
+import watchfiles
+
+from .pipeline import Options, build, locate
+from .problems import BuildError, Problem, error
+
+SOURCES = ("content", "templates", "static")
+READY_MS = 200  # the watcher yields (empty) this often, which is how start() knows it is listening
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the server shows: the last good site's folder and base path, and the latest build's problems."""
+
+    session: str = ""
+    generation: int = 0
+    out: Path | None = None
+    base_path: str = "/"
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the latest build succeeded."""
+        return not self.problems
+
+    @property
+    def build_id(self) -> str:
+        """Names this build across server restarts, so a page can tell it was served by an older one."""
+        return f"{self.session}-{self.generation}"
+
+    def status(self) -> dict[str, object]:
+        """The outcome as JSON-ready data for the browser."""
+        return {"build": self.build_id, "generation": self.generation, "ok": self.ok,
+                "problems": [str(p) for p in self.problems]}
+
+
+class Builds:
+    """The latest outcome, shared by the rebuilding thread and the request handlers."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._outcome = Outcome(os.urandom(4).hex())
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether the server is stopping."""
+        return self._closed
+
+    def current(self) -> Outcome:
+        """The latest outcome."""
+        with self._changed:
+            return self._outcome
+
+    def publish(self, problems: tuple[Problem, ...], out: Path | None = None, base_path: str | None = None) -> Outcome:
+        """Record a build (keeping the last good folder unless given a new one) and wake every waiter."""
+        with self._changed:
+            old = self._outcome
+            self._outcome = Outcome(old.session, old.generation + 1, out or old.out, base_path or old.base_path,
+                                    problems)
+            self._changed.notify_all()
+            return self._outcome
+
+    def wait_after(self, generation: int, timeout: float) -> Outcome | None:
+        """The first outcome newer than `generation` (the same one on timeout); None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._outcome.generation != generation, timeout)
+            return None if self._closed else self._outcome
+
+    def close(self) -> None:
+        """Release every waiter for good (the server is stopping)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+class Builder:
+    """Runs builds, publishes their outcomes and reports them on the terminal."""
+
+    def __init__(self, options: Options, builds: Builds, stdout: TextIO, stderr: TextIO, quiet: bool = False) -> None:
+        self.options, self.builds = replace(options, progress=None), builds
+        self.stdout, self.stderr, self.quiet = stdout, stderr, quiet
+        self._one_at_a_time = threading.Lock()
+        self.config = options.config.resolve()
+        self.watched = frozenset({self.config})
+
+    def files(self) -> frozenset[Path]:
+        """The single files a rebuild depends on: the configuration and the bibliography it names."""
+        return self.watched
+
+    def run(self, verb: str = "rebuilt") -> Outcome | None:
+        """Build once (never two at a time); None if the server stopped meanwhile."""
+        with self._one_at_a_time:
+            return None if self.builds.closed else self._run(verb)
+
+    def _run(self, verb: str) -> Outcome | None:
+        """Build; on failure keep the last good site (or an earlier run's output) and show the problems."""
+        out, base_path = None, None
+        try:
+            root, config, out = locate(self.options)
+            base_path = config.base_path
+            self.watched = frozenset({self.config, (root / config.bibliography).resolve()})
+            report = build(self.options)
+        except BuildError as exc:
+            return self._failed(tuple(exc.problems), out, base_path)
+        except Exception as exc:  # a bug in the engine must not stop the server; show it like a build error
+            if self.builds.closed:  # e.g. Ctrl-C reached the worker processes too
+                return None
+            traceback.print_exc(file=self.stderr)
+            return self._failed((error("healthsite", 1, f"internal error: {exc!r}"),), out, base_path)
+        finally:
+            self.options = replace(self.options, clean=False)
+        for problem in report.warnings:
+            print(problem, file=self.stderr)
+        if not self.quiet:
+            print(f"{verb} {report.pages} pages in {report.seconds:.1f} s", file=self.stdout, flush=True)
+        return self.builds.publish((), report.out, base_path)
+
+    def _failed(self, problems: tuple[Problem, ...], out: Path | None, base_path: str | None) -> Outcome:
+        """Publish a failed build; before any good build, an earlier run's output still counts as the last good."""
+        for problem in problems:
+            print(problem, file=self.stderr)
+        count = sum(p.level == "error" for p in problems)
+        print(f"build failed: {count} error{'s' * (count != 1)}; still serving the last good site",
+              file=self.stderr, flush=True)
+        first = self.builds.current().out is None
+        kept = out if first and out is not None and out.is_dir() else None
+        return self.builds.publish(problems, kept, base_path if kept else None)
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """Changes worth a rebuild: content/, templates/, static/, the configuration and the bibliography."""
+
+    def __init__(self, root: Path, files: Callable[[], frozenset[Path]]) -> None:
+        super().__init__()
+        self.root, self.files = root.resolve(), files
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        """Whether a changed path is a source of the site (editor swap and backup files are not)."""
+        where = Path(path)
+        parts = where.relative_to(self.root).parts if where.is_relative_to(self.root) else ()
+        wanted = bool(parts) and parts[0] in SOURCES or where in self.files()
+        return wanted and super().__call__(change, path)
+
+
+class Watcher:
+    """A thread that calls `on_change` after each burst of source changes, until stopped."""
+
+    def __init__(self, root: Path, files: Callable[[], frozenset[Path]], on_change: Callable[[], object],
+                 step_ms: int = 50) -> None:
+        self.root = root.resolve()
+        self.filter = SourceFilter(self.root, files)
+        self.on_change, self.step_ms = on_change, step_ms
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="healthsite-watch", daemon=True)
+
+    def start(self) -> None:
+        """Start watching; returns once the watcher is listening."""
+        self._thread.start()
+        self._ready.wait(5)
+
+    def stop(self) -> None:
+        """Stop watching and wait for a running rebuild to finish (so it leaves no temporary folder)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        """Watch the site folder, calling `on_change` once per burst of changes."""
+        changes = watchfiles.watch(self.root, watch_filter=self.filter, step=self.step_ms, stop_event=self._stop,
+                                   rust_timeout=READY_MS, yield_on_timeout=True, raise_interrupt=False)
+        for batch in changes:
+            self._ready.set()
+            if self._stop.is_set():
+                return
+            if batch:
+                self.on_change()

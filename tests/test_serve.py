@@ -1,0 +1,347 @@
+"""The dev server: clean URLs, content types, confinement to the output folder, live rebuilds and clean stops."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import REPO, SITE_YAML, article
+from healthsite.pipeline import Options, build
+from healthsite.serve import DevServer, content_type, find_file, is_loopback, with_reload
+
+Response = tuple[int, dict[str, str], bytes]
+BAD_DATE = "content/alpha.md:4: error: invalid date '2026-02-30' (expected a real date as YYYY-MM-DD)"
+
+
+def files(alpha: str = "Alpha title") -> dict[str, str]:
+    """A small site: two articles."""
+    return {"content/alpha.md": article(alpha, "Alpha text.\n"), "content/beta.md": article("Beta title")}
+
+
+class Running:
+    """A dev server started in-process on a free loopback port, with its terminal output captured."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.stdout, self.stderr = io.StringIO(), io.StringIO()
+        self.server = DevServer(Options(root / "site.yaml", jobs=1), port=0, stdout=self.stdout, stderr=self.stderr)
+        self.server.start()
+        assert self.server.httpd is not None
+        self.port = int(self.server.httpd.server_address[1])
+
+    def get(self, path: str, method: str = "GET") -> Response:
+        """One request (redirects not followed)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path)
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def raw(self, target: str) -> Response:
+        """A request line sent exactly as given (no client-side normalising or escaping)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+        return int(lines[0].split()[1]), headers, body
+
+    def status(self) -> dict:
+        """The server's build status."""
+        return json.loads(self.get("/__healthsite/status")[2])
+
+    def wait_for(self, check: Callable[[], bool], seconds: float = 5.0) -> float:
+        """Poll until `check()` holds; the seconds it took (fails the test after `seconds`)."""
+        started = time.monotonic()
+        while not check():
+            assert time.monotonic() - started < seconds, "timed out"
+            time.sleep(0.02)
+        return time.monotonic() - started
+
+
+@pytest.fixture
+def running(make_site) -> Iterator[Running]:
+    """A dev server for the small site."""
+    server = Running(make_site(files()))
+    yield server
+    server.server.stop()
+
+
+def title_of(body: bytes) -> str:
+    """The text of a page's <h1>."""
+    found = re.search(rb"<h1[^>]*>(.*?)</h1>", body, re.S)
+    return found.group(1).decode().strip() if found else ""
+
+
+def test_clean_urls(running: Running) -> None:
+    """`/slug/` serves the page, `/slug` redirects there, a missing page gets the site's 404 page."""
+    status, headers, body = running.get("/alpha/")
+    assert (status, title_of(body)) == (200, "Alpha title")
+    assert running.get("/alpha/index.html")[2] == body
+    assert running.get("/")[0] == 200
+    status, headers, _ = running.get("/alpha?x=1")
+    assert (status, headers["location"]) == (301, "/alpha/?x=1")
+    status, headers, body = running.get("/no-such-page/")
+    assert status == 404 and b"Page not found" in body and headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_no_directory_listing(running: Running) -> None:
+    """A folder without index.html is a 404, not a listing of its files."""
+    (running.root / "_site" / "folder").mkdir()
+    (running.root / "_site" / "folder" / "file.txt").write_text("hello")
+    status, _, body = running.get("/folder/")
+    assert status == 404 and b"file.txt" not in body
+    assert running.get("/folder/file.txt")[2] == b"hello"
+
+
+def test_content_types(running: Running) -> None:
+    """Each kind of file is sent with its type; HEAD sends the same headers and no body."""
+    out = running.root / "_site"
+    css = next(out.glob("*.css")).name
+    expected = {"/alpha/": "text/html; charset=utf-8", f"/{css}": "text/css; charset=utf-8",
+                "/feed.xml": "application/atom+xml", "/sitemap.xml": "application/xml",
+                "/robots.txt": "text/plain; charset=utf-8", "/__healthsite/reload.js": "text/javascript; charset=utf-8",
+                "/__healthsite/status": "application/json"}
+    assert {path: running.get(path)[1]["content-type"] for path in expected} == expected
+    assert running.get(f"/{css}")[2] == (out / css).read_bytes()
+    status, headers, body = running.get("/alpha/", "HEAD")
+    assert (status, body, headers["content-type"]) == (200, b"", "text/html; charset=utf-8")
+    assert content_type(Path("x.woff2")) == "font/woff2" and content_type(Path("x.unknown")) == "application/octet-stream"
+
+
+def test_reload_script_added_only_to_served_html(running: Running) -> None:
+    """HTML responses end their body with the script tag; the files on disk and other responses are untouched."""
+    body = running.get("/alpha/")[2]
+    on_disk = (running.root / "_site" / "alpha" / "index.html").read_bytes()
+    assert b"__healthsite" not in on_disk
+    build_id = running.status()["build"]
+    tag = f'<script src="/__healthsite/reload.js" data-build="{build_id}" defer></script>\n</body>'.encode()
+    assert body.count(b"reload.js") == 1 and tag in body
+    assert body.replace(tag, b"</body>") == on_disk
+    assert running.get("/feed.xml")[2] == (running.root / "_site" / "feed.xml").read_bytes()
+
+
+def test_with_reload_finds_the_real_end_of_body() -> None:
+    """A `</body>` inside a comment or a script is not the end of the body; without one, the tag goes last."""
+    page = b"<html><body><!-- </body> --><script>let s = '</body>';</script><p>\xc3\xa9</p>\n</body>\n</html>\n"
+    assert with_reload(page, "b-1") == page.replace(
+        b"\n</body>", b'\n<script src="/__healthsite/reload.js" data-build="b-1" defer></script>\n</body>')
+    assert with_reload(b"<p>no body end", "b-2").endswith(b'data-build="b-2" defer></script>\n')
+
+
+TRAVERSALS = [
+    "/../site.yaml", "/alpha/../../site.yaml", "/%2e%2e/site.yaml", "/%2E%2E/%2e%2e/site.yaml", "/.%2e/site.yaml",
+    "/..%2fsite.yaml", "/alpha%2f..%2f..%2fsite.yaml", "/%2fetc%2fpasswd", "/%2Fetc/passwd", "//etc/passwd",
+    "/%5c..%5csite.yaml", "/..\\site.yaml", "/alpha/%00", "/index.html%00.txt", "/index.html\x00",
+    "/etc/passwd", "http://127.0.0.1/../site.yaml", "../site.yaml", "/outside/site.yaml", "/secret.yaml",
+    "/linked/index.html", "/.healthsite-output", "/%252e%252e/site.yaml", "/./index.html", "/alpha//index.html",
+]
+
+
+def test_every_traversal_attempt_is_404(running: Running) -> None:
+    """Dot segments (plain or encoded), encoded slashes, absolute paths, NUL bytes and links out: all 404."""
+    out = running.root / "_site"
+    (out / "outside").symlink_to(running.root)
+    (out / "secret.yaml").symlink_to(running.root / "site.yaml")
+    (out / "linked").mkdir()
+    (out / "linked" / "index.html").symlink_to(running.root / "site.yaml")
+    results = {target: running.raw(target) for target in TRAVERSALS}
+    assert {target: status for target, (status, _, _) in results.items()} == {target: 404 for target in TRAVERSALS}
+    assert not [target for target, (_, _, body) in results.items() if b"base_url" in body or b"root:" in body]
+
+
+def test_links_inside_the_output_folder_are_served(running: Running) -> None:
+    """A link that stays inside the output folder is fine."""
+    (running.root / "_site" / "same.xml").symlink_to(running.root / "_site" / "feed.xml")
+    assert running.get("/same.xml")[0] == 200
+
+
+def test_find_file_under_a_base_path(tmp_path: Path) -> None:
+    """Under a base path, paths outside it are 404 and the base path without its slash redirects."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("a")
+    assert find_file(tmp_path, "/docs/", "/docs/a/") == tmp_path / "a" / "index.html"
+    assert find_file(tmp_path, "/docs/", "/docs/a").location == "/docs/a/"
+    assert find_file(tmp_path, "/docs/", "/docs").location == "/docs/"
+    assert find_file(tmp_path, "/docs/", "/a/") is None
+
+
+def test_edited_title_is_served_within_two_seconds(running: Running) -> None:
+    """Saving an article rebuilds the site, and the new title is served soon after."""
+    (running.root / "content" / "alpha.md").write_text(article("Edited title", "Alpha text.\n"))
+    took = running.wait_for(lambda: title_of(running.get("/alpha/")[2]) == "Edited title", 2.0)
+    assert took < 2.0
+    assert "rebuilt" in running.stdout.getvalue()
+
+
+def test_broken_front_matter_keeps_the_last_good_page(running: Running) -> None:
+    """A broken edit: the last good page is still served, the error is in the status and on the terminal."""
+    first = running.status()
+    (running.root / "content" / "alpha.md").write_text(article("Broken edit", date="2026-02-30"))
+    running.wait_for(lambda: not running.status()["ok"])
+    status = running.status()
+    assert status["problems"] == [BAD_DATE] and status["generation"] > first["generation"]
+    assert title_of(running.get("/alpha/")[2]) == "Alpha title"
+    assert BAD_DATE in running.stderr.getvalue().splitlines()
+    assert "still serving the last good site" in running.stderr.getvalue()
+    (running.root / "content" / "alpha.md").write_text(article("Fixed title"))
+    running.wait_for(lambda: running.status()["ok"])
+    assert title_of(running.get("/alpha/")[2]) == "Fixed title"
+
+
+def test_events_announce_each_build(running: Running) -> None:
+    """The event stream sends the current status at once, then the status of each new build."""
+    with socket.create_connection(("127.0.0.1", running.port), timeout=10) as sock:
+        sock.sendall(b"GET /__healthsite/events HTTP/1.0\r\n\r\n")
+        reader = sock.makefile("rb")
+        first = next_event(reader)
+        assert first["ok"] and first["build"] == running.status()["build"]
+        (running.root / "content" / "alpha.md").write_text(article("Broken", date="2026-02-30"))
+        second = next_event(reader)
+        assert (second["ok"], second["problems"]) == (False, [BAD_DATE])
+
+
+def next_event(reader: io.BufferedReader) -> dict:
+    """The data of the next `status` event in a server-sent event stream."""
+    event = None
+    for line in reader:
+        if line.startswith(b"event: "):
+            event = line[7:].strip()
+        elif line.startswith(b"data: ") and event == b"status":
+            return json.loads(line[6:])
+    raise AssertionError("the stream ended")
+
+
+def test_first_build_failing(make_site) -> None:
+    """With no good build yet, pages are a placeholder that shows the errors; fixing the file serves the site."""
+    root = make_site({**files(), "content/alpha.md": article("Broken", date="2026-02-30")})
+    server = Running(root)
+    try:
+        status, _, body = server.get("/alpha/")
+        assert status == 503 and b"/__healthsite/reload.js" in body
+        assert server.status()["problems"] == [BAD_DATE]
+        (root / "content" / "alpha.md").write_text(article("Now good"))
+        server.wait_for(lambda: server.get("/alpha/")[0] == 200)
+        assert title_of(server.get("/alpha/")[2]) == "Now good"
+    finally:
+        server.server.stop()
+
+
+def test_two_hundred_concurrent_requests(running: Running) -> None:
+    """200 requests at once all succeed, with the right bodies."""
+    paths = ["/alpha/", "/beta/", "/", "/feed.xml", "/__healthsite/status"] * 40
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        results = list(pool.map(running.get, paths))
+    assert [status for status, _, _ in results] == [200] * 200
+    assert {title_of(body) for path, (_, _, body) in zip(paths, results) if path == "/alpha/"} == {"Alpha title"}
+
+
+def test_clients_that_disconnect_mid_response(running: Running) -> None:
+    """Clients that reset the connection before reading are not the server's problem."""
+    for target in ["/alpha/", "/feed.xml", "/__healthsite/events"] * 10:
+        sock = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode())
+        sock.close()
+    assert running.get("/alpha/")[0] == 200
+    assert "Traceback" not in running.stderr.getvalue()
+
+
+def test_normal_build_has_no_reload_script(make_site) -> None:
+    """`build` writes no trace of the dev server."""
+    root = make_site(files())
+    build(Options(root / "site.yaml", jobs=1))
+    written = [p for p in (root / "_site").rglob("*") if p.is_file()]
+    assert written and not [p for p in written if b"__healthsite" in p.read_bytes()]
+
+
+def test_loopback_hosts() -> None:
+    """Only loopback addresses count as private."""
+    assert all(map(is_loopback, ["127.0.0.1", "127.0.0.2", "::1", "localhost"]))
+    assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.2", "example.com"]))
+
+
+def test_port_in_use(make_site) -> None:
+    """A taken port is one line of error and exit status 1."""
+    root = make_site(files())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        stderr = io.StringIO()
+        server = DevServer(Options(root / "site.yaml"), port=taken.getsockname()[1], stdout=io.StringIO(),
+                           stderr=stderr)
+        assert server.serve_forever() == 1
+    assert stderr.getvalue().startswith("error: cannot serve on 127.0.0.1 port ")
+
+
+def start_cli(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    """`python build.py serve` in a site folder; the process and the address it printed."""
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", "0", *args], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline(), proc.stdout.readline()]
+    found = re.search(r"serving at (http://\S+) \(Ctrl-C to stop\)", lines[1])
+    assert found, lines
+    return proc, found.group(1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cli_stops_cleanly(make_site, sig: signal.Signals) -> None:
+    """Ctrl-C (or SIGTERM) right after an edit: exit status 0, no traceback, no temporary folders left."""
+    root = make_site(files())
+    proc, url = start_cli(root)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/alpha/")
+    assert conn.getresponse().status == 200
+    (root / "content" / "alpha.md").write_text(article("Edited just before stopping"))
+    time.sleep(0.1)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and "stopping" in out.splitlines()
+    assert "Traceback" not in err and "error" not in err
+    assert sorted(p.name for p in root.iterdir()) == [".healthsite-cache", "_site", "content", "site.yaml",
+                                                     "static", "templates"]
+
+
+def test_cli_warns_when_not_loopback(make_site) -> None:
+    """Binding to every interface needs --host and prints a warning."""
+    root = make_site(files())
+    proc, url = start_cli(root, "--host", "0.0.0.0")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert err.startswith("warning: serving on 0.0.0.0: other machines that can reach it can read the site")
+    assert url.startswith("http://127.0.0.1:")
+
+
+def test_base_path_site(make_site) -> None:
+    """A site under a sub-path is served there; the root redirects to it."""
+    root = make_site({**files(), "site.yaml": SITE_YAML.replace("https://test.example/", "https://test.example/docs/")})
+    server = Running(root)
+    try:
+        assert server.server.url.endswith("/docs/")
+        assert server.get("/docs")[1]["location"] == server.get("/")[1]["location"] == "/docs/"
+        assert title_of(server.get("/docs/alpha/")[2]) == "Alpha title"
+        assert server.get("/alpha/")[0] == 404
+    finally:
+        server.server.stop()
