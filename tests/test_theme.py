@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, copy_site
+from tests.conftest import FIXTURE, REPO, article, copy_site
 
 WEIGHT_LIMIT = 60 * 1024
 LEVELS = {"non-urgent": "Non-urgent advice:", "urgent": "Urgent advice:", "emergency": "Immediate action required:"}
@@ -138,3 +138,15 @@ def test_components_keep_their_markup(site: Path) -> None:
             assert re.fullmatch(r"ref-\d+", item["id"]) and item.find("a", class_="backref"), path
             seen.add("reference")
     assert seen == {"non-urgent", "urgent", "emergency", "faq", "table", "citation", "reference"}
+
+
+def test_social_image_from_static_or_an_absolute_url(make_site) -> None:
+    """`image` names a file in static/ (published fingerprinted, absolute URL) or is already an absolute URL."""
+    root = make_site({"static/img/spine.png": "png", "content/a.md": article("A", image='"/img/spine.png"',
+                                                                          image_alt='"A spine"'),
+                      "content/b.md": article("B", image='"https://cdn.example/b.png"', image_alt='"B"')})
+    build(Options(root / "site.yaml", root / "out"))
+    meta = {slug: BeautifulSoup((root / "out" / slug / "index.html").read_text(), "html.parser")
+            .find("meta", property="og:image")["content"] for slug in ("a", "b")}
+    assert re.fullmatch(r"https://test\.example/img/spine\.[0-9a-f]{10}\.png", meta["a"])
+    assert meta["b"] == "https://cdn.example/b.png"
