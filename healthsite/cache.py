@@ -15,8 +15,8 @@ from typing import Any
 from .problems import Problem, warning
 
 FOLDER = ".healthsite-cache"
-FORMAT = 1
-LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter")
+FORMAT = 2
+LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -60,6 +60,7 @@ class Cache:
     bodies: dict[str, tuple] = field(default_factory=dict)
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    search: str = ""
 
 
 MANIFEST, BODIES = "manifest.pickle", "bodies.pickle"
@@ -70,8 +71,8 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     manifest, problems = _read(root / FOLDER / MANIFEST, engine)
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings = manifest
-    return Cache(engine, inputs, out, {}, outputs, warnings), []
+    inputs, out, outputs, warnings, search = manifest
+    return Cache(engine, inputs, out, {}, outputs, warnings, search), []
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
@@ -104,7 +105,7 @@ def save(root: Path, cache: Cache) -> None:
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n")
     _write(folder / BODIES, cache.engine, cache.bodies)
-    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings))
+    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search))
 
 
 def _write(path: Path, engine: str, payload: Any) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from . import assets, cache, editorial, feed, htmlpages, sitemap, templating, workers
+from . import assets, cache, editorial, feed, htmlpages, search, sitemap, templating, workers
 from .bibliography import Bibliography, load_bibliography
 from .config import SiteConfig, load_config
 from .content import Page, SourceFile, read_articles
@@ -80,19 +80,32 @@ def build(options: Options) -> Report:
     sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     _check(editorial.as_errors(warnings) if options.strict else [])
-    same_out = previous.out == str(out)
-
-    def unchanged(path: str, key: str) -> bool:
-        record = previous.outputs.get(path)
-        return same_out and record is not None and record[0] == key and intact(out, path, record)
-
-    files, keys = render_outputs(site, root, unchanged)
-    stats = write_site(files, out)
-    outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
+    files, keys = render_outputs(site, root, lambda path, key: _kept(previous, out, path, key))
+    search_key, finish = search_step(site, files, keys, previous, out, shown_path(options.config, root), notices)
+    stats = write_site(files, out, finish)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
-    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings))
-    written = sum(data is not None for data in files.values())
-    return Report(len(site.pages), len(files), written, time.perf_counter() - started, out, warnings, notices)
+    outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
+    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings, search_key))
+    written = len(stats) - sum(data is None for data in files.values())
+    return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
+
+
+def _kept(previous: cache.Cache, out: Path, path: str, key: str) -> bool:
+    """Whether the previous build's file for `path` was made from the same inputs and is still intact."""
+    record = previous.outputs.get(path)
+    return previous.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
+
+
+def search_step(site: Site, files: dict[str, bytes | None], keys: dict[str, str], previous: cache.Cache, out: Path,
+                config_name: str, notices: list[Problem]) -> tuple[str, Callable[[Path], None] | None]:
+    """The search index's key, and the step that indexes the new site (None: the previous index still holds)."""
+    pages = sorted(f"{slug}/index.html" for slug in site.pages)
+    key = cache.digest(*pages, *(keys[path] for path in pages))
+    old = [path for path in previous.outputs if search.is_index(path)]
+    if key == previous.search and old and all(_kept(previous, out, p, previous.outputs[p][0]) for p in old):
+        files.update(dict.fromkeys(old))
+        return key, None
+    return key, lambda staging: notices.extend(search.index(staging, config_name))
 
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .problems import Problem, error
 
@@ -31,11 +32,12 @@ def check_output_dir(out: Path, root: Path, config_name: str) -> list[Problem]:
     return [error(config_name, 1, f"refusing output folder {out}: it {reason}")] if reason else []
 
 
-def write_site(files: dict[str, bytes | None], out: Path) -> dict[str, tuple[int, int]]:
-    """Write every file into a fresh folder beside `out`, then swap it into place.
+def write_site(files: dict[str, bytes | None], out: Path,
+               finish: Callable[[Path], None] | None = None) -> dict[str, tuple[int, int]]:
+    """Write every file into a fresh folder beside `out`, let `finish` add to it, then swap it into place.
 
     A None file is the unchanged one of the previous site, hard-linked (or copied) rather than written.
-    Returns each file's (size, mtime_ns), so the next build can tell whether it is still intact.
+    Returns every file's (size, mtime_ns), so the next build can tell whether it is still intact.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -53,10 +55,13 @@ def write_site(files: dict[str, bytes | None], out: Path) -> dict[str, tuple[int
             else:
                 with open(target, "wb") as stream:
                     stream.write(data)
+        if finish:
+            finish(Path(staging))
+        stats = {os.path.relpath(os.path.join(folder, name), staging): _stat(os.path.join(folder, name))
+                 for folder, _, names in os.walk(staging) for name in names}
         with open(os.path.join(staging, MARKER), "wb") as stream:
             stream.write(MARKER_TEXT)
         os.chmod(staging, 0o755)
-        stats = {name: _stat(os.path.join(staging, name)) for name in files}
         _swap(Path(staging), out)
         return stats
     finally:
