@@ -13,6 +13,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -234,28 +235,41 @@ class Handler(BaseHTTPRequestHandler):
     def _file(self, outcome: Outcome, body: bool) -> None:
         """A file of the site, a redirect, or the site's 404 page."""
         assert outcome.out is not None
-        found = find_file(outcome.out, outcome.base_path, self.path)
+        status, found, data = self._lookup(outcome.out, outcome.base_path)
         if isinstance(found, Redirect):
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", found.location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        status = HTTPStatus.OK
-        if found is None:
-            status, found = HTTPStatus.NOT_FOUND, _inside(outcome.out / "404.html", outcome.out)
-        data = _read(found) if found is not None else None
-        if data is None:
+            self._redirect(found.location)
+        elif found is None or data is None:
             self._placeholder(outcome, HTTPStatus.NOT_FOUND, "Page not found", "There is no page here.", body)
-            return
-        assert found is not None
-        kind = content_type(found)
-        self._send(status, kind, with_reload(data, outcome.build_id) if kind.startswith("text/html") else data, body)
+        else:
+            kind = content_type(found)
+            html = kind.startswith("text/html")
+            self._send(status, kind, with_reload(data, outcome.build_id) if html else data, body)
+
+    def _lookup(self, out: Path, base_path: str) -> tuple[HTTPStatus, Path | Redirect | None, bytes | None]:
+        """The requested file (else the site's 404.html, status 404) and its bytes; tried again after a swap."""
+        for _ in range(2):
+            found = find_file(out, base_path, self.path)
+            if isinstance(found, Redirect):
+                return HTTPStatus.MOVED_PERMANENTLY, found, None
+            status = HTTPStatus.OK if found else HTTPStatus.NOT_FOUND
+            found = found or _inside(out / "404.html", out)
+            data = _read(found) if found is not None else None
+            if data is not None:
+                return status, found, data
+            _back_after_swap(out)
+        return HTTPStatus.NOT_FOUND, None, None
 
     def _placeholder(self, outcome: Outcome, status: HTTPStatus, title: str, text: str, body: bool) -> None:
         """A minimal page of the server's own, with the reload script (so it shows errors and reloads)."""
         page = PLACEHOLDER.format(title=title, text=text).encode()
         self._send(status, "text/html; charset=utf-8", with_reload(page, outcome.build_id), body)
+
+    def _redirect(self, location: str) -> None:
+        """A permanent redirect (always to a path on this server)."""
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
         """Send a whole response that no browser should cache."""
@@ -283,6 +297,13 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.wfile.write(b": still here\n\n")
             outcome = self.server.builds.wait_after(last, KEEPALIVE_SECONDS)
+
+
+def _back_after_swap(out: Path, seconds: float = 1.0) -> None:
+    """If the output folder is missing (a rebuild is swapping it in), wait a moment for it."""
+    deadline = time.monotonic() + seconds
+    while not out.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _read(path: Path) -> bytes | None:

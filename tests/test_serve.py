@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import REPO, SITE_YAML, article
+from tests.conftest import REPO, SITE_YAML, article
 from healthsite.pipeline import Options, build
 from healthsite.serve import DevServer, content_type, find_file, is_loopback, with_reload
 
@@ -118,13 +119,14 @@ def test_content_types(running: Running) -> None:
     css = next(out.glob("*.css")).name
     expected = {"/alpha/": "text/html; charset=utf-8", f"/{css}": "text/css; charset=utf-8",
                 "/feed.xml": "application/atom+xml", "/sitemap.xml": "application/xml",
-                "/robots.txt": "text/plain; charset=utf-8", "/__healthsite/reload.js": "text/javascript; charset=utf-8",
-                "/__healthsite/status": "application/json"}
+                "/robots.txt": "text/plain; charset=utf-8", "/__healthsite/status": "application/json",
+                "/__healthsite/reload.js": "text/javascript; charset=utf-8"}
     assert {path: running.get(path)[1]["content-type"] for path in expected} == expected
     assert running.get(f"/{css}")[2] == (out / css).read_bytes()
     status, headers, body = running.get("/alpha/", "HEAD")
     assert (status, body, headers["content-type"]) == (200, b"", "text/html; charset=utf-8")
-    assert content_type(Path("x.woff2")) == "font/woff2" and content_type(Path("x.unknown")) == "application/octet-stream"
+    assert content_type(Path("x.woff2")) == "font/woff2"
+    assert content_type(Path("x.unknown")) == "application/octet-stream"
 
 
 def test_reload_script_added_only_to_served_html(running: Running) -> None:
@@ -254,6 +256,30 @@ def test_two_hundred_concurrent_requests(running: Running) -> None:
     assert {title_of(body) for path, (_, _, body) in zip(paths, results) if path == "/alpha/"} == {"Alpha title"}
 
 
+def test_pages_stay_up_while_rebuilding(running: Running) -> None:
+    """Requests made while rebuilds swap the output folder in are all answered from a whole site."""
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def hammer() -> None:
+        while not done.is_set():
+            statuses.extend(running.get(path)[0] for path in ("/alpha/", "/feed.xml", "/"))
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(4):
+            generation = running.status()["generation"]
+            (running.root / "content" / "beta.md").write_text(article(f"Beta {n}"))
+            running.wait_for(lambda: running.status()["generation"] > generation)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert len(statuses) > 20 and set(statuses) == {200}
+
+
 def test_clients_that_disconnect_mid_response(running: Running) -> None:
     """Clients that reset the connection before reading are not the server's problem."""
     for target in ["/alpha/", "/feed.xml", "/__healthsite/events"] * 10:
@@ -345,3 +371,45 @@ def test_base_path_site(make_site) -> None:
         assert server.get("/alpha/")[0] == 404
     finally:
         server.server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+STRICT_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+
+
+@pytest.mark.browser
+def test_live_reload_and_overlay_in_a_browser_under_a_strict_csp(running: Running) -> None:
+    """In Chromium, with a strict CSP on every page: a save reloads the page, a broken save shows the overlay."""
+    from playwright import sync_api
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium, or deselect with -m 'not browser'")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", with_strict_csp)
+            errors: list[str] = []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"http://127.0.0.1:{running.port}/alpha/", wait_until="load")
+            alpha = running.root / "content" / "alpha.md"
+            alpha.write_text(article("Edited title"))
+            sync_api.expect(page.locator("h1")).to_have_text("Edited title")
+            alpha.write_text(article("Broken", date="2026-02-30"))
+            overlay = page.wait_for_selector("#healthsite-build-errors")
+            assert BAD_DATE in overlay.inner_text() and page.inner_text("h1") == "Edited title"
+            alpha.write_text(article("Fixed title"))
+            sync_api.expect(page.locator("h1")).to_have_text("Fixed title")
+            sync_api.expect(page.locator("#healthsite-build-errors")).to_have_count(0)
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def with_strict_csp(route) -> None:
+    """Playwright route: the server's response with a strict Content-Security-Policy (the event stream as is)."""
+    if route.request.url.endswith("/__healthsite/events"):
+        route.continue_()
+        return
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
