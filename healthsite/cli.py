@@ -82,7 +82,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {count} error{'s' * (count != 1)}; the previous site was left as it was",
               file=sys.stderr)
         return 1
-    print_problems(report.warnings)
+    print_problems(report.notices + report.warnings)
     if not args.quiet:
         shown = os.path.relpath(report.out) if report.out.is_relative_to(Path.cwd()) else report.out
         print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {shown}")

@@ -345,3 +345,36 @@ def test_nu_html_checker_finds_no_errors(site: Path) -> None:
     errors = [f"{m.get('url', '').removeprefix(f'file:{site}/')}:{m.get('lastLine', '?')}: {m.get('message')}"
               for m in messages if m.get("type") in ("error", "non-document-error")]
     assert len(pages) > 14 and errors == []
+
+
+def test_search_finds_the_article_a_word_is_in(browser, server: str, site: Path, screenshots: Path) -> None:
+    """Typing a word from one article's body on /search/ lists that article; the results page passes axe."""
+    containing = sorted(f"/{p.parent.name}/" for p in site.glob("*/index.html")
+                        if "cadence" in (BeautifulSoup(p.read_text(), "html.parser").select_one("div.prose")
+                                         or BeautifulSoup("", "html.parser")).get_text().lower())
+    assert containing, "no article of the real site mentions cadence"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page, errors = open_page(context, server + "/search/")
+    assert page.is_hidden("#search-notice")
+    page.fill("#search-query", "cadence")
+    page.click("form.search-form button[type=submit]")
+    page.wait_for_selector("#search-results li h2 a")
+    found = [a.get_attribute("href") for a in page.query_selector_all("#search-results li h2 a")]
+    assert set(containing) <= set(found)
+    assert all(url in containing for url in found)
+    assert "cadence" in page.inner_text("#search-results mark").lower()
+    assert "?q=cadence" in page.url
+    page.screenshot(path=screenshots / "search--results--desktop--light.png", full_page=True)
+    assert axe_violations(page) == []
+    assert errors == []
+    context.close()
+
+
+def test_search_page_explains_itself_without_javascript(browser, server: str) -> None:
+    """With JavaScript off, the search page says search needs it and links to the topic index."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/search/?q=cadence")
+    assert page.is_visible("#search-notice")
+    assert page.get_attribute("#search-notice a", "href") == "/topics/"
+    context.close()

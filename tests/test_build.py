@@ -217,3 +217,35 @@ def test_nothing_changed_rebuild_writes_nothing(make_site) -> None:
     assert build(Options(root / "site.yaml")).written == 0
     (root / "content" / "e.md").write_text(article("E", body="Edited body.\n", tags="[z]"))
     assert build(Options(root / "site.yaml")).written < first.files
+
+
+def test_search_index_present_in_every_build(make_site) -> None:
+    """Pagefind's index is in the output of every build: cold, unchanged, after an edit elsewhere and in an article."""
+    root = make_site({"content/a.md": article("A", body="Cadence matters.\n"), "content/b.md": article("B")})
+    out = root / "_site"
+
+    def index() -> dict[str, bytes]:
+        return {k: v for k, v in tree(out).items() if k.startswith("pagefind/")}
+
+    build(Options(root / "site.yaml"))
+    first = index()
+    assert "pagefind/pagefind.js" in first and any(k.startswith("pagefind/fragment/") for k in first)
+    assert build(Options(root / "site.yaml")).written == 0 and index() == first
+    (root / "static" / "extra.txt").write_text("not a page\n")
+    build(Options(root / "site.yaml"))
+    assert index() == first
+    (root / "content" / "b.md").write_text(article("B", body="Stride length matters too.\n"))
+    build(Options(root / "site.yaml"))
+    assert index() != first and "pagefind/pagefind.js" in index()
+    clean = root.parent / "clean"
+    build(Options(root / "site.yaml", clean, clean=True))
+    assert {k: v for k, v in tree(clean).items() if k.startswith("pagefind/")} == index()
+
+
+def test_site_builds_without_search_when_pagefind_cannot_run(make_site, monkeypatch) -> None:
+    """A Pagefind binary that cannot run gives a warning, and the site is built without search."""
+    root = make_site({"content/a.md": article("A")})
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(root / "no-such-binary"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message.split(":")[0] for p in report.notices] == ["search index not built"]
+    assert (root / "_site" / "a" / "index.html").exists() and not (root / "_site" / "pagefind").exists()

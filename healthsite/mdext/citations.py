@@ -7,7 +7,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
-CITATION = r"\[@([^\]\n]*)\]"
+CITATION = r"[ \t]*\[@([^\]\n]*)\]"  # the space before a citation goes, so its number never wraps alone
 KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")
 
 
@@ -24,7 +24,8 @@ class CitationProcessor(InlineProcessor):
         keys = [KEY.fullmatch(part.strip()) for part in ("@" + m.group(1)).split(";")]
         sup = etree.Element("sup", {"class": "citations"})
         if not all(keys):
-            state.fail(m.group(0), f"malformed citation '{m.group(0)}' (write [@key] or [@key1; @key2])")
+            written = m.group(0).strip()
+            state.fail(written, f"malformed citation '{written}' (write [@key] or [@key1; @key2])")
             return sup, m.start(0), m.end(0)
         for index, key in enumerate(k.group(1) for k in keys):
             if not state.ask(refs, "source", key):
