@@ -7,7 +7,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from . import assets, cache, editorial, feed, htmlpages, search, sitemap, templating, workers
 from .bibliography import Bibliography, load_bibliography
@@ -15,9 +15,9 @@ from .config import SiteConfig, load_config
 from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs
-from .problems import BuildError, Problem, error, errors_only, shown_path
+from .problems import BuildError, Problem, errors_only, shown_path
 from .site import Site, assemble, check_links, check_pages, draft_warnings
-from .writer import check_output_dir, intact, write_site
+from .writer import check_output_dir, intact, link_previous, write_site
 
 T = TypeVar("T")
 
@@ -80,13 +80,13 @@ def build(options: Options) -> Report:
     sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     _check(editorial.as_errors(warnings) if options.strict else [])
-    files, keys = render_outputs(site, root, lambda path, key: _kept(previous, out, path, key))
-    search_key, finish = search_step(site, files, keys, previous, out, shown_path(options.config, root), notices)
-    stats = write_site(files, out, finish)
+    outputs = Outputs(site, root, lambda path, key: _kept(previous, out, path, key))
+    indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
+    stats = write_site(outputs, out, indexing)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
-    outputs = {path: (keys.get(path, ""), *stat) for path, stat in stats.items()}
-    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, outputs, warnings, search_key))
-    written = len(stats) - sum(data is None for data in files.values())
+    records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
+    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, records, warnings, indexing.key))
+    written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
 
 
@@ -96,16 +96,30 @@ def _kept(previous: cache.Cache, out: Path, path: str, key: str) -> bool:
     return previous.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-def search_step(site: Site, files: dict[str, bytes | None], keys: dict[str, str], previous: cache.Cache, out: Path,
-                config_name: str, notices: list[Problem]) -> tuple[str, Callable[[Path], None] | None]:
-    """The search index's key, and the step that indexes the new site (None: the previous index still holds)."""
-    pages = sorted(f"{slug}/index.html" for slug in site.pages)
-    key = cache.digest(*pages, *(keys[path] for path in pages))
-    old = [path for path in previous.outputs if search.is_index(path)]
-    if key == previous.search and old and all(_kept(previous, out, p, previous.outputs[p][0]) for p in old):
-        files.update(dict.fromkeys(old))
-        return key, None
-    return key, lambda staging: notices.extend(search.index(staging, config_name))
+@dataclass
+class SearchStep:
+    """Runs on the new site before it goes live: Pagefind indexes it, unless no indexed page changed."""
+
+    site: Site
+    outputs: Outputs
+    previous: cache.Cache
+    out: Path
+    config_name: str
+    notices: list[Problem]
+    key: str = ""
+    kept: int = 0
+
+    def __call__(self, staging: Path) -> None:
+        """Link the previous index into the new site if it still holds, or index the new site."""
+        pages = sorted(f"{slug}/index.html" for slug in self.site.pages)
+        self.key = cache.digest(*pages, *(self.outputs.keys[path] for path in pages))
+        old = [path for path in self.previous.outputs if search.is_index(path)]
+        if self.key == self.previous.search and old and \
+                all(_kept(self.previous, self.out, p, self.previous.outputs[p][0]) for p in old):
+            link_previous(self.out, staging, old)
+            self.kept = len(old)
+        else:
+            self.notices.extend(search.index(staging, self.config_name))
 
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
@@ -115,7 +129,8 @@ def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editoria
     if previous and previous.inputs:
         cache.load_bodies(root, previous)
     _, site, report = checked_site(options, config, previous, today)
-    render_outputs(site, root)
+    for _ in Outputs(site, root):
+        pass
     return site, report
 
 
@@ -213,40 +228,45 @@ def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, ar
                         *(p.read_bytes() for p in theme + extra))
 
 
-def render_outputs(site: Site, root: Path, unchanged: Callable[[str, str], bool] = lambda path, key: False
-                   ) -> tuple[dict[str, bytes | None], dict[str, str]]:
-    """Every file of the site by output path (None: the previous file is still right), and each page's key.
+@dataclass
+class Outputs:
+    """Every file of the site, rendered as the writer asks for it: (path, bytes), or (path, None) to keep.
 
-    A page's key is a digest of everything it is made from; a page whose key is unchanged is not rendered.
+    A page's key is a digest of everything it is made from; a page whose key is unchanged is not rendered
+    again (`unchanged` says so). Template problems are raised, all together, once every file has been seen.
     """
-    theme = [p for folder in ("templates", "static") for p in sorted((root / folder).rglob("*")) if p.is_file()]
-    common = cache.digest(cache.engine_digest(), repr(site.config), *(str(p) for p in theme),
-                          *(p.read_bytes() for p in theme))
-    files = assets.collect(root / "static")
-    env = templating.environment(root / "templates", {"asset": _asset_url(site, files)})
-    outputs: dict[str, bytes | None] = {}
-    keys: dict[str, str] = {}
-    problems: list[Problem] = []
-    for page in htmlpages.pages(site):
-        keys[page.path] = key = cache.digest(common, repr(page.inputs))
-        data, found = (None, []) if unchanged(page.path, key) else htmlpages.render_page(env, site, page, root)
-        problems += found
-        _add(outputs, page.path, data, problems)
-    for asset in files.values():
-        _add(outputs, asset.published, asset.source.read_bytes(), problems)
-    for name, data in (("feed.xml", feed.feed(site)), ("sitemap.xml", sitemap.sitemap(site)),
-                       ("robots.txt", sitemap.robots(site))):
-        _add(outputs, name, data, problems)
-    _check(problems)
-    return outputs, keys
 
+    site: Site
+    root: Path
+    unchanged: Callable[[str, str], bool] = lambda path, key: False
+    keys: dict[str, str] = field(default_factory=dict)
+    kept: int = 0
 
-def _add(outputs: dict[str, bytes | None], path: str, data: bytes | None, problems: list[Problem]) -> None:
-    """Add one output, refusing to write the same path twice."""
-    if path in outputs:
-        problems.append(error("site.yaml", 1, f"two outputs would be written to '{path}'"))
-    else:
-        outputs[path] = data
+    def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
+        """The files, pages first."""
+        theme = [p for folder in ("templates", "static") for p in sorted((self.root / folder).rglob("*"))
+                 if p.is_file()]
+        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(str(p) for p in theme),
+                              *(p.read_bytes() for p in theme))
+        files = assets.collect(self.root / "static")
+        env = templating.environment(self.root / "templates", {"asset": _asset_url(self.site, files)})
+        problems: list[Problem] = []
+        for page in htmlpages.pages(self.site):
+            self.keys[page.path] = key = cache.digest(common, repr(page.inputs))
+            if self.unchanged(page.path, key):
+                self.kept += 1
+                yield page.path, None
+                continue
+            data, found = htmlpages.render_page(env, self.site, page, self.root)
+            problems += found
+            if data is not None:
+                yield page.path, data
+        for asset in files.values():
+            yield asset.published, asset.source.read_bytes()
+        yield "feed.xml", feed.feed(self.site)
+        yield "sitemap.xml", sitemap.sitemap(self.site)
+        yield "robots.txt", sitemap.robots(self.site)
+        _check(problems)
 
 
 def _asset_url(site: Site, files: dict[str, assets.Asset]):

@@ -6,9 +6,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Iterable
 
-from .problems import Problem, error
+from .problems import BuildError, Problem, error
 
 MARKER = ".healthsite-output"
 MARKER_TEXT = b"This folder is written by healthsite; each build replaces it whole.\n"
@@ -32,29 +32,21 @@ def check_output_dir(out: Path, root: Path, config_name: str) -> list[Problem]:
     return [error(config_name, 1, f"refusing output folder {out}: it {reason}")] if reason else []
 
 
-def write_site(files: dict[str, bytes | None], out: Path,
+def write_site(files: Iterable[tuple[str, bytes | None]], out: Path,
                finish: Callable[[Path], None] | None = None) -> dict[str, tuple[int, int]]:
     """Write every file into a fresh folder beside `out`, let `finish` add to it, then swap it into place.
 
-    A None file is the unchanged one of the previous site, hard-linked (or copied) rather than written.
-    Returns every file's (size, mtime_ns), so the next build can tell whether it is still intact.
+    Files are written as they come, so the whole site never has to be in memory. A None file is the
+    unchanged one of the previous site, hard-linked (or copied) rather than written. A path given twice
+    is an error. Returns every file's (size, mtime_ns), so the next build can tell whether it is intact.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)
     try:
-        made = {staging}
-        for name, data in sorted(files.items()):
-            target = os.path.join(staging, _safe(name))
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            if data is None:
-                _link(os.path.join(out, name), target)
-            else:
-                with open(target, "wb") as stream:
-                    stream.write(data)
+        twice = _write_all(files, out, staging)
+        if twice:
+            raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
         if finish:
             finish(Path(staging))
         stats = {os.path.relpath(os.path.join(folder, name), staging): _stat(os.path.join(folder, name))
@@ -66,6 +58,35 @@ def write_site(files: dict[str, bytes | None], out: Path,
         return stats
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: str) -> list[str]:
+    """Write the files into the staging folder; return the paths that came more than once."""
+    made, seen, twice = {staging}, set(), []
+    for name, data in files:
+        if name in seen:
+            twice.append(name)
+            continue
+        seen.add(name)
+        target = os.path.join(staging, _safe(name))
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if data is None:
+            _link(os.path.join(out, name), target)
+        else:
+            with open(target, "wb") as stream:
+                stream.write(data)
+    return twice
+
+
+def link_previous(out: Path, staging: Path, names: Iterable[str]) -> None:
+    """Bring unchanged files of the previous site into the new one."""
+    for name in names:
+        target = os.path.join(staging, _safe(name))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _link(os.path.join(out, name), target)
 
 
 def intact(out: Path, name: str, record: tuple[str, int, int]) -> bool:
