@@ -4,8 +4,9 @@
 usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [--no-peers]
 
 Prints, for healthsite, the cold build, the rebuild with nothing changed and the rebuild after one
-article's title changed; for each peer found on PATH (pip install -e ".[bench]"), its cold build; then
-the ratios of the medians, and the peak memory of each build (all of its processes together).
+article's title changed (all without the search index, which no peer builds), and a cold build with the
+Pagefind search index; for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
+ratios of the medians, and the peak memory of each build (all of its processes together).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ title: Bench
 base_url: https://bench.example/
 publisher: Bench
 disclaimer: General information only.
-call_to_action: {heading: Need help?, text: Ask a doctor.}
+call_to_action: {{heading: Need help?, text: Ask a doctor.}}
+search: {search}
 """
 EDITED = 'title: "Edited '
 
@@ -84,7 +86,7 @@ def prepare(articles: int, work: Path, peers: bool) -> Path:
     if not (site / "content").is_dir():
         shutil.rmtree(site, ignore_errors=True)
         subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(articles), str(site / "content")], check=True)
-        (site / "site.yaml").write_text(SITE_YAML)
+    (site / "site.yaml").write_text(SITE_YAML.format(search="false"))
     for folder in ("templates", "static"):
         shutil.rmtree(site / folder, ignore_errors=True)
         shutil.copytree(REPO / folder, site / folder)
@@ -105,6 +107,17 @@ def toggle_title(site: Path) -> None:
     path = site / "content" / "article-00001.md"
     text = path.read_text()
     path.write_text(text.replace(EDITED, 'title: "') if EDITED in text else text.replace('title: "', EDITED, 1))
+
+
+def with_search(site: Path, out: Path) -> Run:
+    """A cold build with the search index on (the peers build none, so the rows above leave it off)."""
+    (site / "site.yaml").write_text(SITE_YAML.format(search="true"))
+    try:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(site / ".healthsite-cache", ignore_errors=True)
+        return timed(ours(site, out), site)
+    finally:
+        (site / "site.yaml").write_text(SITE_YAML.format(search="false"))
 
 
 def peer_commands(work: Path, articles: int) -> dict[str, tuple[list[str], Path, Path]]:
@@ -140,6 +153,7 @@ def main() -> None:
         results.setdefault("healthsite no change", []).append(timed(ours(site, out), site))
         toggle_title(site)
         results.setdefault("healthsite one title edited", []).append(timed(ours(site, out), site))
+        results.setdefault("healthsite cold, with the Pagefind index", []).append(with_search(site, out))
         for name, (command, cwd, target) in peers.items():
             shutil.rmtree(target, ignore_errors=True)
             results.setdefault(f"{name} cold", []).append(timed(command, cwd))

@@ -78,6 +78,7 @@ class SiteConfig:
     default_author: str = field("byline for articles without an author", "")
     topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
     readability: Readability = field("readability thresholds for `check`", Readability())
+    search: bool = field("build a Pagefind search index and the /search/ page", True)
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
 
     @property

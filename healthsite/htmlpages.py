@@ -58,7 +58,8 @@ def pages(site: Site) -> Iterator[Page]:
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
                      cards=[site.card(s) for s in topic.pages])
-    yield _fixed("search/index.html", "search.html")
+    if site.config.search:
+        yield _fixed("search/index.html", "search.html")
     yield _fixed("404.html", "404.html")
 
 

@@ -82,7 +82,7 @@ def build(options: Options) -> Report:
     _check(editorial.as_errors(warnings) if options.strict else [])
     outputs = Outputs(site, root, lambda path, key: _kept(previous, out, path, key))
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_site(outputs, out, indexing)
+    stats = write_site(outputs, out, indexing if config.search else None)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, records, warnings, indexing.key))

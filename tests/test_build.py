@@ -249,3 +249,13 @@ def test_site_builds_without_search_when_pagefind_cannot_run(make_site, monkeypa
     report = build(Options(root / "site.yaml"))
     assert [p.message.split(":")[0] for p in report.notices] == ["search index not built"]
     assert (root / "_site" / "a" / "index.html").exists() and not (root / "_site" / "pagefind").exists()
+
+
+def test_search_can_be_turned_off(make_site) -> None:
+    """`search: false` builds no index, no search page and no link to it."""
+    from tests.conftest import SITE_YAML
+    root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    names = set(tree(root / "_site"))
+    assert not any(n.startswith(("pagefind/", "search/")) for n in names)
+    assert "/search/" not in (root / "_site" / "a" / "index.html").read_text()
