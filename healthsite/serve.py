@@ -246,18 +246,26 @@ class Handler(BaseHTTPRequestHandler):
             self._send(status, kind, with_reload(data, outcome.build_id) if html else data, body)
 
     def _lookup(self, out: Path, base_path: str) -> tuple[HTTPStatus, Path | Redirect | None, bytes | None]:
-        """The requested file (else the site's 404.html, status 404) and its bytes; tried again after a swap."""
-        for _ in range(2):
-            found = find_file(out, base_path, self.path)
-            if isinstance(found, Redirect):
-                return HTTPStatus.MOVED_PERMANENTLY, found, None
-            status = HTTPStatus.OK if found else HTTPStatus.NOT_FOUND
-            found = found or _inside(out / "404.html", out)
-            data = _read(found) if found is not None else None
-            if data is not None:
-                return status, found, data
+        """The requested file (else the site's 404.html, status 404) and its bytes.
+
+        A rebuild swaps the output folder in with two renames; a lookup or read that fails is tried once more
+        after the folder is back, so a request made at that moment is not answered with a wrong 404.
+        """
+        found = find_file(out, base_path, self.path)
+        if found is None:
             _back_after_swap(out)
-        return HTTPStatus.NOT_FOUND, None, None
+            found = find_file(out, base_path, self.path)
+        if isinstance(found, Redirect):
+            return HTTPStatus.MOVED_PERMANENTLY, found, None
+        status = HTTPStatus.OK if found else HTTPStatus.NOT_FOUND
+        found = found or _inside(out / "404.html", out)
+        if found is None:
+            return status, None, None
+        data = _read(found)
+        if data is None:
+            _back_after_swap(out)
+            data = _read(found)
+        return status, found, data
 
     def _placeholder(self, outcome: Outcome, status: HTTPStatus, title: str, text: str, body: bool) -> None:
         """A minimal page of the server's own, with the reload script (so it shows errors and reloads)."""

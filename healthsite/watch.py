@@ -128,13 +128,13 @@ class Builder:
 
     def _failed(self, problems: tuple[Problem, ...], out: Path | None, base_path: str | None) -> Outcome:
         """Publish a failed build; before any good build, an earlier run's output still counts as the last good."""
+        first = self.builds.current().out is None
+        kept = out if first and out is not None and out.is_dir() else None
+        serving = "still serving the last good site" if kept or not first else "no site to serve until it builds"
         for problem in problems:
             print(problem, file=self.stderr)
         count = sum(p.level == "error" for p in problems)
-        print(f"build failed: {count} error{'s' * (count != 1)}; still serving the last good site",
-              file=self.stderr, flush=True)
-        first = self.builds.current().out is None
-        kept = out if first and out is not None and out.is_dir() else None
+        print(f"build failed: {count} error{'s' * (count != 1)}; {serving}", file=self.stderr, flush=True)
         return self.builds.publish(problems, kept, base_path if kept else None)
 
 

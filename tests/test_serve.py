@@ -191,7 +191,7 @@ def test_edited_title_is_served_within_two_seconds(running: Running) -> None:
     (running.root / "content" / "alpha.md").write_text(article("Edited title", "Alpha text.\n"))
     took = running.wait_for(lambda: title_of(running.get("/alpha/")[2]) == "Edited title", 2.0)
     assert took < 2.0
-    assert "rebuilt" in running.stdout.getvalue()
+    running.wait_for(lambda: "rebuilt 2 pages" in running.stdout.getvalue())
 
 
 def test_broken_front_matter_keeps_the_last_good_page(running: Running) -> None:
@@ -240,9 +240,23 @@ def test_first_build_failing(make_site) -> None:
         status, _, body = server.get("/alpha/")
         assert status == 503 and b"/__healthsite/reload.js" in body
         assert server.status()["problems"] == [BAD_DATE]
+        assert "build failed: 1 error; no site to serve until it builds" in server.stderr.getvalue()
         (root / "content" / "alpha.md").write_text(article("Now good"))
         server.wait_for(lambda: server.get("/alpha/")[0] == 200)
         assert title_of(server.get("/alpha/")[2]) == "Now good"
+    finally:
+        server.server.stop()
+
+
+def test_first_build_failing_serves_the_previous_run(make_site) -> None:
+    """A site built by an earlier run is the last good site when the server's first build fails."""
+    root = make_site(files())
+    build(Options(root / "site.yaml", jobs=1))
+    (root / "content" / "alpha.md").write_text(article("Broken", date="2026-02-30"))
+    server = Running(root)
+    try:
+        assert title_of(server.get("/alpha/")[2]) == "Alpha title" and server.status()["problems"] == [BAD_DATE]
+        assert "build failed: 1 error; still serving the last good site" in server.stderr.getvalue()
     finally:
         server.server.stop()
 
@@ -258,12 +272,14 @@ def test_two_hundred_concurrent_requests(running: Running) -> None:
 
 def test_pages_stay_up_while_rebuilding(running: Running) -> None:
     """Requests made while rebuilds swap the output folder in are all answered from a whole site."""
-    statuses: list[int] = []
+    statuses: list[tuple[str, int, bytes]] = []
     done = threading.Event()
 
     def hammer() -> None:
         while not done.is_set():
-            statuses.extend(running.get(path)[0] for path in ("/alpha/", "/feed.xml", "/"))
+            for path in ("/alpha/", "/feed.xml", "/"):
+                status, _, body = running.get(path)
+                statuses.append((path, status, body[:200] if status != 200 else b""))
 
     threads = [threading.Thread(target=hammer) for _ in range(4)]
     for thread in threads:
@@ -277,7 +293,7 @@ def test_pages_stay_up_while_rebuilding(running: Running) -> None:
         done.set()
         for thread in threads:
             thread.join()
-    assert len(statuses) > 20 and set(statuses) == {200}
+    assert len(statuses) > 20 and [s for s in statuses if s[1] != 200] == []
 
 
 def test_clients_that_disconnect_mid_response(running: Running) -> None:
@@ -380,9 +396,16 @@ STRICT_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-
 @pytest.mark.browser
 def test_live_reload_and_overlay_in_a_browser_under_a_strict_csp(running: Running) -> None:
     """In Chromium, with a strict CSP on every page: a save reloads the page, a broken save shows the overlay."""
-    from playwright import sync_api
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium, or deselect with -m 'not browser'")
+    # Its own thread: Playwright's sync API refuses a thread where another module's session browser runs.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(live_reload_in_chromium, running).result()
+
+
+def live_reload_in_chromium(running: Running) -> None:
+    """Edit, break and fix an article while Chromium shows it; no console error (CSP refusals included)."""
+    from playwright import sync_api
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         try:
