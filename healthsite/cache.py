@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, warning
+from .writer import intact
 
 FOLDER = ".healthsite-cache"
 FORMAT = 2
@@ -61,6 +62,16 @@ class Cache:
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
+
+    def holds(self, inputs: str, out: Path) -> bool:
+        """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
+        return self.inputs == inputs and self.out == str(out) and \
+            all(intact(out, path, record) for path, record in self.outputs.items())
+
+    def kept(self, out: Path, path: str, key: str) -> bool:
+        """Whether this build's file for `path`, in `out`, was made from inputs with `key` and is intact."""
+        record = self.outputs.get(path)
+        return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
 MANIFEST, BODIES = "manifest.pickle", "bodies.pickle"

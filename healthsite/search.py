@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from pagefind.service import get_executable
 
+from . import cache
+from .outputs import Outputs
 from .problems import Problem, warning
+from .site import Site
+from .writer import link_previous
 
 FOLDER = "pagefind"
 
@@ -32,3 +37,29 @@ def index(site_folder: Path, config_name: str) -> list[Problem]:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
         return [warning(config_name, 1, f"search index not built: Pagefind failed ({detail[0]})")]
     return []
+
+
+@dataclass
+class SearchStep:
+    """Runs on the new site before it goes live: Pagefind indexes it, unless no indexed page changed."""
+
+    site: Site
+    outputs: Outputs
+    previous: cache.Cache
+    out: Path
+    config_name: str
+    notices: list[Problem]
+    key: str = ""
+    kept: int = 0
+
+    def __call__(self, staging: Path) -> None:
+        """Link the previous index into the new site if it still holds, or index the new site."""
+        pages = sorted(f"{slug}/index.html" for slug in self.site.pages)
+        self.key = cache.digest(*pages, *(self.outputs.keys[path] for path in pages))
+        old = [path for path in self.previous.outputs if is_index(path)]
+        if self.key == self.previous.search and old and \
+                all(self.previous.kept(self.out, p, self.previous.outputs[p][0]) for p in old):
+            link_previous(self.out, staging, old)
+            self.kept = len(old)
+        else:
+            self.notices.extend(index(staging, self.config_name))

@@ -7,17 +7,18 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 from . import editorial
 from .content import Page, parse_page
 from .editorial import TextStats
 from .markup import Body, Renderer
 from .mdext import Refs
+from .options import Progress
 from .problems import Problem, errors_only
 
 MIN_PER_WORKER = 16
-Progress = Callable[[int, int], None]
+
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from healthsite import report
 from healthsite.cli import main
 from healthsite.pipeline import Options
-from tests.conftest import SITE_YAML, article
+from tests.conftest import article
 from tests.test_editorial import BIBLIOGRAPHY, EASY, REVIEWED, Maker, good_site
 
 ANSI = re.compile(r"\033\[[0-9;]*m")

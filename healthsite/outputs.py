@@ -1,0 +1,66 @@
+"""Outputs: every file of the site, rendered one by one as the writer takes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import assets, cache, feed, htmlpages, sitemap, templating
+from .checks import check
+from .problems import Problem
+from .site import Site
+
+
+def theme_files(root: Path) -> list[Path]:
+    """Every file of the theme (templates and static files), in a stable order."""
+    return sorted(p for folder in ("templates", "static") for p in (root / folder).rglob("*") if p.is_file())
+
+
+@dataclass
+class Outputs:
+    """Every file of the site, rendered as the writer asks for it: (path, bytes), or (path, None) to keep.
+
+    A page's key is a digest of everything it is made from; a page whose key is unchanged is not rendered
+    again (`unchanged` says so). Template problems are raised, all together, once every file has been seen.
+    """
+
+    site: Site
+    root: Path
+    unchanged: Callable[[str, str], bool] = lambda path, key: False
+    keys: dict[str, str] = field(default_factory=dict)
+    kept: int = 0
+
+    def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
+        """The files, pages first."""
+        theme = theme_files(self.root)
+        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(str(p) for p in theme),
+                              *(p.read_bytes() for p in theme))
+        files = assets.collect(self.root / "static")
+        env = templating.environment(self.root / "templates", {"asset": _asset_url(self.site, files)})
+        problems: list[Problem] = []
+        for page in htmlpages.pages(self.site):
+            self.keys[page.path] = key = cache.digest(common, repr(page.inputs))
+            if self.unchanged(page.path, key):
+                self.kept += 1
+                yield page.path, None
+                continue
+            data, found = htmlpages.render_page(env, self.site, page, self.root)
+            problems += found
+            if data is not None:
+                yield page.path, data
+        for asset in files.values():
+            yield asset.published, asset.source.read_bytes()
+        yield "feed.xml", feed.feed(self.site)
+        yield "sitemap.xml", sitemap.sitemap(self.site)
+        yield "robots.txt", sitemap.robots(self.site)
+        check(problems)
+
+
+def _asset_url(site: Site, files: dict[str, assets.Asset]):
+    """The template function `asset(name)`: the fingerprinted URL of a static file."""
+    def asset(name: str) -> str:
+        if name not in files:
+            raise LookupError(f"no file static/{name}")
+        return site.config.base_path + files[name].published
+    return asset

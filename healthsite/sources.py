@@ -1,0 +1,100 @@
+"""Sources: the bibliography and every article read, checked and rendered (cached ones reused), then the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache, editorial, workers
+from .bibliography import Bibliography, load_bibliography
+from .checks import check, stage
+from .config import SiteConfig, load_config
+from .content import Page, SourceFile, read_articles
+from .markup import Body, Renderer
+from .mdext import Refs
+from .options import Options
+from .problems import Problem
+from .site import Site, assemble, check_links, check_pages, draft_warnings
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from the site folder, validated, with every published body rendered."""
+
+    root: Path
+    config: SiteConfig
+    pages: list[Page]
+    published: list[Page]
+    bodies: dict[str, Body]
+    stats: dict[str, editorial.TextStats]
+    bibliography: Bibliography
+    warnings: list[Problem]
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
+                 files: list[SourceFile] | None = None) -> Sources:
+    """Load and check the configuration, the bibliography and every article, rendering published bodies."""
+    root = options.config.resolve().parent
+    config = config or stage(load_config(options.config, root))
+    bibliography = stage(load_bibliography(root / config.bibliography, root))
+    files = read_articles(root / "content", root) if files is None else files
+    engine = previous.engine if previous else cache.engine_digest()
+    keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset())
+    reused = previous.bodies if previous else {}
+    jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
+    done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
+    pages, bodies, measured, problems, slug_keys = [], {}, {}, [], {}
+    for file in files:
+        key = keys[file.shown]
+        page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
+        problems += found
+        if page is not None:
+            pages.append(page)
+            bodies[page.slug], measured[page.slug] = body, stats
+            slug_keys[page.slug] = key
+    check(problems)
+    published = [page for page in pages if options.drafts or not page.meta.draft]
+    check(check_pages(pages, config, root / "templates"))
+    unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
+    bodies, measured = _settle(published, bodies, measured, refs)
+    return Sources(root, config, pages, published, bodies, measured, bibliography,
+                   draft_warnings(pages, {p.slug for p in published}), slug_keys)
+
+
+def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
+    """A worker's result as a tuple."""
+    return done.page, done.body, done.stats, done.problems
+
+
+def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str]) -> Refs:
+    """What articles may link to (file name -> URL) and cite."""
+    urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number)
+
+
+def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
+            refs: Refs) -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
+    """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
+    renderer: Renderer | None = None
+    settled, stats = {}, {}
+    for page in published:
+        body, known = bodies.get(page.slug), measured.get(page.slug)
+        if body is None or body.problems or not refs.agrees(body.lookups):
+            renderer = renderer or Renderer(refs)
+            body = renderer.render(page.source, page.body, page.body_line)
+            known = None
+        settled[page.slug] = body
+        stats[page.slug] = known or editorial.measure(body.prose)
+    return settled, stats
+
+
+def make_site(sources: Sources) -> Site:
+    """Check the bodies and the links between them, and assemble the site."""
+    check([p for body in sources.bodies.values() for p in body.problems])
+    check(check_links(sources.published, sources.bodies))
+    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
+
+
