@@ -363,7 +363,7 @@ class DevServer:
         self.host, self.port = host, port
         self.builds = Builds()
         self.builder = Builder(options, self.builds, self.stdout, self.stderr, quiet)
-        self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.run)
+        self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.run, self._unwatched)
         self.httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -403,6 +403,11 @@ class DevServer:
                 self._thread = None
             self.httpd.server_close()
 
+    def _unwatched(self, exc: Exception) -> None:
+        """Say that changes are no longer watched (the site is still served)."""
+        print(f"warning: not watching for changes any more ({exc}); restart `python build.py serve` to rebuild",
+              file=self.stderr, flush=True)
+
     def serve_forever(self) -> int:
         """Run until Ctrl-C (or SIGTERM, or stop() from another thread); exit status 0, or 1 if it cannot bind."""
         if not is_loopback(self.host):
@@ -413,8 +418,8 @@ class DevServer:
                 try:
                     url = self.start()
                 except OSError as exc:
-                    print(f"error: cannot serve on {self.host} port {self.port}: {exc.strerror or exc}",
-                          file=self.stderr)
+                    print(f"error: cannot serve on {self.host} port {self.port}: {exc.strerror or exc} "
+                          "(choose another with --port)", file=self.stderr)
                     return 1
                 print(f"serving at {url} (Ctrl-C to stop)", file=self.stdout, flush=True)
                 while not self._stopped.wait(POLL_SECONDS):  # a timed wait, so the signal is handled promptly

@@ -123,7 +123,8 @@ class Builder:
         for problem in report.warnings:
             print(problem, file=self.stderr)
         if not self.quiet:
-            print(f"{verb} {report.pages} pages in {report.seconds:.1f} s", file=self.stdout, flush=True)
+            print(f"{verb} {report.files} files ({report.written} written) in {report.seconds:.1f} s",
+                  file=self.stdout, flush=True)
         return self.builds.publish((), report.out, base_path)
 
     def _failed(self, problems: tuple[Problem, ...], out: Path | None, base_path: str | None) -> Outcome:
@@ -157,16 +158,16 @@ class Watcher:
     """A thread that calls `on_change` after each burst of source changes, until stopped."""
 
     def __init__(self, root: Path, files: Callable[[], frozenset[Path]], on_change: Callable[[], object],
-                 step_ms: int = 50) -> None:
+                 on_error: Callable[[Exception], object], step_ms: int = 50) -> None:
         self.root = root.resolve()
         self.filter = SourceFilter(self.root, files)
-        self.on_change, self.step_ms = on_change, step_ms
+        self.on_change, self.on_error, self.step_ms = on_change, on_error, step_ms
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="healthsite-watch", daemon=True)
 
     def start(self) -> None:
-        """Start watching; returns once the watcher is listening."""
+        """Start watching; returns once the watcher is listening (or has failed and said so)."""
         self._thread.start()
         self._ready.wait(5)
 
@@ -177,6 +178,15 @@ class Watcher:
             self._thread.join()
 
     def _run(self) -> None:
+        """Watch until stopped; a watcher that fails (say, out of inotify watches) reports why and ends."""
+        try:
+            self._watch()
+        except Exception as exc:
+            self.on_error(exc)
+        finally:
+            self._ready.set()
+
+    def _watch(self) -> None:
         """Watch the site folder, calling `on_change` once per burst of changes."""
         changes = watchfiles.watch(self.root, watch_filter=self.filter, step=self.step_ms, stop_event=self._stop,
                                    rust_timeout=READY_MS, yield_on_timeout=True, raise_interrupt=False)

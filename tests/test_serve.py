@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from watchfiles import Change
 
 from tests.conftest import REPO, SITE_YAML, article
 from healthsite.pipeline import Options, build
 from healthsite.serve import DevServer, content_type, find_file, is_loopback, with_reload
+from healthsite.watch import SourceFilter, Watcher
 
 Response = tuple[int, dict[str, str], bytes]
 BAD_DATE = "content/alpha.md:4: error: invalid date '2026-02-30' (expected a real date as YYYY-MM-DD)"
@@ -191,7 +193,8 @@ def test_edited_title_is_served_within_two_seconds(running: Running) -> None:
     (running.root / "content" / "alpha.md").write_text(article("Edited title", "Alpha text.\n"))
     took = running.wait_for(lambda: title_of(running.get("/alpha/")[2]) == "Edited title", 2.0)
     assert took < 2.0
-    running.wait_for(lambda: "rebuilt 2 pages" in running.stdout.getvalue())
+    line = re.compile(r"^rebuilt \d+ files \(\d+ written\) in \d+\.\d s$", re.M)
+    running.wait_for(lambda: bool(line.search(running.stdout.getvalue())))
 
 
 def test_broken_front_matter_keeps_the_last_good_page(running: Running) -> None:
@@ -313,6 +316,25 @@ def test_normal_build_has_no_reload_script(make_site) -> None:
     build(Options(root / "site.yaml", jobs=1))
     written = [p for p in (root / "_site").rglob("*") if p.is_file()]
     assert written and not [p for p in written if b"__healthsite" in p.read_bytes()]
+
+
+def test_what_triggers_a_rebuild(tmp_path: Path) -> None:
+    """Sources and the files site.yaml names trigger rebuilds; the output, the cache and editor files do not."""
+    wanted = SourceFilter(tmp_path, lambda: frozenset({tmp_path / "site.yaml", tmp_path / "refs.yaml"}))
+    paths = ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml",
+             "_site/index.html", ".healthsite-cache/manifest.pickle", "._site.new-x1/a/index.html", "notes.txt",
+             "content/.a.md.swp", "content/a.md~", "other.yaml"]
+    chosen = [path for path in paths if wanted(Change.modified, str(tmp_path / path))]
+    assert chosen == ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml"]
+
+
+def test_a_watcher_that_cannot_watch_says_why(tmp_path: Path) -> None:
+    """A watcher that fails reports the error rather than dying silently."""
+    errors: list[Exception] = []
+    watcher = Watcher(tmp_path / "missing", frozenset, lambda: None, errors.append)
+    watcher.start()
+    watcher.stop()
+    assert [type(e) for e in errors] == [FileNotFoundError]
 
 
 def test_loopback_hosts() -> None:
