@@ -95,7 +95,20 @@ RELOAD_JS = """\
     else hide();
   }
 
-  new EventSource("/__healthsite/events").addEventListener("status", (event) => update(JSON.parse(event.data)));
+  // Only visible pages listen, so background tabs do not use up the browser's few connections per server;
+  // a page that comes back into view hears the latest status at once (and reloads if it is out of date).
+  let source = null;
+  function listen() {
+    if (document.hidden) {
+      if (source) source.close();
+      source = null;
+    } else if (!source) {
+      source = new EventSource("/__healthsite/events");
+      source.addEventListener("status", (event) => update(JSON.parse(event.data)));
+    }
+  }
+  document.addEventListener("visibilitychange", listen);
+  listen();
 })();
 """
 
