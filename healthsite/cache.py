@@ -62,6 +62,7 @@ class Cache:
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
+    pages: int = 0
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -82,8 +83,8 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     manifest, problems = _read(root / FOLDER / MANIFEST, engine)
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search = manifest
-    return Cache(engine, inputs, out, {}, outputs, warnings, search), []
+    inputs, out, outputs, warnings, search, pages = manifest
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
@@ -116,7 +117,7 @@ def save(root: Path, cache: Cache) -> None:
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n")
     _write(folder / BODIES, cache.engine, cache.bodies)
-    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search))
+    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages))
 
 
 def _write(path: Path, engine: str, payload: Any) -> None:

@@ -46,7 +46,7 @@ def build(options: Options) -> Report:
     inputs = input_digest(root, config, options, out, articles)
     if previous.holds(inputs, out):
         check(editorial.as_errors(previous.warnings) if options.strict else [])
-        return Report(len(previous.bodies), len(previous.outputs), 0, time.perf_counter() - started, out,
+        return Report(previous.pages, len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
     notices += cache.load_bodies(root, previous) if previous.inputs else []
     sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
@@ -57,7 +57,8 @@ def build(options: Options) -> Report:
     stats = write_site(outputs, out, indexing if config.search else None)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
-    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, records, warnings, indexing.key))
+    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, records, warnings, indexing.key,
+                                 len(site.pages)))
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -77,8 +78,9 @@ _worker: Worker | None = None  # each pool process's own converter, set once by 
 
 
 def _start(refs: Refs, drafts: bool) -> None:
-    """Pool initializer: build this process's converter once."""
+    """Pool initializer: build this process's converter once; Ctrl-C is the parent's to handle."""
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = Worker(refs, drafts)
 
 
