@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator, TextIO
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .pipeline import Options
 from .watch import Builder, Builds, Outcome, Watcher
@@ -233,7 +233,10 @@ class Handler(BaseHTTPRequestHandler):
         """Route a request."""
         outcome = self.server.builds.current()
         route = self.path.partition("?")[0]
-        if route == SCRIPT_URL:
+        if self._foreign_host():
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                       b"This dev server only answers requests addressed to this machine.\n", body)
+        elif route == SCRIPT_URL:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS.encode(), body)
         elif route == PREFIX + "status":
             self._send(HTTPStatus.OK, "application/json", json.dumps(outcome.status()).encode(), body)
@@ -244,6 +247,11 @@ class Handler(BaseHTTPRequestHandler):
                               "The site has not built yet. Fix the errors shown and save.", body)
         else:
             self._file(outcome, body)
+
+    def _foreign_host(self) -> bool:
+        """On a loopback server, a request naming another host (browsers always name one): DNS rebinding."""
+        host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
+        return bool(host) and is_loopback(self.server.server_name) and not is_loopback(host)
 
     def _file(self, outcome: Outcome, body: bool) -> None:
         """A file of the site, a redirect, or the site's 404 page."""

@@ -55,10 +55,10 @@ class Running:
         finally:
             conn.close()
 
-    def raw(self, target: str) -> Response:
+    def raw(self, target: str, host: str = "127.0.0.1") -> Response:
         """A request line sent exactly as given (no client-side normalising or escaping)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
-            sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\nHost: " + host.encode() + b"\r\n\r\n")
             data = b""
             while chunk := sock.recv(65536):
                 data += chunk
@@ -170,6 +170,14 @@ def test_every_traversal_attempt_is_404(running: Running) -> None:
     results = {target: running.raw(target) for target in TRAVERSALS}
     assert {target: status for target, (status, _, _) in results.items()} == {target: 404 for target in TRAVERSALS}
     assert not [target for target, (_, _, body) in results.items() if b"base_url" in body or b"root:" in body]
+
+
+def test_requests_for_other_hosts_are_refused(running: Running) -> None:
+    """A page on another site that rebinds its name to 127.0.0.1 cannot read the dev server."""
+    assert running.raw("/alpha/", host="evil.example")[0] == 403
+    assert running.raw("/alpha/", host="evil.example:8000")[0] == 403
+    for host in ("localhost", "127.0.0.1:80", "[::1]:8000"):
+        assert running.raw("/alpha/", host=host)[0] == 200
 
 
 def test_links_inside_the_output_folder_are_served(running: Running) -> None:
