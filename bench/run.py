@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark healthsite against Hugo, Pelican and MkDocs on one synthetic corpus, runs interleaved.
 
-usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [--no-peers]
+usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [--peers Hugo,Pelican,MkDocs]
+                          [--no-peers]
 
 Prints, for healthsite, the cold build, the rebuild with nothing changed and the rebuild after one
 article's title changed (all without the search index, which no peer builds), and a cold build with the
@@ -139,11 +140,12 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--peers", default="Hugo,Pelican,MkDocs", help="which peers to build (comma-separated)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    peers = {} if args.no_peers else peer_commands(args.work, args.articles)
+    chosen = set() if args.no_peers else set(args.peers.split(","))
+    peers = {k: v for k, v in peer_commands(args.work, args.articles).items() if k in chosen}
     site = prepare(args.articles, args.work, bool(peers))
-    peers = {} if args.no_peers else peer_commands(args.work, args.articles)
     out = args.work / f"out-{args.articles}"
     results: dict[str, list[Run]] = {}
     for round_ in range(args.rounds):
