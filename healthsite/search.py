@@ -6,8 +6,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.service import get_executable
-
 from . import cache
 from .outputs import Outputs
 from .problems import Problem, warning
@@ -24,6 +22,7 @@ def is_index(path: str) -> bool:
 
 def index(site_folder: Path, config_name: str) -> list[Problem]:
     """Index a written site folder with Pagefind; if it cannot run here, warn and leave the site without search."""
+    from pagefind.service import get_executable  # imported here: a build that keeps its index never needs it
     binary = get_executable()
     if binary is None:
         return [warning(config_name, 1, "search index not built: the Pagefind binary is missing "
