@@ -260,3 +260,20 @@ def test_search_can_be_turned_off(make_site) -> None:
     names = set(tree(root / "_site"))
     assert not any(n.startswith(("pagefind/", "search/")) for n in names)
     assert "/search/" not in (root / "_site" / "a" / "index.html").read_text()
+
+
+def test_cache_from_another_format_or_engine_is_not_trusted(make_site) -> None:
+    """A cache written by another format or engine version is ignored with a warning, and everything is rendered."""
+    import pickle
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    manifest = root / ".healthsite-cache" / "manifest.pickle"
+    version, engine, payload = pickle.loads(manifest.read_bytes())
+    manifest.write_bytes(pickle.dumps((version, "another engine", payload)))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message for p in report.notices] == [
+        "build cache ignored: made by another version of the engine or its libraries"]
+    assert report.written == report.files
+    manifest.write_bytes(pickle.dumps((version + 1, engine, payload)))
+    assert [p.message for p in build(Options(root / "site.yaml")).notices] == [
+        "build cache ignored: another format"]
