@@ -7,7 +7,7 @@ usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [-
 Prints, for healthsite, the cold build, the rebuild with nothing changed and the rebuild after one
 article's title changed (all without the search index, which no peer builds), and a cold build with the
 Pagefind search index; for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
-ratios of the medians, and the peak memory of each build (all of its processes together).
+ratios of the medians, and the peak memory of each build (all of its processes together, by PSS).
 """
 
 from __future__ import annotations
@@ -44,14 +44,18 @@ class Run:
     peak_mib: float
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (0 once it is gone)."""
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in KiB: the sum of their proportional set sizes.
+
+    PSS shares each page among the processes that map it, so forked workers are not counted twice for the
+    memory they share with their parent (summing RSS would be). 0 once the process is gone.
+    """
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmRSS:")))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(next(l.split()[1] for l in rollup.splitlines() if l.startswith("Pss:")))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -68,7 +72,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
