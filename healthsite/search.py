@@ -22,7 +22,11 @@ def is_index(path: str) -> bool:
 
 def index(site_folder: Path, config_name: str) -> list[Problem]:
     """Index a written site folder with Pagefind; if it cannot run here, warn and leave the site without search."""
-    from pagefind.service import get_executable  # imported here: a build that keeps its index never needs it
+    try:
+        from pagefind.service import get_executable  # imported here: a build that keeps its index never needs it
+    except ImportError:
+        return [warning(config_name, 1, "search index not built: Pagefind is not installed "
+                                        "(pip install 'pagefind[bin]')")]
     binary = get_executable()
     if binary is None:
         return [warning(config_name, 1, "search index not built: the Pagefind binary is missing "

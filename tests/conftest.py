@@ -9,6 +9,8 @@ from typing import Callable
 
 import pytest
 
+from healthsite.pipeline import Options, build
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixture"
 
@@ -36,6 +38,13 @@ def copy_site(source: Path, target: Path) -> Path:
         shutil.copytree(source / name, target / name, symlinks=False)
     shutil.copy(source / "site.yaml", target / "site.yaml")
     return target / "site.yaml"
+
+
+def build_copy(source: Path, folder: Path, **options: object) -> Path:
+    """Build a copy of a site folder into `folder/out` (nothing is written into the repository); the output."""
+    out = folder / "out"
+    build(Options(copy_site(source, folder / "site"), out, **options))
+    return out
 
 
 @pytest.fixture

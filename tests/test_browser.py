@@ -23,8 +23,7 @@ from typing import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, copy_site
+from tests.conftest import FIXTURE, REPO, build_copy
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +44,7 @@ FEATURES = {"FAQ": "section.faq details.faq-item", "table": "div.table-scroll ta
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site (a copy of the repository's content and theme) built into a temporary folder."""
-    folder = tmp_path_factory.mktemp("browser")
-    out = folder / "out"
-    build(Options(copy_site(REPO, folder / "site"), out))
-    return out
+    return build_copy(REPO, tmp_path_factory.mktemp("browser"))
 
 
 def article_features(out: Path) -> dict[str, set[str]]:
@@ -224,8 +220,7 @@ def test_axe_finds_no_violations(browser, server: str, urls: dict[str, list[str]
 
 def test_fixture_site_passes_axe_too(browser, tmp_path: Path) -> None:
     """The fixture site shows what the real one does not (a call-to-action button, aligned table columns)."""
-    out = tmp_path / "out"
-    build(Options(copy_site(FIXTURE, tmp_path / "site"), out))
+    out = build_copy(FIXTURE, tmp_path)
     problems = {}
     with serving(out) as server:
         for (width, (w, h)), scheme in itertools.product(WIDTHS.items(), SCHEMES):

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
-from tests.conftest import FIXTURE, article, copy_site
+from tests.conftest import FIXTURE, SITE_YAML, article, build_copy, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -24,10 +24,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site built once."""
-    folder = tmp_path_factory.mktemp("fixture")
-    out = folder / "out"
-    build(Options(copy_site(FIXTURE, folder / "site"), out))
-    return out
+    return build_copy(FIXTURE, tmp_path_factory.mktemp("fixture"))
 
 
 def test_every_output_is_written(fixture_site: Path) -> None:
@@ -128,8 +125,7 @@ def test_404_page_has_a_way_back(fixture_site: Path) -> None:
 
 def test_drafts_option_publishes_drafts(tmp_path: Path) -> None:
     """--drafts includes draft articles."""
-    build(Options(copy_site(FIXTURE, tmp_path / "site"), tmp_path / "out", drafts=True))
-    assert (tmp_path / "out" / "delta" / "index.html").exists()
+    assert (build_copy(FIXTURE, tmp_path, drafts=True) / "delta" / "index.html").exists()
 
 
 def test_two_builds_in_different_folders_are_identical(tmp_path: Path, fixture_site: Path) -> None:
@@ -254,7 +250,6 @@ def test_site_builds_without_search_when_pagefind_cannot_run(make_site, monkeypa
 
 def test_search_can_be_turned_off(make_site) -> None:
     """`search: false` builds no index, no search page and no link to it."""
-    from tests.conftest import SITE_YAML
     root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": article("A")})
     build(Options(root / "site.yaml"))
     names = set(tree(root / "_site"))

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from healthsite import editorial
 from healthsite.pipeline import Options, build, make_site, read_sources
-from tests.conftest import REPO, copy_site
+from tests.conftest import REPO, build_copy, copy_site
 
 CLUSTER = ["lower-back-pain-after-running", "why-running-causes-lower-back-pain", "running-surface-and-footwear",
            "preventing-lower-back-pain-in-runners", "treating-lower-back-pain-after-running",
@@ -84,11 +84,20 @@ def test_length_and_readability(stats) -> None:
     assert max(grades) <= 10 and statistics.median(grades) <= 8
 
 
-def test_red_flags_are_care_cards(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built from a copy."""
+    return build_copy(REPO, tmp_path_factory.mktemp("library-built"))
+
+
+def test_builds_without_warnings(tmp_path: Path) -> None:
+    """All 14 articles build without a single warning."""
+    report = build(Options(copy_site(REPO, tmp_path / "site"), tmp_path / "out"))
+    assert (report.pages, report.warnings, report.notices) == (14, [], [])
+
+
+def test_red_flags_are_care_cards(out: Path) -> None:
     """Back-pain articles carry the emergency card with its three signs; preeclampsia an urgent card."""
-    out = tmp_path / "out"
-    report = build(Options(copy_site(REPO, tmp_path / "site"), out))
-    assert report.warnings == []
     for slug in CLUSTER + LIBRARY[:6]:
         page = BeautifulSoup((out / slug / "index.html").read_text(), "html.parser")
         card = page.find("div", class_="care-card--emergency")
@@ -100,10 +109,8 @@ def test_red_flags_are_care_cards(tmp_path: Path) -> None:
     assert preeclampsia.find("div", class_="care-card--urgent").find("li")
 
 
-def test_faq_and_phase_table_render_with_their_hooks(tmp_path: Path) -> None:
+def test_faq_and_phase_table_render_with_their_hooks(out: Path) -> None:
     """The FAQ article has its accordion; the treatment article its captioned phase table."""
-    out = tmp_path / "out"
-    build(Options(copy_site(REPO, tmp_path / "site"), out))
     faq = BeautifulSoup((out / "running-and-back-pain-faq" / "index.html").read_text(), "html.parser")
     questions = [s.get_text() for s in faq.select("section.faq details.faq-item summary")]
     assert len(questions) >= 5 and all(q.endswith("?") for q in questions)

@@ -9,16 +9,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, copy_site
+from tests.conftest import FIXTURE, REPO, build_copy
 
 
 @pytest.fixture(scope="module", params=["fixture", "real"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site and the real site, each built once."""
-    folder = tmp_path_factory.mktemp(request.param)
-    build(Options(copy_site({"fixture": FIXTURE, "real": REPO}[request.param], folder / "site"), folder / "out"))
-    return folder / "out"
+    return build_copy({"fixture": FIXTURE, "real": REPO}[request.param], tmp_path_factory.mktemp(request.param))
 
 
 def articles(out: Path) -> list[Path]:

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, article, copy_site
+from tests.conftest import FIXTURE, REPO, article, build_copy
 
 WEIGHT_LIMIT = 60 * 1024
 LEVELS = {"non-urgent": "Non-urgent advice:", "urgent": "Urgent advice:", "emergency": "Immediate action required:"}
@@ -18,9 +18,7 @@ LEVELS = {"non-urgent": "Non-urgent advice:", "urgent": "Urgent advice:", "emerg
 @pytest.fixture(scope="module", params=["real", "fixture"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site and the fixture site (every feature), each built once from a temporary copy."""
-    folder = tmp_path_factory.mktemp(request.param)
-    build(Options(copy_site(REPO if request.param == "real" else FIXTURE, folder / "site"), folder / "out"))
-    return folder / "out"
+    return build_copy(REPO if request.param == "real" else FIXTURE, tmp_path_factory.mktemp(request.param))
 
 
 def soups(out: Path) -> dict[str, BeautifulSoup]:
