@@ -54,4 +54,7 @@ def _stamp(day: dt.date) -> str:
 def _source_date() -> dt.date | None:
     """The date of SOURCE_DATE_EPOCH, for reproducible builds that want it."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date() if value.isdigit() else None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date() if value.isdigit() else None
+    except (ValueError, OverflowError, OSError):
+        return None

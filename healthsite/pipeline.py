@@ -57,7 +57,9 @@ def build(options: Options) -> Report:
     stats = write_site(outputs, out, indexing if config.search else None)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
-    cache.save(root, cache.Cache(previous.engine, inputs, str(out), bodies, records, warnings, indexing.key,
+    done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
+    cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
+                                 indexing.key if done else "",
                                  len(site.pages)))
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)

@@ -54,6 +54,7 @@ class SearchStep:
     notices: list[Problem]
     key: str = ""
     kept: int = 0
+    failed: bool = False
 
     def __call__(self, staging: Path) -> None:
         """Link the previous index into the new site if it still holds, or index the new site."""
@@ -65,4 +66,6 @@ class SearchStep:
             link_previous(self.out, staging, old)
             self.kept = len(old)
         else:
-            self.notices.extend(index(staging, self.config_name))
+            problems = index(staging, self.config_name)
+            self.failed = bool(problems)
+            self.notices.extend(problems)

@@ -106,7 +106,8 @@ def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: Path)
         problems += [error(page.source, page.line("tags"), f"unknown topic '{tag}'"
                            f"{did_you_mean(tag, config.topics)} (topics are listed in site.yaml)")
                      for tag in page.meta.tags if tag not in config.topics]
-    if not (templates / page.meta.template).is_file():
+    name = page.meta.template
+    if "/" in name or "\\" in name or name.startswith(".") or not (templates / name).is_file():
         problems.append(error(page.source, page.line("template"), f"template '{page.meta.template}' "
                               f"does not exist in templates/"))
     return problems

@@ -172,7 +172,7 @@ def _scalar(tp: type, node: yaml.Node, reader: Reader) -> Any:
         return value
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if tp is str:
         return node.value
     if type(value) is not tp:
         return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}")

@@ -48,6 +48,10 @@ CASES = {
     "unclosed front matter": ("---\ntitle: x\n", "content/a.md:1: error: front matter is not closed by a '---' line"),
     "missing template": ('---\ntitle: x\ndescription: y\ntemplate: fancy.html\n---\nbody\n',
                          "content/a.md:4: error: template 'fancy.html' does not exist in templates/"),
+    "template outside templates": ('---\ntitle: x\ndescription: y\ntemplate: ../site.yaml\n---\nbody\n',
+                                   "content/a.md:4: error: template '../site.yaml' does not exist in templates/"),
+    "yes is text": ('---\ntitle: x\ndescription: y\nauthor: No\ndraft: maybe\n---\nbody\n',
+                    "content/a.md:5: error: expected true or false, got text 'maybe'"),
     "long title": (f'---\ntitle: {"x" * 121}\ndescription: y\n---\nbody\n',
                    "content/a.md:2: error: 'title' is 121 characters long (at most 120)"),
     "review dates": ('---\ntitle: x\ndescription: y\nreviewed_by: Dr X\nlast_reviewed: 2026-05-01\n'

@@ -98,6 +98,17 @@ def test_unknown_citation_key_is_an_error_at_its_line() -> None:
         "content/a.md:7: error: unknown source 'smyth': add it to the bibliography or fix the key"]
 
 
+def test_unknown_key_first_in_a_group() -> None:
+    """An unknown key before a known one is an error, not a crash."""
+    assert messages(render("Text [@nope; @smith].\n")) == [
+        "content/a.md:5: error: unknown source 'nope': add it to the bibliography or fix the key"]
+
+
+def test_card_level_found_whatever_its_case() -> None:
+    """An unknown level written in capitals is reported at its own line."""
+    assert messages(render("Text.\n\n!!! Note\n    Body.\n"))[0].startswith("content/a.md:7: error: unknown care card")
+
+
 def test_malformed_citation() -> None:
     """A citation that is not [@key] or [@a; @b] is an error."""
     assert messages(render("Bad [@smith, jones].\n")) == [

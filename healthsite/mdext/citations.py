@@ -36,6 +36,6 @@ class CitationProcessor(InlineProcessor):
             link = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "id": f"cite-{number}-{occurrence}",
                                                "aria-label": f"Source {number}"})
             link.text = str(number)
-            if index:
+            if len(sup) > 1:
                 sup[-2].tail = ", "
         return sup, m.start(0), m.end(0)

@@ -66,6 +66,8 @@ class PageState:
     def line(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body."""
         line, _ = line_of(self.text, needle)
+        if not line:
+            line, _ = line_of(self.text.lower(), needle.lower())
         return self.first_line + max(line, 1) - 1
 
     def fail(self, needle: str, message: str) -> None:
