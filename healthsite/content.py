@@ -11,6 +11,7 @@ from pathlib import Path
 from frontmatter.default_handlers import YAMLHandler
 
 from . import typed
+from .checks import check
 from .files import decode_source
 from .problems import Problem, error, shown_path
 from .typed import field
@@ -98,8 +99,14 @@ class SourceFile:
 def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
     """Every article file of a content folder, in name order, read once."""
     folder = shown_path(content_dir, root)
-    paths = sorted(p for p in content_dir.glob("*.md") if p.is_file())
-    return [SourceFile(p, f"{folder}/{p.name}", p.read_bytes()) for p in paths]
+    files, problems = [], []
+    for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
+        try:
+            files.append(SourceFile(path, f"{folder}/{path.name}", path.read_bytes()))
+        except OSError as exc:
+            problems.append(error(f"{folder}/{path.name}", 1, f"cannot read file: {exc.strerror}"))
+    check(problems)
+    return files
 
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:

@@ -87,7 +87,7 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: Path) -> list[
     first = {}
     for page in pages:
         first.setdefault(page.slug, page)
-        if owners[page.slug] > 1 and first[page.slug] is not page:
+        if first[page.slug] is not page:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is already used by "
                                   f"{first[page.slug].source} (two articles cannot share /{page.slug}/)"))
         if page.slug in RESERVED:

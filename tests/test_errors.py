@@ -178,3 +178,4 @@ def test_bom_crlf_and_non_ascii_build(make_site, capsys) -> None:
     assert run(root, capsys)[0] == 0
     html = (root / "_site" / "a" / "index.html").read_text()
     assert "<h1>Dolor lumbar: qué hacer</h1>" in html
+
