@@ -123,13 +123,14 @@ def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:
             anchors = bodies[by_file[link.target]].anchors
             if link.anchor and link.anchor not in anchors:
                 problems.append(error(link.source or page.source, link.line,
-                                      missing_anchor(link.target, link.anchor, anchors)))
+                                      missing_anchor(link.written or link.target, link.anchor, anchors)))
     return problems
 
 
 def missing_anchor(target: str, anchor: str, anchors: frozenset[str]) -> str:
-    """The message for a link to a heading id its target does not have."""
-    return f"link to '{target}#{anchor}': no heading with id '{anchor}' there{did_you_mean(anchor, anchors)}"
+    """The message for a link to a heading id its target does not have (`target` may already name the id)."""
+    written = target if target.endswith(f"#{anchor}") else f"{target}#{anchor}"
+    return f"link to '{written}': no heading with id '{anchor}' there{did_you_mean(anchor, anchors)}"
 
 
 def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: list[Page], published: list[Page],

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from healthsite.cli import main
-from tests.conftest import article
+from tests.conftest import SITE_YAML, article
 
 
 def run(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
@@ -211,3 +212,54 @@ def test_care_card_indented_builds(body: str, make_site, capsys) -> None:
     root = make_site({"content/a.md": article("A", body)})
     code, err = run(root, capsys)
     assert code == 0, err
+
+
+PREFIXED = SITE_YAML.replace("https://test.example/", "https://test.example/health/")
+LINK_CASES = {
+    "typo in slug": ("[causes](/health/what-cause-back-pain/)", "link to '/health/what-cause-back-pain/': "
+                     "/health/what-cause-back-pain/ is not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "missing heading": ("[when](/health/what-causes-back-pain/#when-to-get-hlp)",
+                        "link to '/health/what-causes-back-pain/#when-to-get-hlp': no heading with id 'when-to-get-hlp' "
+                        "there (did you mean 'when-to-get-help'?)"),
+    "relative typo": ("[causes](../what-causes-backpain/)", "link to '../what-causes-backpain/': "
+                      "/health/what-causes-backpain/ is not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "own base url": ("[causes](https://test.example/health/what-cause-back-pain/#x)",
+                     "link to 'https://test.example/health/what-cause-back-pain/#x': /health/what-cause-back-pain/ is "
+                     "not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "outside base path": ("[causes](/what-causes-back-pain/)", "link to '/what-causes-back-pain/': not an address on "
+                          "this site (its pages are under /health/) (did you mean '/health/what-causes-back-pain/'?); "
+                          "or link to the article's file, like other-article.md"),
+    "draft": ("[d](/health/later/)", "link to '/health/later/': /health/later/ is a draft (publish it or remove "
+              "the link)"),
+    "unknown topic": ("[t](/health/topics/runing/)", "link to '/health/topics/runing/': /health/topics/runing/ is "
+                      "not a published page (did you mean '/health/topics/running/'?)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINK_CASES))
+def test_site_path_link_error(name: str, make_site, capsys) -> None:
+    """A link written as a site address is checked like an x.md link, at its line."""
+    link, message = LINK_CASES[name]
+    root = make_site({"site.yaml": PREFIXED, "content/a.md": article("A", f"Intro.\n\nSee {link}.\n"),
+                      "content/what-causes-back-pain.md": article("W", "## When to get help\n\nText.\n",
+                                                                  tags="[running]"),
+                      "content/later.md": article("L", draft="true")})
+    assert errors_of(root, capsys) == [f"content/a.md:8: error: {message}"]
+
+
+def test_site_path_links_that_resolve(make_site, capsys) -> None:
+    """Site addresses, relative addresses and the site's own URLs that lead to a page and heading are published."""
+    body = ("[a](/health/what-causes-back-pain/) [b](/health/what-causes-back-pain/#when-to-get-help) "
+            "[c](../what-causes-back-pain/) [d](/health/what-causes-back-pain) "
+            "[e](https://test.example/health/what-causes-back-pain/#when-to-get-help) [f](/health/topics/running/) "
+            "[g](/health/) [h](https://test.example/elsewhere/) [i](#local)\n")
+    root = make_site({"site.yaml": PREFIXED, "content/a.md": article("A", body),
+                      "content/what-causes-back-pain.md": article("W", "## When to get help\n\nSee [a](a.md).\n",
+                                                                  tags="[running]")})
+    assert run(root, capsys)[0] == 0
+    html = BeautifulSoup((root / "_site" / "a" / "index.html").read_text(), "html.parser")
+    hrefs = [a["href"] for a in html.find(class_="prose").find_all("a")]
+    assert hrefs == ["/health/what-causes-back-pain/", "/health/what-causes-back-pain/#when-to-get-help",
+                     "/health/what-causes-back-pain/", "/health/what-causes-back-pain/",
+                     "/health/what-causes-back-pain/#when-to-get-help", "/health/topics/running/", "/health/",
+                     "https://test.example/elsewhere/", "#local"]
