@@ -85,15 +85,34 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: Path) -> list[
     """Checks across pages that need no rendering: slugs, related, tags, templates."""
     problems: list[Problem] = []
     owners = Counter(page.slug for page in pages)
-    first = {}
+    owner = _slug_owners(pages)
     for page in pages:
-        first.setdefault(page.slug, page)
-        if first[page.slug] is not page:
+        if owner[page.slug] is not page:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is already used by "
-                                  f"{first[page.slug].source} (two articles cannot share /{page.slug}/)"))
+                                  f"{owner[page.slug].source} (two articles cannot share /{page.slug}/)"))
         if page.slug in RESERVED:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is reserved for the site"))
         problems += _check_refs(page, owners, config, templates)
+    return problems
+
+
+def _slug_owners(pages: list[Page]) -> dict[str, Page]:
+    """For each slug, the page that keeps it: the first without an explicit `slug:`, else the first file."""
+    owner: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: (p.meta.slug is not None, p.source)):
+        owner.setdefault(page.slug, page)
+    return owner
+
+
+def title_warnings(published: list[Page]) -> list[Problem]:
+    """A warning on each published article whose title an earlier file already has."""
+    first: dict[str, Page] = {}
+    problems = []
+    for page in sorted(published, key=lambda p: p.source):
+        earlier = first.setdefault(" ".join(page.meta.title.casefold().split()), page)
+        if earlier is not page:
+            problems.append(warning(page.source, page.line("title"), f"the title is the same as {earlier.source}'s: "
+                                    "give each article its own title, so readers and search can tell them apart"))
     return problems
 
 

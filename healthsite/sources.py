@@ -15,7 +15,8 @@ from .mdext import Refs, SharedCard
 from .options import Options
 from .files import read_source
 from .problems import Problem, shown_path
-from .site import Site, assemble, check_links, check_pages, check_safety_links, draft_warnings
+from .site import (Site, assemble, check_links, check_pages, check_safety_links, draft_warnings,
+                   title_warnings)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards,
                  {tag for p in published for tag in p.meta.tags})
     bodies, measured = _settle(published, bodies, measured, refs)
-    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies))
+    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies)) \
+        + title_warnings(published)
     shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))

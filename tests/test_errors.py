@@ -263,3 +263,63 @@ def test_site_path_links_that_resolve(make_site, capsys) -> None:
                      "/health/what-causes-back-pain/", "/health/what-causes-back-pain/",
                      "/health/what-causes-back-pain/#when-to-get-help", "/health/topics/running/", "/health/",
                      "https://test.example/elsewhere/", "#local"]
+
+
+def test_duplicate_slug_on_the_file_that_takes_it(make_site, capsys) -> None:
+    """An explicit `slug:` that takes another file's name is reported once, on the file with the `slug:`."""
+    root = make_site({"content/a.md": article("A", slug="b"), "content/b.md": article("B")})
+    assert errors_of(root, capsys) == [
+        "content/a.md:4: error: slug 'b' is already used by content/b.md (two articles cannot share /b/)"]
+    root = make_site({"content/a.md": article("A"), "content/z.md": article("Z", slug="a"),
+                      "content/m.md": article("M", slug="a")})
+    assert errors_of(root, capsys) == [
+        "content/m.md:4: error: slug 'a' is already used by content/a.md (two articles cannot share /a/)",
+        "content/z.md:4: error: slug 'a' is already used by content/a.md (two articles cannot share /a/)"]
+
+
+def test_same_title_warns_on_the_later_file(make_site, capsys) -> None:
+    """Two published articles with one title: a warning on the later file; drafts and distinct titles are fine."""
+    root = make_site({"content/a.md": article("Back pain"), "content/b.md": article("Back  PAIN"),
+                      "content/c.md": article("Back pain", draft="true"), "content/d.md": article("Back pain?")})
+    code, err = run(root, capsys)
+    assert code == 0
+    assert [line for line in err.splitlines() if "title" in line] == [
+        "content/b.md:2: warning: the title is the same as content/a.md's: give each article its own title, so "
+        "readers and search can tell them apart"]
+
+
+WRITER_YAML = {
+    "tab": ("---\ntitle: x\ndescription: y\ntags:\n\t- running\n---\nbody\n",
+            "content/a.md:5: error: YAML syntax: a tab in the indentation: indent with spaces, not tabs"),
+    "tab before key": ("---\ntitle: x\n\tdescription: y\n---\nbody\n",
+                       "content/a.md:3: error: YAML syntax: a tab in the indentation: indent with spaces, not tabs"),
+    "colon in value": ("---\ntitle: Back pain: what to do\ndescription: y\n---\nbody\n",
+                       "content/a.md:2: error: YAML syntax: the value contains ': ': put the value in quotes, "
+                       "like title: \"Back pain: what to do\""),
+    "colon in list item": ("---\ntitle: x\ndescription: y\nkey_takeaways:\n  - Rest: it helps\n---\nbody\n",
+                           "content/a.md:5: error: expected text, got a mapping (a ': ' inside a value starts a "
+                           "mapping: put the value in quotes)"),
+    "comma list": ("---\ntitle: x\ndescription: y\ntags: running, back\n---\nbody\n",
+                   "content/a.md:4: error: expected a list, got text 'running, back': write a list as [running, back]"),
+    "one word list": ("---\ntitle: x\ndescription: y\nrelated: beta\n---\nbody\n",
+                      "content/a.md:4: error: expected a list, got text 'beta': write a list as [beta]"),
+    "citation key": ("---\ntitle: x\ndescription: y\n---\n\nPain [@smith-2021].\n",
+                     "content/a.md:6: error: unknown source 'smith-2021' (did you mean 'smith-2020'?): add it to "
+                     "the bibliography or fix the key"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITER_YAML))
+def test_messages_a_writer_understands(name: str, make_site, capsys) -> None:
+    """Common YAML slips and near-miss keys say how to fix them, at their line."""
+    text, expected = WRITER_YAML[name]
+    root = make_site({"content/a.md": text, "content/beta.md": article("B"),
+                      "content/bibliography.yaml": "- {key: smith-2020, citation: Smith. 2020.}\n"})
+    assert errors_of(root, capsys) == [expected]
+
+
+def test_site_yaml_tab(make_site, capsys) -> None:
+    """site.yaml gets the same plain message."""
+    root = make_site({"site.yaml": SITE_YAML.replace("  text:", "\ttext:")})
+    assert errors_of(root, capsys) == ["site.yaml:7: error: YAML syntax: a tab in the indentation: indent with "
+                                       "spaces, not tabs"]
