@@ -13,9 +13,11 @@ from .content import Page
 COUNT = 3
 
 
-def read_more(pages: Sequence[Page], count: int = COUNT) -> dict[str, tuple[str, ...]]:
-    """Card slugs for every page, from an inverted index of topic sets (near-linear in pages)."""
-    newest = sorted(pages, key=_recency)
+def read_more(pages: Sequence[Page], count: int = COUNT, listed: Sequence[Page] | None = None) \
+        -> dict[str, tuple[str, ...]]:
+    """Card slugs for every page, chosen among the `listed` ones (default: all), near-linear in pages."""
+    pages_listed = pages if listed is None else listed
+    newest = sorted(pages_listed, key=_recency)
     rank = {page.slug: i for i, page in enumerate(newest)}
     groups: dict[frozenset[str], list[str]] = defaultdict(list)
     for page in newest:
@@ -25,7 +27,7 @@ def read_more(pages: Sequence[Page], count: int = COUNT) -> dict[str, tuple[str,
         for tag in tags:
             index[tag].append(tags)
     counts = {tag: sum(len(groups[g]) for g in sets) for tag, sets in index.items()}
-    weight = {tag: math.log((len(pages) + 1) / n) for tag, n in counts.items()}
+    weight = {tag: math.log((len(pages_listed) + 1) / n) for tag, n in counts.items()}
     fallback = [page.slug for page in newest]
     return {page.slug: _cards(page, groups, index, weight, rank, fallback, count) for page in pages}
 

@@ -19,11 +19,14 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser: one command and the common options."""
     ap = argparse.ArgumentParser(prog="build.py", description="Build, serve or check a healthsite static site.")
     ap.add_argument("command", nargs="?", default="build", choices=sorted(COMMANDS),
-                    help="build (default): write the site; serve: build, serve and rebuild on change; "
-                         "check: validate and print the editorial report")
+                    help="build (default): write the site (drafts left out); serve: build a preview with drafts "
+                         "into _preview/, serve it and rebuild on change; check: validate and print the editorial "
+                         "report")
     ap.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration file")
     ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
-    ap.add_argument("--drafts", action="store_true", help="include draft articles")
+    ap.add_argument("--drafts", action="store_true",
+                    help="build a preview with draft articles (marked 'Draft') into _preview/ or --out, never "
+                         "into output_dir; serve always shows drafts")
     ap.add_argument("--quiet", action="store_true", help="print only problems")
     ap.add_argument("--clean", action="store_true", help="ignore the build cache and render everything")
     ap.add_argument("--jobs", type=_positive, default=0, metavar="N",
@@ -86,6 +89,8 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         shown = os.path.relpath(report.out) if report.out.is_relative_to(Path.cwd()) else report.out
         print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {shown}")
+        if args.drafts:
+            print(f"this is a preview with drafts: do not publish {shown}", file=sys.stderr)
     return 0
 
 

@@ -152,12 +152,15 @@ def review_of(page: Page, today: dt.date) -> Review:
 
 
 def inbound_articles(site: Site) -> dict[str, set[str]]:
-    """For each article, the other articles whose cross-links or Read More cards lead to it."""
+    """For each article, the other listed articles that link to it in their text or list it in `related`.
+
+    Read More cards do not count: cards filled by topic similarity would hide an article no one chose to link.
+    """
     by_file = {Path(page.source).name: slug for slug, page in site.pages.items()}
     leads: dict[str, set[str]] = {slug: set() for slug in site.pages}
-    for slug in site.pages:
+    for slug, page in site.listed.items():
         targets = [by_file.get(link.target) for link in site.bodies[slug].links]
-        for target in [*targets, *site.cards.get(slug, ())]:
+        for target in [*targets, *page.meta.related]:
             if target in leads and target != slug:
                 leads[target].add(slug)
     return leads
@@ -182,9 +185,10 @@ def article_warnings(article: Article, page: Page, body: Body, config: SiteConfi
     if not body.citations:
         found.append(warning(page.source, first_line(page), "no citations: support the article with at least "
                                                           "one source from the bibliography, cited as [@key]"))
-    if not article.inbound:
-        found.append(warning(page.source, 1, "orphaned: no other article links to it or shows it in its "
-                                             "Read More cards"))
+    if not article.inbound and not page.meta.draft:
+        found.append(warning(page.source, 1, "orphaned: no other article links to it in its text or lists it in "
+                                             "'related' (Read More cards chosen by topic do not count); link to it "
+                                             "from an article on a related subject"))
     return found
 
 

@@ -15,7 +15,7 @@ LIMIT = 50
 def feed(site: Site) -> bytes:
     """An Atom feed; its `updated` is the newest article's date, or SOURCE_DATE_EPOCH when set."""
     config = site.config
-    pages = sorted(site.pages.values(), key=lambda p: (-p.newest.toordinal(), p.slug))[:LIMIT]
+    pages = sorted(site.listed.values(), key=lambda p: (-p.newest.toordinal(), p.slug))[:LIMIT]
     updated = _stamp(_source_date() or (pages[0].newest if pages else dt.date(1970, 1, 1)))
     root = etree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _text(root, "title", config.title)

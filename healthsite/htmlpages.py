@@ -95,7 +95,7 @@ def home_groups(site: Site) -> list[tuple[str, str, list]]:
         return (site.pages[slug].meta.tags or ("",))[0]
     groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug])
               for t in sorted(site.topics.values(), key=lambda t: t.title.lower())]
-    untagged = [site.card(slug) for slug, page in site.pages.items() if not page.meta.tags]
+    untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags]
     return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
 
 

@@ -37,10 +37,10 @@ class Renderer:
         self.md = Markdown(extensions=[*EXTENSIONS, self.extension], extension_configs=SETTINGS,
                            output_format="html")
 
-    def render(self, source: str, text: str, first_line: int) -> Body:
+    def render(self, source: str, text: str, first_line: int, draft: bool = False) -> Body:
         """Render one Markdown body to sanitized HTML; problems come back inside the Body."""
         self.md.reset()
-        state = self.extension.state = PageState(source, text, first_line)
+        state = self.extension.state = PageState(source, text, first_line, draft=draft)
         html = sanitize(self.md.convert(text))
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 Progress = Callable[[int, int], None]
+PREVIEW = "_preview"  # where a build with drafts goes unless --out says otherwise: never the published folder
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Options:
 
     config: Path
     out: Path | None = None
-    drafts: bool = False
+    drafts: bool = False  # a preview: drafts rendered with a banner, into PREVIEW (never the configured output)
     clean: bool = False
     jobs: int = 0
     progress: Progress | None = None

@@ -12,9 +12,9 @@ from . import cache, care, editorial
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
-from .options import Options
+from .options import PREVIEW, Options
 from .outputs import Outputs, theme_files
-from .problems import Problem, shown_path
+from .problems import Problem, error, shown_path
 from .search import SearchStep
 from .site import Site
 from .sources import Sources, make_site, read_sources
@@ -81,8 +81,13 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
     config = stage(load_config(options.config, root))
-    out = (options.out or root / config.output_dir).resolve()
-    check(check_output_dir(out, root, shown_path(options.config, root)))
+    published = (root / config.output_dir).resolve()
+    out = (options.out or (root / PREVIEW if options.drafts else published)).resolve()
+    shown = shown_path(options.config, root)
+    if options.drafts and out == published:
+        check([error(shown, 1, f"a build with drafts is a preview and cannot go to the published folder "
+                               f"{config.output_dir} (output_dir); leave out --out to write it to {PREVIEW}/")])
+    check(check_output_dir(out, root, shown))
     return root, config, out
 
 

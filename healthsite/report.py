@@ -63,7 +63,7 @@ def text(report: Editorial, colour: bool) -> str:
     limits = report.thresholds
     legend = (f"grade: Flesch-Kincaid grade (pass <= {limits.pass_grade:g}, warn <= {limits.warn_grade:g}); "
               f"SMOG: SMOG grade; long: sentences over {limits.long_sentence_words} words\n"
-              "cites: sources cited; inbound: articles whose links or Read More cards lead to it")
+              "cites: sources cited; inbound: articles that link to it or list it in related")
     return "\n".join([table([row(a) for a in report.articles], colour), "", legend, "", summary(report)])
 
 

@@ -58,7 +58,7 @@ class SearchStep:
 
     def __call__(self, staging: Path) -> None:
         """Link the previous index into the new site if it still holds, or index the new site."""
-        pages = sorted(f"{slug}/index.html" for slug in self.site.pages)
+        pages = sorted(f"{slug}/index.html" for slug in self.site.listed)
         self.key = cache.digest(*pages, *(self.outputs.keys[path] for path in pages))
         old = [path for path in self.previous.outputs if is_index(path)]
         if self.key == self.previous.search and old and \

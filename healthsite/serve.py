@@ -14,7 +14,7 @@ import socketserver
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -383,6 +383,7 @@ class DevServer:
         self.stdout, self.stderr = stdout or sys.stdout, stderr or sys.stderr
         self.host, self.port = host, port
         self.builds = Builds()
+        options = replace(options, drafts=True)  # a preview: drafts shown with their banner, never in output_dir
         self.builder = Builder(options, self.builds, self.stdout, self.stderr, quiet)
         self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.run, self._unwatched)
         self.httpd: _HTTPServer | None = None
@@ -443,6 +444,8 @@ class DevServer:
                           "(choose another with --port)", file=self.stderr)
                     return 1
                 print(f"serving at {url} (Ctrl-C to stop)", file=self.stdout, flush=True)
+                print(f"a preview: drafts are shown, marked 'Draft' (written to {self.builds.current().out}; "
+                      "publish only what `python build.py` writes)", file=self.stdout, flush=True)
                 while not self._stopped.wait(POLL_SECONDS):  # a timed wait, so the signal is handled promptly
                     pass
             except KeyboardInterrupt:

@@ -49,6 +49,12 @@ class Site:
     cards: dict[str, tuple[str, ...]]
     topics: dict[str, Topic]
     sources: Bibliography
+    drafts: frozenset[str] = frozenset()
+
+    @property
+    def listed(self) -> dict[str, Page]:
+        """The pages readers can find: every page but the drafts a preview shows."""
+        return {slug: page for slug, page in self.pages.items() if slug not in self.drafts}
 
     def url(self, slug: str) -> str:
         """The site path of an article."""
@@ -68,11 +74,13 @@ def teaser(text: str, limit: int = TEASER) -> str:
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography) -> Site:
-    """Index the published pages by slug and topic and choose every page's cards."""
+    """Index the pages by slug and topic and choose every page's cards; drafts (in a preview) are never listed."""
     by_slug = {page.slug: page for page in sorted(pages, key=lambda p: p.slug)}
+    listed = [page for page in pages if not page.meta.draft]
     topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", slugs)
-              for tag, slugs in topic_pages(pages).items()}
-    return Site(config, by_slug, bodies, read_more(pages), topics, sources)
+              for tag, slugs in topic_pages(listed).items()}
+    drafts = frozenset(page.slug for page in pages if page.meta.draft)
+    return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, drafts)
 
 
 def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ def sitemap(site: Site) -> bytes:
     root = etree.Element("urlset", {"xmlns": NS})
     paths = [(config.base_path, None), (f"{config.base_path}topics/", None)]
     paths += [(topic.url, None) for topic in site.topics.values()]
-    paths += [(site.url(slug), page.meta.updated or page.meta.date) for slug, page in site.pages.items()]
+    paths += [(site.url(slug), page.meta.updated or page.meta.date) for slug, page in site.listed.items()]
     for path, changed in paths:
         url = etree.SubElement(root, "url")
         etree.SubElement(url, "loc").text = config.absolute(path)

@@ -46,8 +46,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     cards, card_problems = care.read_cards(root / "content", root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards,
-                  set())
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set())
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
@@ -63,12 +62,13 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
     check(check_pages(pages, config, root / "templates"))
-    unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards,
-                 {tag for p in published for tag in p.meta.tags})
+    drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
+                 {tag for p in published if not p.meta.draft for tag in p.meta.tags})
     bodies, measured = _settle(published, bodies, measured, refs)
-    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies)) \
-        + title_warnings(published)
+    listed = [page for page in published if not page.meta.draft]
+    warnings = draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, _used_cards([bodies[p.slug] for p in listed])) \
+        + title_warnings(listed)
     shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
@@ -103,9 +103,9 @@ def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
             for problem in renderer.render(card.source, f"!!! care {name}\n", 1).problems]
 
 
-def _used_cards(bodies: dict[str, Body]) -> set[str]:
-    """The names of the shared cards the published bodies use."""
-    return {key for body in bodies.values() for kind, key, value in body.lookups if kind == "card" and value}
+def _used_cards(bodies: list[Body]) -> set[str]:
+    """The names of the shared cards the bodies use."""
+    return {key for body in bodies for kind, key, value in body.lookups if kind == "card" and value}
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
@@ -117,7 +117,7 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
         body, known = bodies.get(page.slug), measured.get(page.slug)
         if body is None or body.problems or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
-            body = renderer.render(page.source, page.body, page.body_line)
+            body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
             known = None
         settled[page.slug] = body
         stats[page.slug] = known or editorial.measure(body.prose)
@@ -127,8 +127,9 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
 def make_site(sources: Sources) -> Site:
     """Check the bodies and the links between them, and assemble the site."""
     check([p for body in sources.bodies.values() for p in body.problems] + sources.card_problems)
+    listed = [page for page in sources.published if not page.meta.draft]
     check(check_links(sources.published, sources.bodies) +
-          check_safety_links(sources.config, sources.config_file, sources.pages, sources.published, sources.bodies))
+          check_safety_links(sources.config, sources.config_file, sources.pages, listed, sources.bodies))
     return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
 
 

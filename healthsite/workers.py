@@ -53,7 +53,7 @@ class Worker:
         page, problems = parse_page(job.data, job.stem, job.shown)
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
             return Done(page, None, None, problems)
-        body = self.renderer.render(page.source, page.body, page.body_line)
+        body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
         return Done(page, body, editorial.measure(body.prose), problems)
 
 

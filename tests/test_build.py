@@ -276,3 +276,48 @@ def test_cache_from_another_format_or_engine_is_not_trusted(make_site) -> None:
     manifest.write_bytes(pickle.dumps((version + 1, engine, payload)))
     assert [p.message for p in build(Options(root / "site.yaml")).notices] == [
         "build cache ignored: another format"]
+
+
+def test_build_never_writes_drafts(tmp_path: Path) -> None:
+    """A plain build leaves the draft out of the output, sitemap, feed, cards and listings."""
+    out = build_copy(FIXTURE, tmp_path)
+    text = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".xml"))
+    assert not (out / "delta").exists() and b"/delta/" not in text and b"draft-banner" not in text
+
+
+def test_drafts_build_is_a_separate_preview(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """--drafts writes to _preview/ (never output_dir), says so, and keeps drafts out of every listing."""
+    from healthsite.cli import main
+    config = copy_site(FIXTURE, tmp_path / "site")
+    assert main(["--config", str(config), "--drafts"]) == 0
+    err = capsys.readouterr().err
+    preview, published = config.parent / "_preview", config.parent / "_site"
+    assert "this is a preview with drafts: do not publish" in err and "_preview" in err
+    assert not published.exists()
+    draft = (preview / "delta" / "index.html").read_text()
+    assert '<p class="draft-banner" role="note"><strong>Draft</strong>' in draft
+    assert "data-pagefind-body" not in draft and "data-pagefind-body" in (preview / "alpha" / "index.html").read_text()
+    listings = [preview / "sitemap.xml", preview / "feed.xml", preview / "index.html", *preview.glob("topics/**/*.html"),
+                *(preview / slug / "index.html" for slug in ("alpha", "beta", "gamma"))]
+    assert [p for p in listings if "/delta/" in p.read_text()] == []
+
+
+def test_drafts_refused_in_the_published_folder(tmp_path: Path) -> None:
+    """A preview cannot be written over the published site."""
+    config = copy_site(FIXTURE, tmp_path / "site")
+    with pytest.raises(BuildError) as caught:
+        build(Options(config, config.parent / "_site", drafts=True))
+    assert [str(p) for p in caught.value.problems] == [
+        "site.yaml:1: error: a build with drafts is a preview and cannot go to the published folder _site "
+        "(output_dir); leave out --out to write it to _preview/"]
+
+
+def test_preview_still_refuses_links_to_drafts(make_site) -> None:
+    """In a preview a published article linking to a draft is the same error as in a build; drafts may link."""
+    root = make_site({"content/a.md": article("A", "See [d](d.md).\n"), "content/d.md": article("D", draft="true"),
+                      "content/e.md": article("E", "See [d](d.md) and [a](/a/).\n", draft="true")})
+    for drafts in (False, True):
+        with pytest.raises(BuildError) as caught:
+            build(Options(root / "site.yaml", drafts=drafts, jobs=1))
+        assert [str(p) for p in caught.value.problems if p.level == "error"] == [
+            "content/a.md:6: error: link to 'd.md': the article is a draft (publish it or remove the link)"]

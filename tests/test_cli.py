@@ -44,3 +44,25 @@ def test_progress_bar_waits_a_second_then_draws() -> None:
     bar(5, 10)
     bar(10, 10)
     assert stream.getvalue() == "\rrendering [#####.....] 5/10\rrendering [##########] 10/10\n"
+
+
+def test_help_says_where_drafts_go(capsys) -> None:
+    """The help tells a writer that drafts only ever go to a preview folder."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "build a preview with draft articles (marked 'Draft') into _preview/ or --out, never into output_dir" \
+        in help_text
+    assert "build (default): write the site (drafts left out)" in help_text
+
+
+def test_drafts_build_says_it_is_a_preview(make_site, capsys) -> None:
+    """A --drafts build names the preview folder and warns not to publish it; a plain build does not."""
+    root = make_site({"content/a.md": article("A"), "content/d.md": article("D", draft="true")})
+    assert main(["--config", str(root / "site.yaml")]) == 0
+    assert "preview" not in capsys.readouterr().err
+    assert main(["--config", str(root / "site.yaml"), "--drafts"]) == 0
+    captured = capsys.readouterr()
+    assert "-> " in captured.out and "_preview" in captured.out
+    assert "this is a preview with drafts: do not publish" in captured.err
+    assert not (root / "_site" / "d").exists() and (root / "_preview" / "d" / "index.html").exists()

@@ -161,20 +161,27 @@ def test_no_citations_warns(make_site: Maker) -> None:
     assert row(make_site, files).citations == 0
 
 
-def orphan_site(link_to_e: bool) -> dict[str, str]:
-    """Five articles: a-d share a topic and show each other in their cards; e shares none."""
+def orphan_site(link_to_e: bool, relate_e: bool = False) -> dict[str, str]:
+    """Five articles on one topic: a-d link in a ring; e, the newest, shows first in their Read More cards."""
     files = good_site()
-    for name in "abcd":
-        body = EASY + ("See [E](e.md).\n" if link_to_e and name == "a" else "")
-        files[f"content/{name}.md"] = article(name.upper(), body, tags="[back]", date="2026-05-01", **REVIEWED)
-    files["content/e.md"] = article("E", EASY, date="2020-01-01", **REVIEWED)
+    for name, after in zip("abcd", "bcda"):
+        body = EASY + f"See [{after.upper()}]({after}.md).\n" + ("See [E](e.md).\n" if link_to_e and name == "a" else "")
+        related = {"related": "[e]"} if relate_e and name == "b" else {}
+        files[f"content/{name}.md"] = article(name.upper(), body, tags="[back]", date="2026-05-01", **REVIEWED,
+                                              **related)
+    files["content/e.md"] = article("E", EASY + "See [A](a.md).\n", tags="[back]", date="2026-06-01", **REVIEWED)
     return files
 
 
+ORPHAN = ("content/e.md:1: warning: orphaned: no other article links to it in its text or lists it in 'related' "
+          "(Read More cards chosen by topic do not count); link to it from an article on a related subject")
+
+
 def test_orphaned_article_warns(make_site: Maker) -> None:
-    """An article no other article links to or shows in its cards warns at line 1."""
-    assert warnings_of(make_site, orphan_site(False)) == [
-        "content/e.md:1: warning: orphaned: no other article links to it or shows it in its Read More cards"]
+    """An article no other article links to or lists as related warns at line 1, though cards show it."""
+    site = site_of(make_site, orphan_site(False))
+    assert "e" in {slug for cards in site.cards.values() for slug in cards}
+    assert warnings_of(make_site, orphan_site(False)) == [ORPHAN]
     assert row(make_site, orphan_site(False), "e").inbound == 0
 
 
@@ -184,10 +191,16 @@ def test_a_cross_link_rescues_an_orphan(make_site: Maker) -> None:
     assert row(make_site, orphan_site(True), "e").inbound == 1
 
 
-def test_inbound_counts_linking_and_carding_articles_once(make_site: Maker) -> None:
-    """Cards lead to an article too (e's cards show a, b and c); one that both links and cards counts once."""
-    report = editorial.review(site_of(make_site, orphan_site(True)), TODAY)
-    assert {a.slug: a.inbound for a in report.articles} == {"a": 4, "b": 4, "c": 4, "d": 3, "e": 1}
+def test_related_rescues_an_orphan(make_site: Maker) -> None:
+    """An article another one lists in `related` is not orphaned."""
+    assert warnings_of(make_site, orphan_site(False, relate_e=True)) == []
+    assert row(make_site, orphan_site(False, relate_e=True), "e").inbound == 1
+
+
+def test_inbound_counts_linking_and_relating_articles_once(make_site: Maker) -> None:
+    """Links and `related` lead to an article; cards alone do not; one that both links and relates counts once."""
+    report = editorial.review(site_of(make_site, orphan_site(True, relate_e=True)), TODAY)
+    assert {a.slug: a.inbound for a in report.articles} == {"a": 2, "b": 1, "c": 1, "d": 1, "e": 2}
 
 
 def test_sentence_over_the_limit_warns_at_its_line(make_site: Maker) -> None:

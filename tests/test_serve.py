@@ -108,8 +108,8 @@ def test_clean_urls(running: Running) -> None:
 
 def test_no_directory_listing(running: Running) -> None:
     """A folder without index.html is a 404, not a listing of its files."""
-    (running.root / "_site" / "folder").mkdir()
-    (running.root / "_site" / "folder" / "file.txt").write_text("hello")
+    (running.root / "_preview" / "folder").mkdir()
+    (running.root / "_preview" / "folder" / "file.txt").write_text("hello")
     status, _, body = running.get("/folder/")
     assert status == 404 and b"file.txt" not in body
     assert running.get("/folder/file.txt")[2] == b"hello"
@@ -117,7 +117,7 @@ def test_no_directory_listing(running: Running) -> None:
 
 def test_content_types(running: Running) -> None:
     """Each kind of file is sent with its type; HEAD sends the same headers and no body."""
-    out = running.root / "_site"
+    out = running.root / "_preview"
     css = next(out.glob("*.css")).name
     expected = {"/alpha/": "text/html; charset=utf-8", f"/{css}": "text/css; charset=utf-8",
                 "/feed.xml": "application/atom+xml", "/sitemap.xml": "application/xml",
@@ -134,13 +134,13 @@ def test_content_types(running: Running) -> None:
 def test_reload_script_added_only_to_served_html(running: Running) -> None:
     """HTML responses end their body with the script tag; the files on disk and other responses are untouched."""
     body = running.get("/alpha/")[2]
-    on_disk = (running.root / "_site" / "alpha" / "index.html").read_bytes()
+    on_disk = (running.root / "_preview" / "alpha" / "index.html").read_bytes()
     assert b"__healthsite" not in on_disk
     build_id = running.status()["build"]
     tag = f'<script src="/__healthsite/reload.js" data-build="{build_id}" defer></script>\n</body>'.encode()
     assert body.count(b"reload.js") == 1 and tag in body
     assert body.replace(tag, b"</body>") == on_disk
-    assert running.get("/feed.xml")[2] == (running.root / "_site" / "feed.xml").read_bytes()
+    assert running.get("/feed.xml")[2] == (running.root / "_preview" / "feed.xml").read_bytes()
 
 
 def test_with_reload_finds_the_real_end_of_body() -> None:
@@ -162,7 +162,7 @@ TRAVERSALS = [
 
 def test_every_traversal_attempt_is_404(running: Running) -> None:
     """Dot segments (plain or encoded), encoded slashes, absolute paths, NUL bytes and links out: all 404."""
-    out = running.root / "_site"
+    out = running.root / "_preview"
     (out / "outside").symlink_to(running.root)
     (out / "secret.yaml").symlink_to(running.root / "site.yaml")
     (out / "linked").mkdir()
@@ -182,7 +182,7 @@ def test_requests_for_other_hosts_are_refused(running: Running) -> None:
 
 def test_links_inside_the_output_folder_are_served(running: Running) -> None:
     """A link that stays inside the output folder is fine."""
-    (running.root / "_site" / "same.xml").symlink_to(running.root / "_site" / "feed.xml")
+    (running.root / "_preview" / "same.xml").symlink_to(running.root / "_preview" / "feed.xml")
     assert running.get("/same.xml")[0] == 200
 
 
@@ -262,7 +262,7 @@ def test_first_build_failing(make_site) -> None:
 def test_first_build_failing_serves_the_previous_run(make_site) -> None:
     """A site built by an earlier run is the last good site when the server's first build fails."""
     root = make_site(files())
-    build(Options(root / "site.yaml", jobs=1))
+    build(Options(root / "site.yaml", jobs=1, drafts=True))
     (root / "content" / "alpha.md").write_text(article("Broken", date="2026-02-30"))
     server = Running(root)
     try:
@@ -330,7 +330,7 @@ def test_what_triggers_a_rebuild(tmp_path: Path) -> None:
     """Sources and the files site.yaml names trigger rebuilds; the output, the cache and editor files do not."""
     wanted = SourceFilter(tmp_path, lambda: frozenset({tmp_path / "site.yaml", tmp_path / "refs.yaml"}))
     paths = ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml",
-             "_site/index.html", ".healthsite-cache/manifest.pickle", "._site.new-x1/a/index.html", "notes.txt",
+             "_site/index.html", "_preview/a/index.html", ".healthsite-cache/manifest.pickle", "._site.new-x1/a/index.html", "notes.txt",
              "content/.a.md.swp", "content/a.md~", "other.yaml"]
     chosen = [path for path in paths if wanted(Change.modified, str(tmp_path / path))]
     assert chosen == ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml"]
@@ -392,7 +392,7 @@ def test_cli_stops_cleanly(make_site, sig: signal.Signals) -> None:
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "stopping" in out.splitlines()
     assert "Traceback" not in err and "error" not in err
-    assert sorted(p.name for p in root.iterdir()) == [".healthsite-cache", "_site", "content", "site.yaml",
+    assert sorted(p.name for p in root.iterdir()) == [".healthsite-cache", "_preview", "content", "site.yaml",
                                                      "static", "templates"]
 
 
@@ -466,3 +466,18 @@ def with_strict_csp(route) -> None:
         return
     response = route.fetch()
     route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+
+def test_serve_shows_drafts_with_a_banner(make_site) -> None:
+    """A draft is served (with its "Draft" banner) from the preview folder; the published folder is not written."""
+    root = make_site({**files(), "content/gamma.md": article("Gamma draft", "Not ready.\n", draft="true")})
+    server = Running(root)
+    try:
+        status, _, body = server.get("/gamma/")
+        assert status == 200 and b'<p class="draft-banner" role="note"><strong>Draft</strong>' in body
+        assert b'name="robots" content="noindex"' in body
+        assert b"/gamma/" not in server.get("/sitemap.xml")[2] + server.get("/feed.xml")[2] + server.get("/")[2]
+        assert b"draft-banner" not in server.get("/alpha/")[2]
+        assert not (root / "_site").exists()
+    finally:
+        server.server.stop()

@@ -69,7 +69,7 @@ class CrossLinkProcessor(Treeprocessor):
         """Point a source-file link at its article's URL, or record why it cannot be."""
         state, refs = self.extension.state, self.extension.refs
         url = state.ask(refs, "url", target)
-        if url is None:
+        if url is None or (state.ask(refs, "draft", target) and not state.draft):
             hint = did_you_mean(target, refs.urls)
             why = "is a draft (publish it or remove the link)" if state.ask(refs, "draft", target) else \
                 f"does not exist in content/{hint}"

@@ -98,6 +98,7 @@ class PageState:
     source: str = ""
     text: str = ""
     first_line: int = 1
+    draft: bool = False  # a draft page (in a preview) may link to other drafts
     problems: list[Problem] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     citations: dict[str, int] = field(default_factory=dict)
