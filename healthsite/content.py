@@ -59,7 +59,7 @@ class FrontMatter:
     reviewed_by: str = field("who medically reviewed it", "")
     last_reviewed: dt.date | None = field("date of the last medical review", None)
     next_review_due: dt.date | None = field("date the next review is due", None)
-    draft: bool = field("drafts are left out unless --drafts", False)
+    draft: bool = field("never built; shown with a Draft banner in previews (serve, --drafts)", False)
     template: str = field("template file in templates/", "article.html")
     image: str = field("social preview image (site path or URL)", "")
     image_alt: str = field("text alternative for the image", "")
