@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import typed
-from .content import SLUG, split_source
+from .content import SLUG, load_source
 from .mdext.carecards import LEVELS
 from .mdext.shared import USE
 from .mdext.state import SharedCard
@@ -54,12 +53,8 @@ def read_cards(content_dir: Path, root: Path) -> tuple[dict[str, SharedCard], li
 
 def parse_card(data: bytes, shown: str) -> tuple[SharedCard | None, list[Problem]]:
     """One shared card from its file's bytes."""
-    parts, problems = split_source(data, shown, "a shared care card needs front matter with its level")
-    if parts is None:
-        return None, problems
-    yaml_text, body, body_line = parts
-    reader = typed.Reader(shown)
-    meta = typed.load(CardMatter, yaml_text, reader)
+    meta, body, body_line, reader = load_source(data, shown, CardMatter,
+                                                "a shared care card needs front matter with its level")
     if meta is None:
         return None, reader.problems
     card = SharedCard(shown, meta.level.lower(), meta.title, body.rstrip(), body_line)

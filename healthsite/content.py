@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -111,17 +112,27 @@ def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:
     """One article from its file's bytes."""
-    parts, problems = split_source(data, shown, "an article needs front matter with title and description")
-    if parts is None:
-        return None, problems
-    yaml_text, body, body_line = parts
-    reader = typed.Reader(shown)
-    meta = typed.load(FrontMatter, yaml_text, reader)
+    meta, body, body_line, reader = load_source(data, shown, FrontMatter,
+                                                "an article needs front matter with title and description")
     if meta is None:
         return None, reader.problems
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest)
     return page, _check_page(page)
+
+
+def load_source(data: bytes, shown: str, schema: type, needs: str) -> tuple[Any, str, int, typed.Reader]:
+    """A Markdown file's front matter as `schema` (None if invalid), its body and the body's first line.
+
+    The reader holds the problems found and the line of each front-matter key.
+    """
+    reader = typed.Reader(shown)
+    parts, problems = split_source(data, shown, needs)
+    if parts is None:
+        reader.problems += problems
+        return None, "", 1, reader
+    yaml_text, body, body_line = parts
+    return typed.load(schema, yaml_text, reader), body, body_line, reader
 
 
 def split_source(data: bytes, shown: str, needs: str) -> tuple[tuple[str, str, int] | None, list[Problem]]:

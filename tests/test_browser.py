@@ -219,13 +219,13 @@ def test_axe_finds_no_violations(browser, server: str, urls: dict[str, list[str]
 
 
 def test_fixture_site_passes_axe_too(browser, tmp_path: Path) -> None:
-    """The fixture site shows what the real one does not (a call-to-action button, aligned table columns)."""
-    out = build_copy(FIXTURE, tmp_path)
+    """The fixture site shows what the real one does not (a call-to-action button, aligned table columns, a draft)."""
+    out = build_copy(FIXTURE, tmp_path, drafts=True)
     problems = {}
     with serving(out) as server:
         for (width, (w, h)), scheme in itertools.product(WIDTHS.items(), SCHEMES):
             context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
-            for url in ("/", "/alpha/"):
+            for url in ("/", "/alpha/", "/delta/"):
                 page, errors = open_page(context, server + url)
                 found = axe_violations(page) + [f"console: {e}" for e in errors]
                 if found:

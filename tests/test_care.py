@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_heading_level_fits_where_used(make_site, before: str, tag: str) -> None
 def test_card_citations_count_as_the_page_citations(make_site) -> None:
     """An article whose only citation is in its shared card has citations (no warning) and a References list."""
     root = site(make_site, "Text.\n\n!!! care red-flags\n", {"red-flags": CARD})
-    _, report = validate(Options(root / "site.yaml", jobs=1), __import__("datetime").date(2026, 1, 1))
+    _, report = validate(Options(root / "site.yaml", jobs=1), dt.date(2026, 1, 1))
     row = next(a for a in report.articles if a.slug == "a")
     assert row.citations == 1
     assert not [w for w in report.warnings if w.path == "content/a.md" and "no citations" in w.message]
@@ -115,9 +116,8 @@ def test_cards_are_not_pages(make_site) -> None:
     assert not (out / "care").exists() and not (out / "red-flags").exists()
     assert "red-flags" not in (out / "sitemap.xml").read_text() + (out / "feed.xml").read_text()
     urls = [e.text for e in etree.fromstring((out / "sitemap.xml").read_bytes()).iter() if e.tag.endswith("loc")]
-    assert sorted(urls) == sorted(["https://test.example/", "https://test.example/a/", "https://test.example/b/",
-                                   "https://test.example/topics/"] + [u for u in urls if "/topics/" in u and
-                                                                     u != "https://test.example/topics/"])
+    assert sorted(urls) == ["https://test.example/", "https://test.example/a/", "https://test.example/b/",
+                            "https://test.example/topics/"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -16,7 +16,7 @@ NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def card_lines(card: SharedCard) -> list[str]:
     """The card as an inline care card: its '!!!' line, then its body indented by four spaces."""
-    title = f' "{card.title}"' if card.title else ""
+    title = f' "{" ".join(card.title.split())}"' if card.title.strip() else ""
     return [f"!!! {card.level}{title}"] + [f"    {line}" if line.strip() else "" for line in card.body.split("\n")]
 
 
