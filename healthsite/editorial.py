@@ -13,6 +13,8 @@ from typing import Any, Iterable, Literal, Mapping
 from .config import Readability, SiteConfig
 from .content import Page
 from .markup import Body
+from .mdext import Mention
+from .mdext.mentions import term_pattern
 from .problems import Problem, warning
 from .site import Site
 
@@ -90,7 +92,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
                           len(inbound[slug]))
         articles.append(article)
         problems += article_warnings(article, page, body, site.config)
-        problems += safety_warnings(body)
+        problems += safety_warnings(page, body, site.config)
         problems += sentence_warnings(page, body.prose, stats, limits)
     return Editorial(today, site.config.readability, site.config.require_review, tuple(articles),
                      tuple(sorted(problems)))
@@ -192,11 +194,31 @@ def article_warnings(article: Article, page: Page, body: Body, config: SiteConfi
     return found
 
 
-def safety_warnings(body: Body) -> list[Problem]:
-    """A warning at the first mention of each medicine-safety term whose section the page does not link to."""
-    return [warning(m.source, m.line, f"'{m.term}' is mentioned but the page does not link to {m.link}, where "
-                                      f"its safe use is explained: link to it (safety_links in site.yaml)")
-            for m in body.mentions]
+def safety_warnings(page: Page, body: Body, config: SiteConfig) -> list[Problem]:
+    """A warning at the first mention (front matter, then body) of each safety term whose section is not linked."""
+    in_body = {m.link: m for m in body.mentions}
+    problems = []
+    for rule in config.safety_links:
+        first = _front_matter_mention(page, term_pattern(rule.terms)) or in_body.get(rule.link)
+        if first and not _links_to(page, body, rule.link):
+            problems.append(warning(first.source, first.line, f"'{first.term}' is mentioned but the page does not "
+                                    f"link to {rule.link}, where its safe use is explained: link to it "
+                                    "(safety_links in site.yaml)"))
+    return problems
+
+
+def _front_matter_mention(page: Page, pattern: re.Pattern[str]) -> Mention | None:
+    """The first mention of a term in the front matter the page shows (title, description, key takeaways)."""
+    shown = [("title", page.meta.title), ("description", page.meta.description),
+             *(("key_takeaways", item) for item in page.meta.key_takeaways)]
+    found = next(((key, m) for key, text in shown if (m := pattern.search(text))), None)
+    return Mention("", found[1].group(0), page.source, page.line(found[0])) if found else None
+
+
+def _links_to(page: Page, body: Body, link: str) -> bool:
+    """Whether the page is the section's own article or links to the section."""
+    return link.partition("#")[0] == Path(page.source).name or \
+        any(f"{l.target}#{l.anchor}" == link for l in body.links)
 
 
 def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: Readability) -> list[Problem]:

@@ -115,3 +115,14 @@ def test_check_lists_them(make_site, capsys) -> None:
     assert f"content/a.md:6: warning: {message('naproxen')}" in capsys.readouterr().err
     assert main(["check", "--strict", "--config", str(root / "site.yaml")]) == 1
     assert f"content/a.md:6: error: {message('naproxen')}" in capsys.readouterr().err
+
+
+def test_mention_in_front_matter_counts_first(make_site) -> None:
+    """The title, description and key takeaways are on the page too: a mention there warns at its key's line."""
+    root = make_site({"site.yaml": SITE_YAML + SAFETY, "content/pills.md": article("Pills", PILLS),
+                      "content/a.md": article("A", "Later naproxen.\n", key_takeaways='["Ibuprofen may help."]')})
+    assert warnings_of(root) == [f"content/a.md:4: warning: {message('Ibuprofen')}"]
+    root = make_site({"site.yaml": SITE_YAML + SAFETY,
+                      "content/a.md": article("A", "See [it](pills.md#who-should-not-take-nsaids).\n",
+                                              key_takeaways='["Ibuprofen may help."]')})
+    assert warnings_of(root) == []
