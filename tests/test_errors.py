@@ -323,3 +323,11 @@ def test_site_yaml_tab(make_site, capsys) -> None:
     root = make_site({"site.yaml": SITE_YAML.replace("  text:", "\ttext:")})
     assert errors_of(root, capsys) == ["site.yaml:7: error: YAML syntax: a tab in the indentation: indent with "
                                        "spaces, not tabs"]
+
+
+def test_the_fixed_yaml_builds(make_site, capsys) -> None:
+    """The forms the messages suggest are accepted: quoted values with ': ', [a, b] lists, space indentation."""
+    text = ('---\ntitle: "Back pain: what to do"\ndescription: y\ntags: [running, back]\nkey_takeaways:\n'
+            '  - "Rest: it helps"\n---\n\nPain [@smith-2020].\n')
+    root = make_site({"content/a.md": text, "content/bibliography.yaml": "- {key: smith-2020, citation: S.}\n"})
+    assert run(root, capsys)[0] == 0
