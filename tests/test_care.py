@@ -168,3 +168,17 @@ def test_editing_a_card_rebuilds_its_pages(make_site) -> None:
     for slug in ("a", "c"):
         assert "New difficulty weeing." in (root / "_site" / slug / "index.html").read_text()
     assert report.written >= 2
+
+
+def test_indented_use_line(make_site) -> None:
+    """A `!!! care` line inside a list or card is an error at its line, not a silent empty card."""
+    root = site(make_site, "Text [@smith].\n\n- Item\n\n    !!! care red-flags\n", {"red-flags": CARD})
+    assert problems_of(root) == ["content/a.md:11: error: '!!! care red-flags': a shared care card goes on a line "
+                                 "of its own, not indented (it cannot sit inside a list or another card)"]
+
+
+def test_capital_care_still_works(make_site) -> None:
+    """`!!! Care NAME` is the same as `!!! care NAME`."""
+    root = site(make_site, "Text [@smith].\n\n!!! Care red-flags\n", {"red-flags": CARD})
+    build(Options(root / "site.yaml", jobs=1))
+    assert "New difficulty peeing." in (root / "_site" / "a" / "index.html").read_text()

@@ -56,6 +56,10 @@ class CareCardProcessor(Treeprocessor):
     def convert(self, div: etree.Element, level: int) -> bool:
         """Rebuild one admonition div as a care card; False if it is not one."""
         kind = div.get("class", "").split(" ", 1)[1]
+        if kind.startswith("care "):
+            self.extension.state.fail(f"!!! {kind}", f"'!!! {kind}': a shared care card goes on a line of its own, "
+                                                     "not indented (it cannot sit inside a list or another card)")
+            return False
         if kind not in LEVELS:
             self.extension.state.fail(f"!!! {kind}", f"unknown care card level '{kind}' "
                                                      f"(use {', '.join(LEVELS)})")

@@ -10,7 +10,7 @@ from ..problems import error
 from ..typed import did_you_mean
 from .state import SharedCard
 
-USE = re.compile(r"!!! +care(?:[ \t]+(.*?))?[ \t]*")
+USE = re.compile(r"!!! +(?i:care)(?:[ \t]+(.*?))?[ \t]*")
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
