@@ -63,12 +63,12 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     published = [page for page in pages if options.drafts or not page.meta.draft]
     check(check_pages(pages, config, root / "templates"))
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
-                 {tag for p in published if not p.meta.draft for tag in p.meta.tags})
-    bodies, measured = _settle(published, bodies, measured, refs)
     listed = [page for page in published if not page.meta.draft]
-    warnings = draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, _used_cards([bodies[p.slug] for p in listed])) \
-        + title_warnings(listed)
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
+                 {tag for p in listed for tag in p.meta.tags})
+    bodies, measured = _settle(published, bodies, measured, refs)
+    used = _used_cards([bodies[p.slug] for p in listed])
+    warnings = draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used) + title_warnings(listed)
     shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
