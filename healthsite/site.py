@@ -121,7 +121,7 @@ def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:
         for link in bodies[page.slug].links:
             anchors = bodies[by_file[link.target]].anchors
             if link.anchor and link.anchor not in anchors:
-                problems.append(error(page.source, link.line, f"link to '{link.target}#{link.anchor}': no heading "
+                problems.append(error(link.source or page.source, link.line, f"link to '{link.target}#{link.anchor}': no heading "
                                       f"with id '{link.anchor}' there{did_you_mean(link.anchor, anchors)}"))
     return problems
 

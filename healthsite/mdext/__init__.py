@@ -10,11 +10,12 @@ from .citations import CitationProcessor
 from .crosslinks import CrossLinkProcessor
 from .faq import FaqProcessor
 from .outline import OutlineProcessor
+from .shared import SharedCardProcessor
 from .sanitize import sanitize
-from .state import Link, PageState, Refs, text_of
+from .state import Link, PageState, Refs, SharedCard, text_of
 from .tables import TableProcessor
 
-__all__ = ["HealthExtension", "Link", "PageState", "Refs", "sanitize", "text_of"]
+__all__ = ["HealthExtension", "Link", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
 
 
 class HealthExtension(Extension):
@@ -28,6 +29,7 @@ class HealthExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Hook the processors into Python-Markdown's pipeline."""
         md.registerExtension(self)
+        md.preprocessors.register(SharedCardProcessor(md, self), "sharedcards", 25)
         md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
         md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
