@@ -13,8 +13,9 @@ from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs, SharedCard
 from .options import Options
-from .problems import Problem
-from .site import Site, assemble, check_links, check_pages, draft_warnings
+from .files import read_source
+from .problems import Problem, shown_path
+from .site import Site, assemble, check_links, check_pages, check_safety_links, draft_warnings
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Sources:
     warnings: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
     card_problems: list[Problem] = field(default_factory=list)
+    config_file: tuple[str, str] = ("site.yaml", "")
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -63,8 +65,9 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards)
     bodies, measured = _settle(published, bodies, measured, refs)
     warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies))
+    shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs))
+                   _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -76,7 +79,8 @@ def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str],
           cards: dict[str, SharedCard]) -> Refs:
     """What articles may link to (file name -> URL), cite and use as shared care cards."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
-    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards)
+    safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety)
 
 
 def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
@@ -111,7 +115,8 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
 def make_site(sources: Sources) -> Site:
     """Check the bodies and the links between them, and assemble the site."""
     check([p for body in sources.bodies.values() for p in body.problems] + sources.card_problems)
-    check(check_links(sources.published, sources.bodies))
+    check(check_links(sources.published, sources.bodies) +
+          check_safety_links(sources.config, sources.config_file, sources.pages, sources.published, sources.bodies))
     return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
 
 

@@ -29,6 +29,7 @@ class Refs:
     sources: frozenset[str]
     emergency_number: str
     cards: dict[str, SharedCard] = field(default_factory=dict)
+    safety: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def answer(self, kind: str, key: str) -> object:
         """One fact a page may depend on: an article's URL, whether it is a draft, a source, a card, the number."""
@@ -40,6 +41,8 @@ class Refs:
             return key in self.sources
         if kind == "card":
             return self.cards.get(key)
+        if kind == "safety":
+            return self.safety
         return self.emergency_number
 
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
@@ -55,6 +58,16 @@ class Link:
     anchor: str
     line: int
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A term of a medicine-safety link mentioned on a page that does not link to its section."""
+
+    link: str
+    term: str
+    source: str
+    line: int
 
 
 @dataclass
@@ -73,6 +86,7 @@ class PageState:
     prose: list[str] = field(default_factory=list)
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
     origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
+    mentions: list[Mention] = field(default_factory=list)
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""
