@@ -59,6 +59,28 @@ class Readability:
     max_sentence_words: int = field("a sentence with more words than this warns at its line", 25, _at_least(1))
 
 
+def _terms(values: tuple[str, ...]) -> str | None:
+    """Check a list of terms: at least one, none blank."""
+    return "must list at least one word or phrase, none empty" if not values or not all(map(str.strip, values)) \
+        else None
+
+
+def _section(value: str) -> str | None:
+    """Check a link to an article's section: FILE.md#heading-id."""
+    name, _, anchor = value.partition("#")
+    ok = re.fullmatch(r"[^/\\#]+\.md", name) and re.fullmatch(r"[^\s#]+", anchor)
+    return None if ok else "must be an article file and a heading id, like other-article.md#heading-id"
+
+
+@dataclass(frozen=True)
+class SafetyLink:
+    """Words that call for a link to the section that explains their safe use."""
+
+    terms: tuple[str, ...] = field("words or phrases (any case, whole words) that call for the link", check=_terms)
+    link: str = field("the section explaining their safe use: article file and heading id, e.g. "
+                      "otc-pain-relievers.md#who-should-not-take-nsaids", check=_section)
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything a publisher sets for one site."""
@@ -80,6 +102,8 @@ class SiteConfig:
     readability: Readability = field("readability thresholds for `check`", Readability())
     search: bool = field("build a Pagefind search index and the /search/ page", True)
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
+    safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
+                                                 "to its section (warning; error with --strict)", ())
 
     @property
     def base_path(self) -> str:

@@ -111,25 +111,33 @@ def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:
     """One article from its file's bytes."""
+    parts, problems = split_source(data, shown, "an article needs front matter with title and description")
+    if parts is None:
+        return None, problems
+    yaml_text, body, body_line = parts
+    reader = typed.Reader(shown)
+    meta = typed.load(FrontMatter, yaml_text, reader)
+    if meta is None:
+        return None, reader.problems
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest)
+    return page, _check_page(page)
+
+
+def split_source(data: bytes, shown: str, needs: str) -> tuple[tuple[str, str, int] | None, list[Problem]]:
+    """A Markdown file's front matter text, its body and the body's first line, or why it has none."""
     text, problems = decode_source(data, shown)
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [error(shown, 1, "empty file (an article needs front matter with title and description)")]
+        return None, [error(shown, 1, f"empty file ({needs})")]
     if not text.startswith("---"):
         return None, [error(shown, 1, "missing front matter: start the file with a '---' line")]
     try:
         yaml_text, body = YAMLHandler().split(text)
     except ValueError:
         return None, [error(shown, 1, "front matter is not closed by a '---' line")]
-    reader = typed.Reader(shown)
-    meta = typed.load(FrontMatter, yaml_text, reader)
-    body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    if meta is None:
-        return None, reader.problems
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest)
-    return page, _check_page(page)
+    return (yaml_text, body, text.count("\n", 0, len(text) - len(body)) + 1), []
 
 
 def _check_page(page: Page) -> list[Problem]:

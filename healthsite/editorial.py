@@ -90,6 +90,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
                           len(inbound[slug]))
         articles.append(article)
         problems += article_warnings(article, page, body, site.config)
+        problems += safety_warnings(body)
         problems += sentence_warnings(page, body.prose, stats, limits)
     return Editorial(today, site.config.readability, site.config.require_review, tuple(articles),
                      tuple(sorted(problems)))
@@ -185,6 +186,13 @@ def article_warnings(article: Article, page: Page, body: Body, config: SiteConfi
         found.append(warning(page.source, 1, "orphaned: no other article links to it or shows it in its "
                                              "Read More cards"))
     return found
+
+
+def safety_warnings(body: Body) -> list[Problem]:
+    """A warning at the first mention of each medicine-safety term whose section the page does not link to."""
+    return [warning(m.source, m.line, f"'{m.term}' is mentioned but the page does not link to {m.link}, where "
+                                      f"its safe use is explained: link to it (safety_links in site.yaml)")
+            for m in body.mentions]
 
 
 def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: Readability) -> list[Problem]:

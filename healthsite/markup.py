@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markdown import Markdown
 
-from .mdext import HealthExtension, Link, PageState, Refs, sanitize
+from .mdext import HealthExtension, Link, Mention, PageState, Refs, sanitize
 from .problems import Problem
 
 EXTENSIONS = ("tables", "toc", "attr_list", "admonition", "footnotes")
@@ -26,6 +26,7 @@ class Body:
     prose: tuple[str, ...]
     problems: tuple[Problem, ...]
     lookups: tuple[tuple[str, str, object], ...]
+    mentions: tuple[Mention, ...] = ()
 
 
 class Renderer:
@@ -43,4 +44,5 @@ class Renderer:
         html = sanitize(self.md.convert(text))
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems),
-                    tuple((kind, key, value) for (kind, key), value in state.lookups.items()))
+                    tuple((kind, key, value) for (kind, key), value in state.lookups.items()),
+                    tuple(state.mentions))

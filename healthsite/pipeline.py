@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, editorial
+from . import cache, care, editorial
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
@@ -98,7 +98,8 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
     theme = theme_files(root)
-    extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()]
+    extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
+        care.card_files(root / "content")
     return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
                         os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
                         *(f.data for f in articles), *(str(p) for p in theme + extra),

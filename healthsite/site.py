@@ -10,6 +10,7 @@ from .bibliography import Bibliography
 from .cards import read_more, topic_pages
 from .config import SiteConfig
 from .content import Page
+from .files import line_of
 from .markup import Body
 from .problems import Problem, error, warning
 from .typed import did_you_mean
@@ -121,8 +122,33 @@ def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:
         for link in bodies[page.slug].links:
             anchors = bodies[by_file[link.target]].anchors
             if link.anchor and link.anchor not in anchors:
-                problems.append(error(page.source, link.line, f"link to '{link.target}#{link.anchor}': no heading "
-                                      f"with id '{link.anchor}' there{did_you_mean(link.anchor, anchors)}"))
+                problems.append(error(link.source or page.source, link.line,
+                                      missing_anchor(link.target, link.anchor, anchors)))
+    return problems
+
+
+def missing_anchor(target: str, anchor: str, anchors: frozenset[str]) -> str:
+    """The message for a link to a heading id its target does not have."""
+    return f"link to '{target}#{anchor}': no heading with id '{anchor}' there{did_you_mean(anchor, anchors)}"
+
+
+def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: list[Page], published: list[Page],
+                       bodies: dict[str, Body]) -> list[Problem]:
+    """Every medicine-safety link must lead to a heading of a published article, like a cross-link."""
+    shown, text = config_file
+    files = {Path(page.source).name for page in pages}
+    by_file = {Path(page.source).name: page.slug for page in published}
+    problems = []
+    for rule in config.safety_links:
+        line = line_of(text, rule.link)[0] or line_of(text, "safety_links:")[0]
+        target, _, anchor = rule.link.partition("#")
+        if target not in by_file:
+            why = "is a draft (publish it or change the link)" if target in files else \
+                f"does not exist in content/{did_you_mean(target, by_file)}"
+            problems.append(error(shown, line, f"safety link to '{target}': the article {why}"))
+        elif anchor not in bodies[by_file[target]].anchors:
+            problems.append(error(shown, line, "safety " + missing_anchor(target, anchor,
+                                                                          bodies[by_file[target]].anchors)))
     return problems
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, editorial, workers
+from . import cache, care, editorial, workers
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
-from .mdext import Refs
+from .mdext import Refs, SharedCard
 from .options import Options
-from .problems import Problem
-from .site import Site, assemble, check_links, check_pages, draft_warnings
+from .files import read_source
+from .problems import Problem, shown_path
+from .site import Site, assemble, check_links, check_pages, check_safety_links, draft_warnings
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Sources:
     bibliography: Bibliography
     warnings: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
+    card_problems: list[Problem] = field(default_factory=list)
+    config_file: tuple[str, str] = ("site.yaml", "")
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -39,13 +42,14 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config = config or stage(load_config(options.config, root))
     bibliography = stage(load_bibliography(root / config.bibliography, root))
     files = read_articles(root / "content", root) if files is None else files
+    cards, card_problems = care.read_cards(root / "content", root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset())
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
-    pages, bodies, measured, problems, slug_keys = [], {}, {}, [], {}
+    pages, bodies, measured, problems, slug_keys = [], {}, {}, card_problems, {}
     for file in files:
         key = keys[file.shown]
         page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
@@ -58,10 +62,12 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     published = [page for page in pages if options.drafts or not page.meta.draft]
     check(check_pages(pages, config, root / "templates"))
     unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards)
     bodies, measured = _settle(published, bodies, measured, refs)
-    return Sources(root, config, pages, published, bodies, measured, bibliography,
-                   draft_warnings(pages, {p.slug for p in published}), slug_keys)
+    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies))
+    shown = shown_path(options.config, root)
+    return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
+                   _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -69,10 +75,25 @@ def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.Tex
     return done.page, done.body, done.stats, done.problems
 
 
-def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str]) -> Refs:
-    """What articles may link to (file name -> URL) and cite."""
+def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
+          cards: dict[str, SharedCard]) -> Refs:
+    """What articles may link to (file name -> URL), cite and use as shared care cards."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
-    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number)
+    safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety)
+
+
+def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
+    """Every shared card rendered on its own, so a card no article uses is checked too."""
+    if not cards:
+        return []
+    renderer = Renderer(refs)
+    return [p for name, card in sorted(cards.items()) for p in renderer.render(card.source, f"!!! care {name}\n", 1).problems]
+
+
+def _used_cards(bodies: dict[str, Body]) -> set[str]:
+    """The names of the shared cards the published bodies use."""
+    return {key for body in bodies.values() for kind, key, value in body.lookups if kind == "card" and value}
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
@@ -93,8 +114,9 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
 
 def make_site(sources: Sources) -> Site:
     """Check the bodies and the links between them, and assemble the site."""
-    check([p for body in sources.bodies.values() for p in body.problems])
-    check(check_links(sources.published, sources.bodies))
+    check([p for body in sources.bodies.values() for p in body.problems] + sources.card_problems)
+    check(check_links(sources.published, sources.bodies) +
+          check_safety_links(sources.config, sources.config_file, sources.pages, sources.published, sources.bodies))
     return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
 
 

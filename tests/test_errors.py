@@ -179,3 +179,35 @@ def test_bom_crlf_and_non_ascii_build(make_site, capsys) -> None:
     html = (root / "_site" / "a" / "index.html").read_text()
     assert "<h1>Dolor lumbar: qué hacer</h1>" in html
 
+
+
+CARD_CASES = {
+    "empty card": ('!!! emergency "Call 911 if"\n\nText.\n', 6,
+                   "the care card has no content: indent its advice by four spaces under the '!!!' line"),
+    "unindented content": ('Intro.\n\n!!! urgent "See a GP today if"\n- Fever.\n- Weight loss.\n', 8,
+                           "the care card has no content: indent its advice by four spaces under the '!!!' line"),
+    "two spaces": ('Intro.\n\n!!! emergency\n  - Numbness.\n  - Weakness.\n', 8,
+                   "the care card has no content: indent its advice by four spaces under the '!!!' line"),
+    "second card empty": ('!!! urgent\n    - Fever.\n\n!!! urgent\n\nText.\n', 9,
+                          "the care card has no content: indent its advice by four spaces under the '!!!' line"),
+    "part unindented": ('!!! emergency "Call 911 if"\n    You have:\n\n  - numbness\n', 6,
+                        "part of the care card is not indented by four spaces: indent every line of its advice "
+                        "by four spaces under the '!!!' line"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CARD_CASES))
+def test_care_card_not_indented(name: str, make_site, capsys) -> None:
+    """A card whose advice is missing or not indented by four spaces is an error at its '!!!' line."""
+    body, line, message = CARD_CASES[name]
+    root = make_site({"content/a.md": article("A", body)})
+    assert errors_of(root, capsys) == [f"content/a.md:{line}: error: {message}"]
+
+
+@pytest.mark.parametrize("body", ["!!! urgent\n\tTab-indented advice.\n\nText.\n",
+                                  "!!! urgent\n    - Fever.\n\n    More advice.\n\nText.\n"])
+def test_care_card_indented_builds(body: str, make_site, capsys) -> None:
+    """Cards indented by four spaces (or a tab) build; text after a blank line belongs to the page."""
+    root = make_site({"content/a.md": article("A", body)})
+    code, err = run(root, capsys)
+    assert code == 0, err

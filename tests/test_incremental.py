@@ -16,6 +16,8 @@ from healthsite.problems import BuildError
 from tests.conftest import REPO
 
 STEMS = ["ant", "bee", "cat", "dog", "eel"]
+CARDS = ["red", "blue"]
+LEVELS = ["non-urgent", "urgent", "emergency"]
 TAGS = ["alpha", "beta", "gamma"]
 SITE = """\
 title: Edits
@@ -27,8 +29,13 @@ call_to_action: {heading: H, text: T}
 BIB = "- {key: src, citation: A source.}\n"
 
 titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
-bodies = st.builds(lambda link, cite, n: f"Text {n}" + (f" [see]({link}.md)" if link else "") + (" [@src]" if cite else "")
-                   + ".\n\n## Part\n\nMore.\n", st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3))
+bodies = st.builds(lambda link, cite, n, card: f"Text {n}" + (f" [see]({link}.md)" if link else "")
+                   + (" [@src]" if cite else "") + ".\n\n## Part\n\n" + (f"!!! care {card}\n\n" if card else "")
+                   + "More.\n", st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3),
+                   st.sampled_from([None] + CARDS))
+cards = st.builds(lambda level, n, cite, link: (level, f"- Sign {n}" + (" [@src]" if cite else "")
+                                                 + (f" ([more]({link}.md))" if link else "") + ".\n"),
+                  st.sampled_from(LEVELS), st.integers(0, 3), st.booleans(), st.sampled_from([None] + STEMS))
 edits = st.one_of(
     st.tuples(st.just("title"), st.sampled_from(STEMS), titles),
     st.tuples(st.just("tags"), st.sampled_from(STEMS), st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
@@ -42,6 +49,8 @@ edits = st.one_of(
     st.tuples(st.just("rename"), st.sampled_from(STEMS), st.sampled_from(STEMS)),
     st.tuples(st.just("template"), st.just(""), st.integers(0, 9)),
     st.tuples(st.just("style"), st.just(""), st.integers(0, 9)),
+    st.tuples(st.just("card"), st.sampled_from(CARDS), st.one_of(st.none(), cards)),
+    st.tuples(st.just("level"), st.sampled_from(CARDS), st.sampled_from(LEVELS)),
 )
 
 
@@ -62,6 +71,9 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     if kind == "style":
         (site / "static" / "style.css").write_text(f"/* variant {value} */\nbody {{ margin: {value}px; }}\n")
         return
+    if kind in ("card", "level"):
+        card_edit(site / "content" / "care" / f"{stem}.md", kind, value)
+        return
     if kind == "add":
         articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
     elif stem not in articles:
@@ -79,6 +91,18 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     else:
         articles[stem][kind] = value
     (site / "content" / f"{stem}.md").write_text(render(articles[stem]))
+
+
+def card_edit(path: Path, kind: str, value: object) -> None:
+    """Add, change or delete a shared care card, or change its level."""
+    if kind == "level" and path.exists():
+        path.write_text(re.sub(r"level: .*", f"level: {value}", path.read_text()))
+    elif kind == "card" and value is None:
+        path.unlink(missing_ok=True)
+    elif kind == "card":
+        level, text = value
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"---\nlevel: {level}\n---\n\n{text}")
 
 
 def broken_links(tree: dict[str, bytes]) -> list[str]:
@@ -104,6 +128,9 @@ def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
           ("draft", "bee", False)])
 @example([("title", "bee", "Zed"), ("tags", "ant", ["alpha"]), ("tags", "cat", ["alpha"]), ("template", "", 3)])
 @example([("rename", "ant", "eel"), ("delete", "eel", None), ("add", "ant", "Back"), ("style", "", 1)])
+@example([("body", "ant", "Text.\n\n!!! care red\n"), ("card", "red", ("urgent", "- Fever [@src].\n")),
+          ("level", "red", "non-urgent"), ("card", "red", None), ("card", "red", ("emergency", "- See [b](bee.md).\n")),
+          ("body", "bee", "Text.\n\n## Part\n\n!!! care blue\n"), ("card", "blue", ("urgent", "- Go.\n"))])
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
     """After every edit, the incremental build equals a clean build of the same inputs (or fails alike)."""
     work = tmp_path_factory.mktemp("edits")
@@ -113,6 +140,7 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequ
     (site / "content").mkdir()
     (site / "site.yaml").write_text(SITE)
     (site / "content" / "bibliography.yaml").write_text(BIB)
+    card_edit(site / "content" / "care" / "red.md", "card", ("emergency", "- Numbness.\n"))
     articles: dict[str, dict] = {}
     for stem in STEMS[:3]:
         apply(site, articles, ("add", stem, stem.title()))

@@ -9,12 +9,14 @@ from .carecards import CareCardProcessor
 from .citations import CitationProcessor
 from .crosslinks import CrossLinkProcessor
 from .faq import FaqProcessor
+from .mentions import MentionProcessor
 from .outline import OutlineProcessor
+from .shared import SharedCardProcessor
 from .sanitize import sanitize
-from .state import Link, PageState, Refs, text_of
+from .state import Link, Mention, PageState, Refs, SharedCard, text_of
 from .tables import TableProcessor
 
-__all__ = ["HealthExtension", "Link", "PageState", "Refs", "sanitize", "text_of"]
+__all__ = ["HealthExtension", "Link", "Mention", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
 
 
 class HealthExtension(Extension):
@@ -28,12 +30,14 @@ class HealthExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Hook the processors into Python-Markdown's pipeline."""
         md.registerExtension(self)
+        md.preprocessors.register(SharedCardProcessor(md, self), "sharedcards", 25)
         md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
         md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
         md.treeprocessors.register(TableProcessor(md), "tables", 13)
         md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
         md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)
+        md.treeprocessors.register(MentionProcessor(md, self), "mentions", 2)
 
     def reset(self) -> None:
         """Forget the previous page."""

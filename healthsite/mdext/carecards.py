@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
@@ -13,6 +14,8 @@ LEVELS = {
     "urgent": ("Urgent advice:", "Get medical help today if"),
     "emergency": ("Immediate action required:", "Call {number} or go to the emergency room if"),
 }
+OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")
+INDENT = "    "
 
 
 class CareCardProcessor(Treeprocessor):
@@ -25,19 +28,38 @@ class CareCardProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Convert each admonition, giving its heading the level below the section it is in."""
         level = 1
+        lines = self.extension.state.text.expandtabs(4).split("\n")
+        openings = iter([i for i, line in enumerate(lines) if OPENING.match(line)])
         for child in root:
             if child.tag in ("h1", "h2", "h3", "h4", "h5"):
                 level = int(child.tag[1])
             for div in [d for d in child.iter("div") if d.get("class", "").startswith("admonition ")]:
-                self.convert(div, min(level + 1, 6))
+                opening = next(openings, None)
+                if self.convert(div, min(level + 1, 6)) and opening is not None:
+                    self.check_indent(div, lines, opening)
 
-    def convert(self, div: etree.Element, level: int) -> None:
-        """Rebuild one admonition div as a care card."""
+    def check_indent(self, card: etree.Element, lines: list[str], opening: int) -> None:
+        """An empty card, or one followed by lines indented by fewer than four spaces, is an error at its line."""
+        state = self.extension.state
+        content = card[-1]
+        after = [line for line in lines[opening + 1:] if line.strip()]
+        body = [line for line in after[:next((i for i, line in enumerate(after) if not line.startswith(INDENT)),
+                                             len(after))]]
+        stray = after[len(body)] if len(body) < len(after) else ""
+        if not len(content) and not (content.text or "").strip():
+            state.fail_at(opening, "the care card has no content: indent its advice by four spaces under the "
+                                   "'!!!' line")
+        elif stray[:1] in (" ", "\t"):
+            state.fail_at(opening, "part of the care card is not indented by four spaces: indent every line of "
+                                   "its advice by four spaces under the '!!!' line")
+
+    def convert(self, div: etree.Element, level: int) -> bool:
+        """Rebuild one admonition div as a care card; False if it is not one."""
         kind = div.get("class", "").split(" ", 1)[1]
         if kind not in LEVELS:
             self.extension.state.fail(f"!!! {kind}", f"unknown care card level '{kind}' "
                                                      f"(use {', '.join(LEVELS)})")
-            return
+            return False
         hidden, default = LEVELS[kind]
         first = div[0] if len(div) and div[0].get("class") == "admonition-title" else None
         title = text_of(first) if first is not None else ""
@@ -56,3 +78,4 @@ class CareCardProcessor(Treeprocessor):
         span.text = hidden
         span.tail = f" {title}"
         div.append(content)
+        return True

@@ -40,4 +40,5 @@ class CrossLinkProcessor(Treeprocessor):
             state.fail(f"({href}", f"link to '{target}': the article {why}")
             return
         link.set("href", url + (f"#{anchor}" if anchor else ""))
-        state.links.append(Link(target, anchor, state.line(f"({href}")))
+        source, line = state.where(f"({href}")
+        state.links.append(Link(target, anchor, line, source))

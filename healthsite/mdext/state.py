@@ -10,22 +10,39 @@ from ..problems import Problem, error
 
 
 @dataclass(frozen=True)
+class SharedCard:
+    """One shared care card: where it is written, its level and title, and its Markdown body."""
+
+    source: str
+    level: str
+    title: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
 class Refs:
-    """What any article may refer to: other articles by file name, and sources by key."""
+    """What any article may refer to: other articles by file name, sources by key, shared cards by name."""
 
     urls: dict[str, str]
     drafts: frozenset[str]
     sources: frozenset[str]
     emergency_number: str
+    cards: dict[str, SharedCard] = field(default_factory=dict)
+    safety: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def answer(self, kind: str, key: str) -> object:
-        """One fact a page may depend on: an article's URL, whether it is a draft, a source, the number."""
+        """One fact a page may depend on: an article's URL, whether it is a draft, a source, a card, the number."""
         if kind == "url":
             return self.urls.get(key)
         if kind == "draft":
             return key in self.drafts
         if kind == "source":
             return key in self.sources
+        if kind == "card":
+            return self.cards.get(key)
+        if kind == "safety":
+            return self.safety
         return self.emergency_number
 
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
@@ -39,6 +56,17 @@ class Link:
 
     target: str
     anchor: str
+    line: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A term of a medicine-safety link mentioned on a page that does not link to its section."""
+
+    link: str
+    term: str
+    source: str
     line: int
 
 
@@ -57,22 +85,32 @@ class PageState:
     anchors: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
+    origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
+    mentions: list[Mention] = field(default_factory=list)
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""
         value = self.lookups[kind, key] = refs.answer(kind, key)
         return value
 
-    def line(self, needle: str) -> int:
-        """The file line of the first occurrence of `needle` in the body."""
+    def where(self, needle: str) -> tuple[str, int]:
+        """The file and line of the first occurrence of `needle` in the body (shared cards included)."""
         line, _ = line_of(self.text, needle)
         if not line:
             line, _ = line_of(self.text.lower(), needle.lower())
-        return self.first_line + max(line, 1) - 1
+        return self.origin(max(line, 1) - 1)
+
+    def origin(self, index: int) -> tuple[str, int]:
+        """The file and line that line `index` (from 0) of the body text comes from."""
+        return self.origins[index] if index < len(self.origins) else (self.source, self.first_line + index)
 
     def fail(self, needle: str, message: str) -> None:
         """Record an error at the line where `needle` appears."""
-        self.problems.append(error(self.source, self.line(needle), message))
+        self.problems.append(error(*self.where(needle), message))
+
+    def fail_at(self, index: int, message: str) -> None:
+        """Record an error at line `index` (from 0) of the body text."""
+        self.problems.append(error(*self.origin(index), message))
 
 
 BLOCKS = frozenset("p li div h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
