@@ -85,15 +85,34 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: Path) -> list[
     """Checks across pages that need no rendering: slugs, related, tags, templates."""
     problems: list[Problem] = []
     owners = Counter(page.slug for page in pages)
-    first = {}
+    owner = _slug_owners(pages)
     for page in pages:
-        first.setdefault(page.slug, page)
-        if first[page.slug] is not page:
+        if owner[page.slug] is not page:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is already used by "
-                                  f"{first[page.slug].source} (two articles cannot share /{page.slug}/)"))
+                                  f"{owner[page.slug].source} (two articles cannot share /{page.slug}/)"))
         if page.slug in RESERVED:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is reserved for the site"))
         problems += _check_refs(page, owners, config, templates)
+    return problems
+
+
+def _slug_owners(pages: list[Page]) -> dict[str, Page]:
+    """For each slug, the page that keeps it: the first without an explicit `slug:`, else the first file."""
+    owner: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: (p.meta.slug is not None, p.source)):
+        owner.setdefault(page.slug, page)
+    return owner
+
+
+def title_warnings(published: list[Page]) -> list[Problem]:
+    """A warning on each published article whose title an earlier file already has."""
+    first: dict[str, Page] = {}
+    problems = []
+    for page in sorted(published, key=lambda p: p.source):
+        earlier = first.setdefault(" ".join(page.meta.title.casefold().split()), page)
+        if earlier is not page:
+            problems.append(warning(page.source, page.line("title"), f"the title is the same as {earlier.source}'s: "
+                                    "give each article its own title, so readers and search can tell them apart"))
     return problems
 
 
@@ -123,13 +142,14 @@ def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:
             anchors = bodies[by_file[link.target]].anchors
             if link.anchor and link.anchor not in anchors:
                 problems.append(error(link.source or page.source, link.line,
-                                      missing_anchor(link.target, link.anchor, anchors)))
+                                      missing_anchor(link.written or link.target, link.anchor, anchors)))
     return problems
 
 
 def missing_anchor(target: str, anchor: str, anchors: frozenset[str]) -> str:
-    """The message for a link to a heading id its target does not have."""
-    return f"link to '{target}#{anchor}': no heading with id '{anchor}' there{did_you_mean(anchor, anchors)}"
+    """The message for a link to a heading id its target does not have (`target` may already name the id)."""
+    written = target if target.endswith(f"#{anchor}") else f"{target}#{anchor}"
+    return f"link to '{written}': no heading with id '{anchor}' there{did_you_mean(anchor, anchors)}"
 
 
 def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: list[Page], published: list[Page],

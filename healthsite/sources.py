@@ -15,7 +15,8 @@ from .mdext import Refs, SharedCard
 from .options import Options
 from .files import read_source
 from .problems import Problem, shown_path
-from .site import Site, assemble, check_links, check_pages, check_safety_links, draft_warnings
+from .site import (Site, assemble, check_links, check_pages, check_safety_links, draft_warnings,
+                   title_warnings)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     cards, card_problems = care.read_cards(root / "content", root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards)
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards,
+                  set())
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
@@ -62,9 +64,11 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     published = [page for page in pages if options.drafts or not page.meta.draft]
     check(check_pages(pages, config, root / "templates"))
     unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards)
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, cards,
+                 {tag for p in published for tag in p.meta.tags})
     bodies, measured = _settle(published, bodies, measured, refs)
-    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies))
+    warnings = draft_warnings(pages, {p.slug for p in published}) + care.unused_cards(cards, _used_cards(bodies)) \
+        + title_warnings(published)
     shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
@@ -76,11 +80,18 @@ def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.Tex
 
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
-          cards: dict[str, SharedCard]) -> Refs:
+          cards: dict[str, SharedCard], tags: set[str]) -> Refs:
     """What articles may link to (file name -> URL), cite and use as shared care cards."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
-    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety)
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety, config.base_url,
+                _other_pages(config, tags))
+
+
+def _other_pages(config: SiteConfig, tags: set[str]) -> frozenset[str]:
+    """The addresses (under the base path) of the site's pages that are not articles."""
+    fixed = {"", "topics/", "feed.xml", "sitemap.xml", "robots.txt"} | ({"search/"} if config.search else set())
+    return frozenset(fixed | {f"topics/{tag}/" for tag in tags})
 
 
 def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
@@ -88,7 +99,8 @@ def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
     if not cards:
         return []
     renderer = Renderer(refs)
-    return [p for name, card in sorted(cards.items()) for p in renderer.render(card.source, f"!!! care {name}\n", 1).problems]
+    return [problem for name, card in sorted(cards.items())
+            for problem in renderer.render(card.source, f"!!! care {name}\n", 1).problems]
 
 
 def _used_cards(bodies: dict[str, Body]) -> set[str]:

@@ -52,10 +52,8 @@ class Reader:
         try:
             return self.loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.context_mark or exc.problem_mark
-            line = (mark.line + 1 if mark else 1) + self.offset
-            context = f"{exc.context}: " if exc.context else ""
-            self.problems.append(error(self.path, line, f"YAML syntax: {context}{exc.problem}"))
+            index, message = _syntax(exc, text.split("\n"))
+            self.problems.append(error(self.path, index + 1 + self.offset, f"YAML syntax: {message}"))
         except yaml.YAMLError as exc:
             self.problems.append(error(self.path, self.offset + 1, f"YAML syntax: {exc}"))
         return None
@@ -66,6 +64,23 @@ class Reader:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
             return self.fail(node, f"invalid value: {exc}")
+
+
+def _syntax(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
+    """The line (from 0) and message of a YAML syntax error, in words a writer understands where possible."""
+    marks = [m.line for m in (exc.problem_mark, exc.context_mark) if m and m.line < len(lines)]
+    tabbed = [i for i in range(min(marks, default=0), max(marks, default=0) + 1)
+              if "\t" in lines[i][:len(lines[i]) - len(lines[i].lstrip())]]
+    if tabbed:
+        return tabbed[0], "a tab in the indentation: indent with spaces, not tabs"
+    if exc.problem and exc.problem.startswith("mapping values are not allowed") and exc.problem_mark:
+        key, _, value = lines[exc.problem_mark.line].partition(": ")
+        quote = "'" if '"' in value else '"'
+        return exc.problem_mark.line, f"the value contains ': ': put the value in quotes, like " \
+                                      f"{key.strip()}: {quote}{value.strip()}{quote}"
+    mark = exc.context_mark or exc.problem_mark
+    context = f"{exc.context}: " if exc.context else ""
+    return (mark.line if mark else 0), f"{context}{exc.problem}"
 
 
 def load(cls: type, text: str, reader: Reader) -> Any:
@@ -148,7 +163,9 @@ def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str,
 def _sequence(item: Any, node: yaml.Node, reader: Reader) -> Any:
     """A tuple from a sequence node."""
     if not isinstance(node, yaml.SequenceNode):
-        return reader.fail(node, f"expected a list, got {_describe(node, reader)}")
+        hint = f": write a list as [{', '.join(map(str.strip, node.value.split(',')))}]" \
+            if isinstance(node, yaml.ScalarNode) and isinstance(reader.scalar(node), str) and node.value.strip() else ""
+        return reader.fail(node, f"expected a list, got {_describe(node, reader)}{hint}")
     items = tuple(convert(item, child, reader) for child in node.value)
     return INVALID if INVALID in items else items
 
@@ -164,7 +181,9 @@ def _mapping(item: Any, node: yaml.Node, reader: Reader) -> Any:
 def _scalar(tp: type, node: yaml.Node, reader: Reader) -> Any:
     """A str, int, float, bool or date from a scalar node."""
     if not isinstance(node, yaml.ScalarNode):
-        return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}")
+        hint = " (a ': ' inside a value starts a mapping: put the value in quotes)" \
+            if isinstance(node, yaml.MappingNode) and tp is not dict else ""
+        return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}{hint}")
     if tp is dt.date:
         return _date(node, reader)
     value = reader.scalar(node)

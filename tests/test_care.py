@@ -82,7 +82,7 @@ def test_problem_inside_card_is_at_the_card_line(make_site) -> None:
     card = "---\nlevel: urgent\n---\n\nSee a GP today.\n\n- Fever [@smiht].\n- See [b](b.md#nowhere).\n"
     root = site(make_site, "Text [@smith].\n\n!!! care fever\n", {"fever": card})
     assert problems_of(root) == [
-        "content/care/fever.md:7: error: unknown source 'smiht': add it to the bibliography or fix the key"]
+        "content/care/fever.md:7: error: unknown source 'smiht' (did you mean 'smith'?): add it to the bibliography or fix the key"]
     (root / "content" / "care" / "fever.md").write_text(card.replace("smiht", "smith"))
     assert problems_of(root) == [
         "content/care/fever.md:8: error: link to 'b.md#nowhere': no heading with id 'nowhere' there"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from healthsite.cli import main
-from tests.conftest import article
+from tests.conftest import SITE_YAML, article
 
 
 def run(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
@@ -211,3 +212,114 @@ def test_care_card_indented_builds(body: str, make_site, capsys) -> None:
     root = make_site({"content/a.md": article("A", body)})
     code, err = run(root, capsys)
     assert code == 0, err
+
+
+PREFIXED = SITE_YAML.replace("https://test.example/", "https://test.example/health/")
+LINK_CASES = {
+    "typo in slug": ("[causes](/health/what-cause-back-pain/)", "link to '/health/what-cause-back-pain/': "
+                     "/health/what-cause-back-pain/ is not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "missing heading": ("[when](/health/what-causes-back-pain/#when-to-get-hlp)",
+                        "link to '/health/what-causes-back-pain/#when-to-get-hlp': no heading with id 'when-to-get-hlp' "
+                        "there (did you mean 'when-to-get-help'?)"),
+    "relative typo": ("[causes](../what-causes-backpain/)", "link to '../what-causes-backpain/': "
+                      "/health/what-causes-backpain/ is not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "own base url": ("[causes](https://test.example/health/what-cause-back-pain/#x)",
+                     "link to 'https://test.example/health/what-cause-back-pain/#x': /health/what-cause-back-pain/ is "
+                     "not a published page (did you mean '/health/what-causes-back-pain/'?)"),
+    "outside base path": ("[causes](/what-causes-back-pain/)", "link to '/what-causes-back-pain/': not an address on "
+                          "this site (its pages are under /health/) (did you mean '/health/what-causes-back-pain/'?); "
+                          "or link to the article's file, like other-article.md"),
+    "draft": ("[d](/health/later/)", "link to '/health/later/': /health/later/ is a draft (publish it or remove "
+              "the link)"),
+    "unknown topic": ("[t](/health/topics/runing/)", "link to '/health/topics/runing/': /health/topics/runing/ is "
+                      "not a published page (did you mean '/health/topics/running/'?)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINK_CASES))
+def test_site_path_link_error(name: str, make_site, capsys) -> None:
+    """A link written as a site address is checked like an x.md link, at its line."""
+    link, message = LINK_CASES[name]
+    root = make_site({"site.yaml": PREFIXED, "content/a.md": article("A", f"Intro.\n\nSee {link}.\n"),
+                      "content/what-causes-back-pain.md": article("W", "## When to get help\n\nText.\n",
+                                                                  tags="[running]"),
+                      "content/later.md": article("L", draft="true")})
+    assert errors_of(root, capsys) == [f"content/a.md:8: error: {message}"]
+
+
+def test_site_path_links_that_resolve(make_site, capsys) -> None:
+    """Site addresses, relative addresses and the site's own URLs that lead to a page and heading are published."""
+    body = ("[a](/health/what-causes-back-pain/) [b](/health/what-causes-back-pain/#when-to-get-help) "
+            "[c](../what-causes-back-pain/) [d](/health/what-causes-back-pain) "
+            "[e](https://test.example/health/what-causes-back-pain/#when-to-get-help) [f](/health/topics/running/) "
+            "[g](/health/) [h](https://test.example/elsewhere/) [i](#local)\n")
+    root = make_site({"site.yaml": PREFIXED, "content/a.md": article("A", body),
+                      "content/what-causes-back-pain.md": article("W", "## When to get help\n\nSee [a](a.md).\n",
+                                                                  tags="[running]")})
+    assert run(root, capsys)[0] == 0
+    html = BeautifulSoup((root / "_site" / "a" / "index.html").read_text(), "html.parser")
+    hrefs = [a["href"] for a in html.find(class_="prose").find_all("a")]
+    assert hrefs == ["/health/what-causes-back-pain/", "/health/what-causes-back-pain/#when-to-get-help",
+                     "/health/what-causes-back-pain/", "/health/what-causes-back-pain/",
+                     "/health/what-causes-back-pain/#when-to-get-help", "/health/topics/running/", "/health/",
+                     "https://test.example/elsewhere/", "#local"]
+
+
+def test_duplicate_slug_on_the_file_that_takes_it(make_site, capsys) -> None:
+    """An explicit `slug:` that takes another file's name is reported once, on the file with the `slug:`."""
+    root = make_site({"content/a.md": article("A", slug="b"), "content/b.md": article("B")})
+    assert errors_of(root, capsys) == [
+        "content/a.md:4: error: slug 'b' is already used by content/b.md (two articles cannot share /b/)"]
+    root = make_site({"content/a.md": article("A"), "content/z.md": article("Z", slug="a"),
+                      "content/m.md": article("M", slug="a")})
+    assert errors_of(root, capsys) == [
+        "content/m.md:4: error: slug 'a' is already used by content/a.md (two articles cannot share /a/)",
+        "content/z.md:4: error: slug 'a' is already used by content/a.md (two articles cannot share /a/)"]
+
+
+def test_same_title_warns_on_the_later_file(make_site, capsys) -> None:
+    """Two published articles with one title: a warning on the later file; drafts and distinct titles are fine."""
+    root = make_site({"content/a.md": article("Back pain"), "content/b.md": article("Back  PAIN"),
+                      "content/c.md": article("Back pain", draft="true"), "content/d.md": article("Back pain?")})
+    code, err = run(root, capsys)
+    assert code == 0
+    assert [line for line in err.splitlines() if "title" in line] == [
+        "content/b.md:2: warning: the title is the same as content/a.md's: give each article its own title, so "
+        "readers and search can tell them apart"]
+
+
+WRITER_YAML = {
+    "tab": ("---\ntitle: x\ndescription: y\ntags:\n\t- running\n---\nbody\n",
+            "content/a.md:5: error: YAML syntax: a tab in the indentation: indent with spaces, not tabs"),
+    "tab before key": ("---\ntitle: x\n\tdescription: y\n---\nbody\n",
+                       "content/a.md:3: error: YAML syntax: a tab in the indentation: indent with spaces, not tabs"),
+    "colon in value": ("---\ntitle: Back pain: what to do\ndescription: y\n---\nbody\n",
+                       "content/a.md:2: error: YAML syntax: the value contains ': ': put the value in quotes, "
+                       "like title: \"Back pain: what to do\""),
+    "colon in list item": ("---\ntitle: x\ndescription: y\nkey_takeaways:\n  - Rest: it helps\n---\nbody\n",
+                           "content/a.md:5: error: expected text, got a mapping (a ': ' inside a value starts a "
+                           "mapping: put the value in quotes)"),
+    "comma list": ("---\ntitle: x\ndescription: y\ntags: running, back\n---\nbody\n",
+                   "content/a.md:4: error: expected a list, got text 'running, back': write a list as [running, back]"),
+    "one word list": ("---\ntitle: x\ndescription: y\nrelated: beta\n---\nbody\n",
+                      "content/a.md:4: error: expected a list, got text 'beta': write a list as [beta]"),
+    "citation key": ("---\ntitle: x\ndescription: y\n---\n\nPain [@smith-2021].\n",
+                     "content/a.md:6: error: unknown source 'smith-2021' (did you mean 'smith-2020'?): add it to "
+                     "the bibliography or fix the key"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITER_YAML))
+def test_messages_a_writer_understands(name: str, make_site, capsys) -> None:
+    """Common YAML slips and near-miss keys say how to fix them, at their line."""
+    text, expected = WRITER_YAML[name]
+    root = make_site({"content/a.md": text, "content/beta.md": article("B"),
+                      "content/bibliography.yaml": "- {key: smith-2020, citation: Smith. 2020.}\n"})
+    assert errors_of(root, capsys) == [expected]
+
+
+def test_site_yaml_tab(make_site, capsys) -> None:
+    """site.yaml gets the same plain message."""
+    root = make_site({"site.yaml": SITE_YAML.replace("  text:", "\ttext:")})
+    assert errors_of(root, capsys) == ["site.yaml:7: error: YAML syntax: a tab in the indentation: indent with "
+                                       "spaces, not tabs"]

@@ -29,10 +29,10 @@ call_to_action: {heading: H, text: T}
 BIB = "- {key: src, citation: A source.}\n"
 
 titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
-bodies = st.builds(lambda link, cite, n, card: f"Text {n}" + (f" [see]({link}.md)" if link else "")
+bodies = st.builds(lambda link, form, cite, n, card: f"Text {n}" + (f" [see]({form.format(link)})" if link else "")
                    + (" [@src]" if cite else "") + ".\n\n## Part\n\n" + (f"!!! care {card}\n\n" if card else "")
-                   + "More.\n", st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3),
-                   st.sampled_from([None] + CARDS))
+                   + "More.\n", st.sampled_from([None] + STEMS), st.sampled_from(["{}.md", "/{}/#part", "../{}/"]),
+                   st.booleans(), st.integers(0, 3), st.sampled_from([None] + CARDS))
 cards = st.builds(lambda level, n, cite, link: (level, f"- Sign {n}" + (" [@src]" if cite else "")
                                                  + (f" ([more]({link}.md))" if link else "") + ".\n"),
                   st.sampled_from(LEVELS), st.integers(0, 3), st.booleans(), st.sampled_from([None] + STEMS))

@@ -95,7 +95,7 @@ def test_citations_numbered_in_order_of_first_use() -> None:
 def test_unknown_citation_key_is_an_error_at_its_line() -> None:
     """Only bibliography sources can be cited."""
     assert messages(render("Fine [@smith].\n\nBad [@smyth].\n")) == [
-        "content/a.md:7: error: unknown source 'smyth': add it to the bibliography or fix the key"]
+        "content/a.md:7: error: unknown source 'smyth' (did you mean 'smith'?): add it to the bibliography or fix the key"]
 
 
 def test_unknown_key_first_in_a_group() -> None:

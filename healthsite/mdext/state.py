@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ..files import line_of
 from ..problems import Problem, error
@@ -30,6 +32,22 @@ class Refs:
     emergency_number: str
     cards: dict[str, SharedCard] = field(default_factory=dict)
     safety: tuple[tuple[tuple[str, ...], str], ...] = ()
+    base_url: str = ""
+    pages: frozenset[str] = frozenset()  # addresses of the site's other pages, under its base path
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always ending in '/'."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/"
+
+    @functools.cached_property
+    def files(self) -> dict[str, str]:
+        """Article file names by their address under the base path."""
+        return {url.removeprefix(self.base_path): name for name, url in self.urls.items()}
+
+    def addresses(self) -> list[str]:
+        """Every address a link may lead to, for near-miss hints."""
+        return sorted([*self.urls.values(), *(self.base_path + page for page in self.pages)])
 
     def answer(self, kind: str, key: str) -> object:
         """One fact a page may depend on: an article's URL, whether it is a draft, a source, a card, the number."""
@@ -43,6 +61,8 @@ class Refs:
             return self.cards.get(key)
         if kind == "safety":
             return self.safety
+        if kind == "path":
+            return self.files.get(key, "" if key in self.pages else None)
         return self.emergency_number
 
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
@@ -58,6 +78,7 @@ class Link:
     anchor: str
     line: int
     source: str = ""
+    written: str = ""  # the address as the writer wrote it, when not the file name
 
 
 @dataclass(frozen=True)
@@ -93,20 +114,24 @@ class PageState:
         value = self.lookups[kind, key] = refs.answer(kind, key)
         return value
 
-    def where(self, needle: str) -> tuple[str, int]:
-        """The file and line of the first occurrence of `needle` in the body (shared cards included)."""
-        line, _ = line_of(self.text, needle)
-        if not line:
-            line, _ = line_of(self.text.lower(), needle.lower())
-        return self.origin(max(line, 1) - 1)
+    def where(self, *needles: str) -> tuple[str, int]:
+        """The file and line of the first occurrence of the first needle found in the body (cards included)."""
+        for needle in needles:
+            line, _ = line_of(self.text, needle)
+            if not line:
+                line, _ = line_of(self.text.lower(), needle.lower())
+            if line:
+                return self.origin(line - 1)
+        return self.origin(0)
 
     def origin(self, index: int) -> tuple[str, int]:
         """The file and line that line `index` (from 0) of the body text comes from."""
         return self.origins[index] if index < len(self.origins) else (self.source, self.first_line + index)
 
-    def fail(self, needle: str, message: str) -> None:
-        """Record an error at the line where `needle` appears."""
-        self.problems.append(error(*self.where(needle), message))
+    def fail(self, *needles_and_message: str) -> None:
+        """Record an error (the last argument) at the line where the first needle found appears."""
+        *needles, message = needles_and_message
+        self.problems.append(error(*self.where(*needles), message))
 
     def fail_at(self, index: int, message: str) -> None:
         """Record an error at line `index` (from 0) of the body text."""
