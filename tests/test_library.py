@@ -1,9 +1,14 @@
-"""The shipped library: every topic present, cited, readable, linked, honest about review."""
+"""The shipped library: every published article cited, readable, linked, safe and honest about review.
+
+The house rules apply to every published article found in content/, never to a hard-coded list of slugs.
+"""
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -13,13 +18,25 @@ from healthsite import editorial
 from healthsite.pipeline import Options, build, make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
-CLUSTER = ["lower-back-pain-after-running", "why-running-causes-lower-back-pain", "running-surface-and-footwear",
-           "preventing-lower-back-pain-in-runners", "treating-lower-back-pain-after-running",
-           "running-and-back-pain-faq"]
-LIBRARY = ["what-causes-lower-back-pain", "recurring-back-pain", "easing-lower-back-pain-at-home",
-           "otc-pain-relievers-for-back-pain", "back-pain-spreading-to-groin", "tailbone-pain-coccydynia",
-           "preeclampsia-signs", "missed-prescription-refills"]
+# The house rules, in one place (site.yaml `editorial:` will hold them once issue 16 lands).
+MIN_CITATIONS = 3  # distinct sources cited by every article
+MIN_CROSS_LINKS = 2  # distinct in-text links to other articles
+MAX_MEDIAN_GRADE = 8.0  # median Flesch-Kincaid grade of the library
+MAX_GRADE = 8.0  # no article above this grade
+MIN_WORDS = 350  # words of prose in every article body
+MAX_DESCRIPTION = 160  # characters: cards show the description whole
+SELF_TREATMENT_DAYS = 10  # the one limit for treating pain yourself: the Drug Facts label's 10 days
+OVERVIEW = "lower-back-pain-after-running"  # the hub article links to every other article
+SHARED_CARDS = ("back-pain-emergency", "back-pain-urgent")  # used by every article that discusses back pain
+BACK_PAIN_TAGS = {"back-pain", "running"}
+
 SHARED_REFERENCES = REPO.parent / "shared" / "references.yaml"
+MIRRORS = ("moam.info", "scribd.com", "docplayer", "lawserver.com", "uslawyerdatabase.com", "fda.report")
+INTERNAL_NOTE = re.compile(r"\s*\([^()]*\bnot seen\b[^()]*\)", re.I)
+MEDICINE = re.compile(r"\b(pain relievers?|painkillers?|NSAIDs?|ibuprofen|naproxen|acetaminophen|paracetamol)\b", re.I)
+DURATION = re.compile(r"\b(?:after|more than|longer than|over|for)\s+(\d+|a few|several)?\s*(days?|weeks?)\b", re.I)
+PREGNANCY_WEEKS = {"20", "30"}  # stages of pregnancy, not how long to take a medicine
+PEEING_TROUBLE = re.compile(r"\b(hard|difficult|difficulty|trouble|problems?)\b[^.]{0,20}\bpee|\b(can(no|')t|unable to) pee", re.I)
 
 
 @pytest.fixture(scope="module")
@@ -35,88 +52,200 @@ def stats(site) -> dict[str, editorial.TextStats]:
     return {slug: editorial.measure(site.bodies[slug].prose) for slug in site.pages}
 
 
-def test_every_topic_has_its_article(site) -> None:
-    """The 14 articles of the content issue, and no drafts or placeholders."""
-    assert sorted(site.pages) == sorted(CLUSTER + LIBRARY)
-
-
-def test_citations_resolve_and_every_article_is_cited(site) -> None:
-    """At least 2 citations per article, 3 in the running cluster, all from the bibliography."""
-    for slug, body in site.bodies.items():
-        assert len(body.citations) >= (3 if slug in CLUSTER else 2), slug
-        assert all(key in site.sources for key, _ in body.citations)
-
-
-@pytest.mark.skipif(not SHARED_REFERENCES.exists(), reason="the checked references are not beside the repository")
-def test_bibliography_only_holds_checked_sources(site) -> None:
-    """Every bibliography entry is copied unchanged from the checked references."""
-    checked = {entry["key"]: entry for entry in yaml.safe_load(SHARED_REFERENCES.read_text())}
-    for key, source in site.sources.items():
-        assert key in checked
-        assert (source.citation, source.url, source.doi) == (checked[key]["citation"], checked[key].get("url", ""),
-                                                            checked[key].get("doi", ""))
-
-
-def test_takeaways_authors_and_no_invented_reviewers(site) -> None:
-    """3 to 5 key takeaways, the editorial team as author, and no reviewer anyone made up."""
-    for page in site.pages.values():
-        assert 3 <= len(page.meta.key_takeaways) <= 5, page.slug
-        assert not page.meta.reviewed_by and not page.meta.last_reviewed
-        assert (page.meta.author or site.config.default_author) == "Harborline editorial team"
-
-
-def test_no_orphans_and_overview_links_to_all(site) -> None:
-    """Every article is reached by another's links or cards; the overview links to every other article."""
-    inbound = editorial.inbound_articles(site)
-    assert [slug for slug, sources in inbound.items() if not sources] == []
-    overview = {link.target.removesuffix(".md") for link in site.bodies["lower-back-pain-after-running"].links}
-    assert overview >= set(CLUSTER + LIBRARY) - {"lower-back-pain-after-running"}
-    for slug, body in site.bodies.items():
-        assert len({link.target for link in body.links}) >= 2, slug
-
-
-def test_length_and_readability(stats) -> None:
-    """Bodies of 350+ words (cluster 600 to 1,500); every grade at most 10, the median at most 8."""
-    for slug, measured in stats.items():
-        low, high = (600, 1500) if slug in CLUSTER else (350, 10_000)
-        assert low <= measured.words <= high, (slug, measured.words)
-    grades = [s.grade for s in stats.values()]
-    assert max(grades) <= 10 and statistics.median(grades) <= 8
-
-
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built from a copy."""
     return build_copy(REPO, tmp_path_factory.mktemp("library-built"))
 
 
-def test_builds_without_warnings(tmp_path: Path) -> None:
-    """All 14 articles build without a single warning."""
-    report = build(Options(copy_site(REPO, tmp_path / "site"), tmp_path / "out"))
-    assert (report.pages, report.warnings, report.notices) == (14, [], [])
+def html(out: Path, slug: str) -> BeautifulSoup:
+    """A built article page."""
+    return BeautifulSoup((out / slug / "index.html").read_text(), "html.parser")
 
 
-def test_red_flags_are_care_cards(out: Path) -> None:
-    """Back-pain articles carry the emergency card with its three signs; preeclampsia an urgent card."""
-    for slug in CLUSTER + LIBRARY[:6]:
-        page = BeautifulSoup((out / slug / "index.html").read_text(), "html.parser")
-        card = page.find("div", class_="care-card--emergency")
-        assert card is not None, slug
-        text = card.get_text(" ").lower()
-        assert "911" in text and "both legs" in text and "bladder" in text and "bowel" in text, slug
-        assert "genital" in text and ("buttock" in text or "bottom" in text), slug
-    preeclampsia = BeautifulSoup((out / "preeclampsia-signs" / "index.html").read_text(), "html.parser")
-    assert preeclampsia.find("div", class_="care-card--urgent").find("li")
+def discusses_back_pain(page) -> bool:
+    """Whether an article is about back pain (by its topics)."""
+    return bool(BACK_PAIN_TAGS & set(page.meta.tags))
 
 
-def test_faq_and_phase_table_render_with_their_hooks(out: Path) -> None:
-    """The FAQ article has its accordion; the treatment article its captioned phase table."""
-    faq = BeautifulSoup((out / "running-and-back-pain-faq" / "index.html").read_text(), "html.parser")
-    questions = [s.get_text() for s in faq.select("section.faq details.faq-item summary")]
-    assert len(questions) >= 5 and all(q.endswith("?") for q in questions)
-    treat = BeautifulSoup((out / "treating-lower-back-pain-after-running" / "index.html").read_text(), "html.parser")
-    table = treat.select_one("div.table-scroll table")
-    assert table.caption.get_text()
-    rows = [[c.get_text() for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")]
-    assert [r[0] for r in rows[1:]] == ["Acute", "Subacute", "Chronic"]
-    assert all(th.get("scope") == "col" for th in table.find_all("th"))
+def test_every_article_file_is_published(site) -> None:
+    """Every Markdown article in content/ is a page, and none is a draft."""
+    files = {path.stem for path in (REPO / "content").glob("*.md")}
+    assert set(site.pages) == files and len(files) >= 14
+    assert not [page.slug for page in site.pages.values() if page.meta.draft]
+
+
+def test_citations_resolve_and_every_article_is_cited(site) -> None:
+    """Every article cites at least MIN_CITATIONS distinct sources, all from the bibliography."""
+    for slug, body in site.bodies.items():
+        keys = {key for key, _ in body.citations}
+        assert len(keys) >= MIN_CITATIONS, (slug, sorted(keys))
+        assert keys <= set(site.sources), slug
+
+
+def test_in_text_cross_links(site) -> None:
+    """Every article links in its text to at least MIN_CROSS_LINKS other articles."""
+    for slug, body in site.bodies.items():
+        targets = {link.target.split("#")[0] for link in body.links} - {f"{slug}.md"}
+        assert len(targets) >= MIN_CROSS_LINKS, (slug, targets)
+
+
+def allowed_url(checked: dict, url: str) -> bool:
+    """A checked source's URL, or (only where that was plain http:// or a mirror) the publisher's https or DOI."""
+    original = checked.get("url", "")
+    if url == original:
+        return True
+    needs_fixing = original.startswith("http://") or any(m in original for m in MIRRORS)
+    return needs_fixing and urlparse(url).scheme == "https" and not any(m in url for m in MIRRORS)
+
+
+@pytest.mark.skipif(not SHARED_REFERENCES.exists(), reason="the checked references are not beside the repository")
+def test_bibliography_only_holds_checked_sources(site) -> None:
+    """Every bibliography entry is copied from the checked references.
+
+    It may differ in one way only: a source the checked list reaches through plain http:// or a document mirror
+    links to the publisher's https page or the DOI instead, and an internal note such as "(end page not seen)" is
+    left out of its citation.
+    """
+    checked = {entry["key"]: entry for entry in yaml.safe_load(SHARED_REFERENCES.read_text())}
+    for key, source in site.sources.items():
+        assert key in checked, key
+        assert source.citation == INTERNAL_NOTE.sub("", checked[key]["citation"]), key
+        assert source.doi == checked[key].get("doi", ""), key
+        assert allowed_url(checked[key], source.url), (key, source.url)
+
+
+def test_sources_link_safely_and_carry_no_internal_notes(site) -> None:
+    """No source is reached through plain http:// or a document mirror, and no citation keeps a working note."""
+    for key, source in site.sources.items():
+        assert not source.url.startswith("http://") and not any(m in source.url for m in MIRRORS), key
+        assert not INTERNAL_NOTE.search(source.citation), key
+
+
+def test_takeaways_descriptions_authors_and_no_invented_reviewers(site) -> None:
+    """3 to 5 key takeaways, a description cards can show whole, the editorial team as author, no reviewer."""
+    for page in site.pages.values():
+        assert 3 <= len(page.meta.key_takeaways) <= 5, page.slug
+        assert len(page.meta.description) <= MAX_DESCRIPTION, (page.slug, len(page.meta.description))
+        assert not page.meta.reviewed_by and not page.meta.last_reviewed
+        assert (page.meta.author or site.config.default_author) == "Harborline editorial team"
+
+
+def test_pages_say_they_are_not_yet_medically_reviewed(site, out: Path) -> None:
+    """Every article page says honestly that no medical review has happened yet."""
+    for slug in site.pages:
+        text = html(out, slug).get_text(" ")
+        assert "Not yet medically reviewed" in text and "Medically reviewed by" not in text, slug
+
+
+def test_no_orphans_and_overview_links_to_all(site) -> None:
+    """Every article is reached by another's links or cards; the overview links to every other article."""
+    inbound = editorial.inbound_articles(site)
+    assert [slug for slug, sources in inbound.items() if not sources] == []
+    overview = {link.target.split("#")[0].removesuffix(".md") for link in site.bodies[OVERVIEW].links}
+    assert overview >= set(site.pages) - {OVERVIEW}
+
+
+def test_length_and_readability(stats) -> None:
+    """Bodies of MIN_WORDS or more; no article above MAX_GRADE and the median at most MAX_MEDIAN_GRADE."""
+    for slug, measured in stats.items():
+        assert measured.words >= MIN_WORDS, (slug, measured.words)
+        assert measured.grade <= MAX_GRADE, (slug, measured.grade)
+    assert statistics.median(s.grade for s in stats.values()) <= MAX_MEDIAN_GRADE
+
+
+def test_builds_strictly_without_warnings(site, tmp_path: Path) -> None:
+    """Every article builds under --strict without a single warning or notice."""
+    report = build(Options(copy_site(REPO, tmp_path / "site"), tmp_path / "out", strict=True))
+    assert (report.pages, report.warnings, report.notices) == (len(site.pages), [], [])
+
+
+def test_red_flags_are_written_once(site) -> None:
+    """Back-pain articles use the two shared cards; no article retypes the cauda equina signs in a card."""
+    for page in site.pages.values():
+        source = (REPO / page.source).read_text()
+        if discusses_back_pain(page):
+            for card in SHARED_CARDS:
+                assert f"!!! care {card}" in source, (page.slug, card)
+        cards = re.findall(r"^!!! (?:emergency|urgent|non-urgent).*\n((?:[ \t]+.*\n?)*)", source, re.M)
+        retyped = [text for text in cards if re.search(r"both legs|bladder or bowel", text, re.I)]
+        assert retyped == [], page.slug
+
+
+def test_shared_cards_hold_the_complete_lists(site, out: Path) -> None:
+    """The emergency card lists every cauda equina sign, the urgent card every other red flag."""
+    for slug in (page.slug for page in site.pages.values() if discusses_back_pain(page)):
+        page = html(out, slug)
+        emergency = " ".join(card.get_text(" ").lower() for card in page.select("div.care-card--emergency"))
+        for sign in ("911", "genitals", "buttocks", "inner thighs", "difficulty peeing", "cannot pee", "bladder",
+                     "bowels", "sex", "both legs"):
+            assert sign in emergency, (slug, sign)
+        urgent = " ".join(card.get_text(" ").lower() for card in page.select("div.care-card--urgent"))
+        for sign in ("fever", "weight", "cancer", "accident", "severe", "worse at night", "swelling", "shape",
+                     "chest pain", "steroid"):
+            assert sign in urgent, (slug, sign)
+
+
+def test_difficulty_peeing_is_always_an_emergency(site, out: Path) -> None:
+    """No page files trouble peeing under a lower level of care than an emergency."""
+    for slug in site.pages:
+        for card in html(out, slug).select("div.care-card--urgent, div.care-card--non-urgent"):
+            assert not PEEING_TROUBLE.search(card.get_text(" ")), slug
+
+
+def test_phase_table_has_honest_labels(site, out: Path) -> None:
+    """The recovery phases: the first days, early recovery, and pain lasting beyond 6 weeks (not "chronic")."""
+    tables = [table for slug in site.pages for table in html(out, slug).select("div.table-scroll table")
+              if "phase" in table.caption.get_text().lower()]
+    assert len(tables) == 1
+    rows = [[c.get_text() for c in tr.find_all(["td", "th"])] for tr in tables[0].find_all("tr")]
+    assert [r[:2] for r in rows[1:]] == [["The first days", "0 to 72 hours"], ["Early recovery", "3 days to 6 weeks"],
+                                         ["Pain lasting beyond 6 weeks", "More than 6 weeks"]]
+    assert all(th.get("scope") == "col" for th in tables[0].find_all("th"))
+
+
+def test_chronic_means_more_than_12_weeks(site) -> None:
+    """Every use of "chronic" says 12 weeks; no page calls 6-week pain chronic; one sentence gives the source."""
+    defining = 0
+    for slug, body in site.bodies.items():
+        for sentence in editorial.sentences(body.prose):
+            if re.search(r"\bchronic\b", sentence, re.I):
+                assert "12 weeks" in sentence, (slug, sentence)
+                assert not re.search(r"\b(6|six) weeks\b", sentence), (slug, sentence)
+                defining += "once it has lasted more than 12 weeks" in sentence
+    assert defining == 1
+
+
+def test_one_limit_for_treating_pain_yourself(site) -> None:
+    """Wherever a page says how long to take a pain reliever, it gives the label's 10 days."""
+    for slug, body in site.bodies.items():
+        for sentence in editorial.sentences(body.prose):
+            if not MEDICINE.search(sentence):
+                continue
+            for number, unit in DURATION.findall(sentence):
+                if number in PREGNANCY_WEEKS and unit.startswith("week"):
+                    continue
+                assert (number, unit) == (str(SELF_TREATMENT_DAYS), "days"), (slug, sentence)
+
+
+def test_pilates_is_a_name(site) -> None:
+    """Pilates is named after a person, so it is always capitalised."""
+    for slug, body in site.bodies.items():
+        assert not re.search(r"\bpilates\b", " ".join(body.prose)), slug
+
+
+def test_medicine_safety_sections_exist(out: Path) -> None:
+    """Every safety link in site.yaml points at a heading that exists."""
+    rules = yaml.safe_load((REPO / "site.yaml").read_text())["safety_links"]
+    for rule in rules:
+        target, anchor = rule["link"].split("#")
+        assert html(out, target.removesuffix(".md")).find(id=anchor) is not None, rule["link"]
+
+
+def test_faq_renders_with_its_hooks(out: Path, site) -> None:
+    """An FAQ article has its accordion of questions."""
+    faqs = [slug for slug, body in site.bodies.items() if len(body.faq) >= 5]
+    assert faqs
+    for slug in faqs:
+        questions = [s.get_text() for s in html(out, slug).select("section.faq details.faq-item summary")]
+        assert len(questions) >= 5 and all(q.endswith("?") for q in questions), slug
