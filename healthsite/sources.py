@@ -13,8 +13,8 @@ from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs
 from .options import Options
-from .problems import Problem
-from .site import Site, assemble, check_links, check_pages, draft_warnings
+from .problems import Problem, shown_path
+from .site import Site, assemble, check_links, check_pages, check_start_here, draft_warnings
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             slug_keys[page.slug] = key
     check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
-    check(check_pages(pages, config, root / "templates"))
+    config_text = options.config.read_text(encoding="utf-8")
+    check(check_pages(pages, config, root / "templates")
+          + check_start_here(config, shown_path(options.config, root), config_text, pages, published))
     unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
     bodies, measured = _settle(published, bodies, measured, refs)

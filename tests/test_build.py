@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def test_read_more_cards_markup(fixture_site: Path) -> None:
     assert link["href"] == "/beta/"
     assert link.get_text() == "Read More about Beta"
     assert next(link.strings) == "Read More"
-    assert cards[1].find("p", class_="card-teaser").get_text().endswith("[...]")
+    description = re.search(r'^description: "(.*)"$', (FIXTURE / "content" / "beta.md").read_text(), re.M)[1]
+    assert len(description) > 160 and cards[1].find("p", class_="card-teaser").get_text() == description
 
 
 def test_review_dates_and_honest_unreviewed(fixture_site: Path) -> None:
