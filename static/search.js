@@ -93,39 +93,37 @@ function queryInUrl() {
   return new URLSearchParams(location.search).get("q") || "";
 }
 
-// The URL follows the query: a new entry when a shown query is replaced by another (so Back returns to it),
-// the same entry while the reader is still typing one.
-function remember(query, push) {
+// The URL follows the query. Refining the shown query (typing on, or deleting back) updates the same history
+// entry; a different query gets a new entry, so Back returns to the results before it. Clearing the box
+// leaves the URL as it is.
+function remember(query) {
+  const shown = queryInUrl();
+  if (!query || query === shown) return;
+  const refining = !shown || query.startsWith(shown) || shown.startsWith(query);
   const url = new URL(location.href);
-  if (query) url.searchParams.set("q", query);
-  else url.searchParams.delete("q");
-  if (url.href === location.href) return;
-  history[push ? "pushState" : "replaceState"]({ q: query }, "", url);
+  url.searchParams.set("q", query);
+  history[refining ? "replaceState" : "pushState"]({ q: query }, "", url);
 }
 
-let typing = false;
+function update() {
+  const query = input.value.trim();
+  remember(query);
+  run(query);
+}
+
 input.addEventListener("input", () => {
   clearTimeout(timer);
-  timer = setTimeout(() => {
-    const query = input.value.trim();
-    remember(query, !typing && queryInUrl() !== "");
-    typing = true;
-    run(query);
-  }, DEBOUNCE_MS);
+  timer = setTimeout(update, DEBOUNCE_MS);
 });
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(timer);
-  const query = input.value.trim();
-  remember(query, !typing && queryInUrl() !== "");
-  typing = false;
-  run(query);
+  update();
 });
 
 window.addEventListener("popstate", () => {
   clearTimeout(timer);
-  typing = false;
   input.value = queryInUrl();
   run(input.value);
 });
