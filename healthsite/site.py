@@ -124,8 +124,9 @@ def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page
         return []
     match = re.search(r"^start_here\s*:", text, re.MULTILINE)
     line = text.count("\n", 0, match.start()) + 1 if match else 1
+    hint = did_you_mean(name if name.endswith(".md") else f"{name}.md", files)
     why = "is a draft (publish it or choose another article)" if name in files else \
-        f"does not exist in content/{did_you_mean(name, files)} (give a file name such as overview.md)"
+        f"does not exist in content/{hint}"
     return [error(shown, line, f"start_here '{name}': the article {why}")]
 
 
