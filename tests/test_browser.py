@@ -441,7 +441,8 @@ def test_tables_stack_into_labelled_rows_on_phones(browser, server: str, urls: d
             const table = document.querySelector('.table-scroll table');
             const cells = [...table.querySelectorAll('tbody td')];
             return {display: getComputedStyle(cells[0]).display,
-                    labels: cells.filter(td => getComputedStyle(td, '::before').content.includes(td.dataset.label)).length,
+                    labels: cells.filter(td =>
+                        getComputedStyle(td, '::before').content.includes(td.dataset.label)).length,
                     cells: cells.length,
                     right: Math.max(...cells.map(td => td.getBoundingClientRect().right)),
                     scroll: table.parentElement.scrollWidth - table.parentElement.clientWidth};
@@ -485,7 +486,8 @@ def test_search_updates_as_you_type_and_keeps_the_query_in_the_url(browser, serv
     shared, _ = open_page(context, page.url)
     shared.wait_for_selector("#search-results li.search-result")
     assert shared.locator("#search-query").input_value() == "cadence"
-    assert shared.locator("#search-results h2 a").all_inner_texts() == page.locator("#search-results h2 a").all_inner_texts()
+    titles = "#search-results h2 a"
+    assert shared.locator(titles).all_inner_texts() == page.locator(titles).all_inner_texts()
     page.locator("#search-query").fill("")
     page.locator("#search-query").press_sequentially("zzqxv", delay=40)
     expect(page).to_have_url(re.compile(r"/search/\?q=zzqxv$"))

@@ -278,3 +278,20 @@ def test_cache_from_another_format_or_engine_is_not_trusted(make_site) -> None:
     manifest.write_bytes(pickle.dumps((version + 1, engine, payload)))
     assert [p.message for p in build(Options(root / "site.yaml")).notices] == [
         "build cache ignored: another format"]
+
+
+def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> None:
+    """A source links out once: its DOI (label doi:...) if it has one, else its URL (label: the host); a
+    source cited once has one "↩" back-link, one cited several times a letter per use."""
+    from healthsite.bibliography import Source
+    from healthsite.htmlpages import Reference
+    both = Source("a", "A.", url="https://www.example.org/paper/1", doi="10.1/xyz")
+    assert both.link == ("https://doi.org/10.1/xyz", "doi:10.1/xyz")
+    assert Source("b", "B.", url="https://www.nhs.uk/conditions/back-pain/").link == (
+        "https://www.nhs.uk/conditions/back-pain/", "nhs.uk")
+    assert Source("c", "C.").link is None
+    assert Reference(2, both, 1).backlinks() == [("#cite-2-1", "\u21a9\ufe0e", "Back to citation 2 in the text")]
+    many = Reference(3, both, 28).backlinks()
+    assert [text for _, text, _ in many][:3] == ["a", "b", "c"] and many[26][1:] == (
+        "aa", "Back to citation 3 in the text, use aa")
+    assert many[27][0] == "#cite-3-28"

@@ -465,8 +465,8 @@ def live_reload_in_chromium(running: Running) -> None:
 
 def overlay_colours(overlay) -> str:
     """The overlay's scheme ("light" or "dark"), after checking it is opaque and its text has 7:1 contrast."""
-    background, text = overlay.evaluate("""node => [getComputedStyle(node).backgroundColor, getComputedStyle(node).color]
-        .map(c => c.match(/[\\d.]+/g).map(Number))""")
+    background, text = overlay.evaluate("""node => [getComputedStyle(node).backgroundColor,
+        getComputedStyle(node).color].map(c => c.match(/[\\d.]+/g).map(Number))""")
     assert len(background) == 3 or background[3] == 1, f"the overlay lets the page show through: {background}"
 
     def luminance(rgb: list[float]) -> float:
