@@ -70,8 +70,7 @@ def pages(site: Site) -> Iterator[Page]:
                    partial(article, site, slug, inputs))
     start = site.start_here()
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
-    yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start),
-                 topics=topics)
+    yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start))
     yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,

@@ -58,7 +58,11 @@ function result(data) {
   link.textContent = data.meta.title || data.url;
   heading.append(link);
   item.append(heading);
-  if (data.meta.topic) item.append(element("p", "search-result__topic", data.meta.topic));
+  if (data.meta.topic) {
+    const topic = element("p", "search-result__topic");
+    topic.append(element("span", "visually-hidden", "Topic: "), data.meta.topic);
+    item.append(topic);
+  }
   if (data.meta.description) item.append(element("p", "search-result__description", data.meta.description));
   item.append(excerpt(data.excerpt, data.content));
   return item;
