@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 FIXED_NAMES = frozenset({"favicon.ico"})
+HEADERS = "_headers"
+IMMUTABLE = "  Cache-Control: public, max-age=31536000, immutable\n"
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,14 @@ def _published(name: str, data: bytes) -> str:
         return name
     digest = hashlib.sha256(data).hexdigest()[:10]
     return str(pure.with_name(f"{pure.stem}.{digest}{pure.suffix}"))
+
+
+def content(asset: Asset, files: dict[str, Asset]) -> bytes:
+    """The bytes published for a static file: `_headers` gains a long-cache rule per fingerprinted file."""
+    data = asset.source.read_bytes()
+    if asset.published != HEADERS:
+        return data
+    fingerprinted = sorted(a.published for name, a in files.items() if a.published != name)
+    rules = "".join(f"/{path}\n{IMMUTABLE}" for path in fingerprinted)
+    note = "\n# Fingerprinted files never change under the same name (rules added by the build):\n"
+    return data.rstrip(b"\n") + b"\n" + (note + rules).encode() if rules else data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import typed
 from .files import line_of, read_source
@@ -22,6 +23,15 @@ class Source:
     pmid: str = field("PubMed ID, if it has one", "")
     topics: tuple[str, ...] = field("editorial notes: topics it covers (not shown)", ())
     facts: tuple[str, ...] = field("editorial notes: what it supports (not shown)", ())
+
+    @property
+    def link(self) -> tuple[str, str] | None:
+        """The one outward link of the source, (href, short label): its DOI if it has one, else its URL's host."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}", f"doi:{self.doi}"
+        if self.url:
+            return self.url, (urlsplit(self.url).hostname or self.url).removeprefix("www.")
+        return None
 
 
 Bibliography = dict[str, Source]

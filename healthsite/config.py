@@ -91,6 +91,9 @@ class SiteConfig:
     disclaimer: str = field("medical disclaimer shown on every article")
     call_to_action: CallToAction = field("the box at the end of every article")
     description: str = field("one sentence describing the site (home page meta description)", "")
+    home_heading: str = field("the home page's main heading (the header already shows the site name)",
+                              "Health information you can check")
+    start_here: str = field("file name in content/ of the article featured as \"Start here\" on the home page", "")
     language: str = field("BCP 47 language tag of the content", "en", _pattern(r"[a-z]{2,3}(-[A-Za-z0-9]+)*",
                                                                              "a language tag like en or en-US"))
     output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")

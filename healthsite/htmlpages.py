@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,6 +26,21 @@ class Reference:
     number: int
     source: Source
     uses: int
+
+    def backlinks(self) -> list[tuple[str, str, str]]:
+        """(href, visible text, accessible name) of each link back to a use: "↩" alone, or a letter per use."""
+        back = f"Back to citation {self.number} in the text"
+        if self.uses == 1:
+            return [(f"#cite-{self.number}-1", "\u21a9\ufe0e", back)]
+        return [(f"#cite-{self.number}-{use}", letter, f"{back}, use {letter}")
+                for use, letter in zip(range(1, self.uses + 1), letters())]
+
+
+def letters() -> Iterator[str]:
+    """a, b, ... z, aa, ab, ...: the labels of a source's several back-links."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    for size in itertools.count(1):
+        yield from ("".join(t) for t in itertools.product(alphabet, repeat=size))
 
 
 @dataclass(frozen=True)
@@ -52,15 +68,16 @@ def pages(site: Site) -> Iterator[Page]:
         inputs = article_inputs(site, slug)
         yield Page(f"{slug}/index.html", page.meta.template, (page.source, page.digest, inputs),
                    partial(article, site, slug, inputs))
-    groups = home_groups(site)
-    yield _fixed("index.html", "home.html", groups=groups)
+    start = site.start_here()
+    topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
+    yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start))
     yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
                      cards=[site.card(s) for s in topic.pages])
     if site.config.search:
-        yield _fixed("search/index.html", "search.html")
-    yield _fixed("404.html", "404.html")
+        yield _fixed("search/index.html", "search.html", topics=topics)
+    yield _fixed("404.html", "404.html", topics=topics)
 
 
 def _fixed(path: str, template: str, **context: Any) -> Page:
@@ -90,11 +107,11 @@ def article_inputs(site: Site, slug: str) -> tuple:
 
 
 def home_groups(site: Site) -> list[tuple[str, str, list]]:
-    """The library grouped by each article's first topic: (title, topic url, cards); untagged ones last."""
+    """Cards grouped by each article's first topic in site.yaml order, untagged last: (title, url, cards)."""
     def first_topic(slug: str) -> str:
         return (site.pages[slug].meta.tags or ("",))[0]
     groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug])
-              for t in sorted(site.topics.values(), key=lambda t: t.title.lower())]
+              for t in site.topics.values()]
     untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags]
     return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
 

@@ -50,7 +50,7 @@ class Outputs:
             if data is not None:
                 yield page.path, data
         for asset in files.values():
-            yield asset.published, asset.source.read_bytes()
+            yield asset.published, assets.content(asset, files)
         yield "feed.xml", feed.feed(self.site)
         yield "sitemap.xml", sitemap.sitemap(self.site)
         yield "robots.txt", sitemap.robots(self.site)

@@ -66,9 +66,14 @@ RELOAD_JS = """\
 
   function show(problems) {
     hide();
+    // Opaque, in the reader's colour scheme: the page underneath never shows through.
+    const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+    const look = dark ? {background: "#1c1010", color: "#f4eded", heading: "#ffb3b3", code: "#2a1a1a"}
+      : {background: "#fff", color: "#212b32", heading: "#a4000f", code: "#fbeeee"};
     overlay = element("section", "", {
       position: "fixed", inset: "0", zIndex: "2147483647", overflow: "auto", padding: "2rem",
-      background: "rgba(25, 10, 10, 0.94)", color: "#fff", font: "16px/1.5 system-ui, sans-serif",
+      background: look.background, color: look.color, colorScheme: dark ? "dark" : "light",
+      borderTop: `8px solid ${look.heading}`, font: "16px/1.5 system-ui, sans-serif",
     });
     overlay.id = "healthsite-build-errors";
     overlay.setAttribute("role", "alert");
@@ -76,14 +81,16 @@ RELOAD_JS = """\
     const list = element("ul", "", {padding: "0", listStyle: "none"});
     for (const problem of problems) {
       const item = element("li", "", {margin: "0.5rem 0"});
-      item.append(element("code", problem, {font: "15px/1.4 ui-monospace, monospace", whiteSpace: "pre-wrap"}));
+      item.append(element("code", problem, {font: "15px/1.4 ui-monospace, monospace", whiteSpace: "pre-wrap",
+                                            display: "block", padding: "0.5rem 0.75rem", background: look.code,
+                                            color: look.color}));
       list.append(item);
     }
     const close = element("button", "Hide", {font: "inherit", padding: "0.25rem 1rem"});
     close.type = "button";
     close.addEventListener("click", hide);
     overlay.append(
-      element("h2", "The site did not build", {margin: "0 0 1rem", color: "#ffb3b3"}),
+      element("h2", "The site did not build", {margin: "0 0 1rem", color: look.heading}),
       element("p", "This page is the last version that built. Fix these and save: it reloads by itself."),
       list, close);
     document.body.append(overlay);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +17,14 @@ from .problems import Problem, error, warning
 from .typed import did_you_mean
 
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404"})
-TEASER = 160
 
 
 @dataclass(frozen=True)
 class Card:
-    """What a Read More card shows of its target."""
+    """What a Read More card shows of its target: its title, its whole description and its URL."""
 
     title: str
-    teaser: str
+    description: str
     url: str
 
 
@@ -63,22 +63,22 @@ class Site:
     def card(self, slug: str) -> Card:
         """The card data of an article."""
         meta = self.pages[slug].meta
-        return Card(meta.title, teaser(meta.description), self.url(slug))
+        return Card(meta.title, meta.description, self.url(slug))
 
-
-def teaser(text: str, limit: int = TEASER) -> str:
-    """A text cut at a word boundary, marked with '[...]' when cut."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " [...]"
+    def start_here(self) -> str | None:
+        """The slug of the article `start_here` names, if it names a published one."""
+        return next((slug for slug, page in self.pages.items()
+                     if Path(page.source).name == self.config.start_here), None)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography) -> Site:
     """Index the pages by slug and topic and choose every page's cards; drafts (in a preview) are never listed."""
     by_slug = {page.slug: page for page in sorted(pages, key=lambda p: p.slug)}
     listed = [page for page in pages if not page.meta.draft]
-    topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", slugs)
-              for tag, slugs in topic_pages(listed).items()}
+    tagged = topic_pages(listed)
+    order = [tag for tag in config.topics if tag in tagged] + [tag for tag in tagged if tag not in config.topics]
+    topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", tagged[tag])
+              for tag in order}
     drafts = frozenset(page.slug for page in pages if page.meta.draft)
     return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, drafts)
 
@@ -139,6 +139,23 @@ def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: Path)
         problems.append(error(page.source, page.line("template"), f"template '{page.meta.template}' "
                               f"does not exist in templates/"))
     return problems
+
+
+def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page],
+                     published: list[Page]) -> list[Problem]:
+    """`start_here` must name a published article's file in content/, like a cross-link."""
+    name = config.start_here
+    if not name:
+        return []
+    files = {Path(page.source).name for page in pages}
+    if name in {Path(page.source).name for page in published}:
+        return []
+    match = re.search(r"^start_here\s*:", text, re.MULTILINE)
+    line = text.count("\n", 0, match.start()) + 1 if match else 1
+    hint = did_you_mean(name if name.endswith(".md") else f"{name}.md", files)
+    why = "is a draft (publish it or choose another article)" if name in files else \
+        f"does not exist in content/{hint}"
+    return [error(shown, line, f"start_here '{name}': the article {why}")]
 
 
 def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:

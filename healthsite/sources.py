@@ -15,7 +15,7 @@ from .mdext import Refs, SharedCard
 from .options import Options
 from .files import read_source
 from .problems import Problem, shown_path
-from .site import (Site, assemble, check_links, check_pages, check_safety_links, draft_warnings,
+from .site import (Site, assemble, check_links, check_pages, check_safety_links, check_start_here, draft_warnings,
                    title_warnings)
 
 
@@ -61,17 +61,18 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             slug_keys[page.slug] = key
     check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
-    check(check_pages(pages, config, root / "templates"))
+    shown = shown_path(options.config, root)
+    config_file = (shown, read_source(options.config, shown)[0] or "")
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
     listed = [page for page in published if not page.meta.draft]
+    check(check_pages(pages, config, root / "templates") + check_start_here(config, *config_file, pages, listed))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags})
     bodies, measured = _settle(published, bodies, measured, refs)
     used = _used_cards([bodies[p.slug] for p in listed])
     warnings = draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used) + title_warnings(listed)
-    shown = shown_path(options.config, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), (shown, read_source(options.config, shown)[0] or ""))
+                   _card_problems(cards, refs), config_file)
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:

@@ -1,11 +1,17 @@
-// Search page: runs the query in ?q= (or typed in the form) against the Pagefind index built with the site.
+// Search page: results for the query in ?q=, updated as the reader types (debounced) and on submit, from the
+// Pagefind index built with the site. The query stays in the URL so results can be shared and Back works.
 // Loaded as a module file, so a strict Content-Security-Policy works ('wasm-unsafe-eval' lets Pagefind run).
-const form = document.querySelector(".search-form");
-const input = document.getElementById("search-query");
+const form = document.querySelector("form.search-form[data-pagefind]");
+const input = form.querySelector("input[name=q]");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const suggestions = document.getElementById("search-suggestions");
 const MAX_RESULTS = 20;
+const DEBOUNCE_MS = 250;
+const ELLIPSIS = "…";
 let engine = null;
+let latest = 0;
+let timer = 0;
 
 document.getElementById("search-notice").hidden = true;
 
@@ -17,37 +23,57 @@ async function pagefind() {
   return engine;
 }
 
-// Pagefind's excerpt is escaped text with <mark> around the matches: keep only text and marks.
-function excerpt(html) {
-  const paragraph = document.createElement("p");
-  paragraph.className = "search-result__excerpt";
-  for (const node of new DOMParser().parseFromString(html, "text/html").body.childNodes) {
-    if (node.nodeName === "MARK") {
-      const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      paragraph.append(mark);
-    } else {
-      paragraph.append(node.textContent);
-    }
+function squash(text) {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+// Pagefind's excerpt is escaped text with <mark> around the matches: keep only text and marks, and add an
+// ellipsis at each end where the excerpt cuts the page's text.
+function excerpt(html, content) {
+  const paragraph = element("p", "search-result__excerpt");
+  const nodes = [...new DOMParser().parseFromString(html, "text/html").body.childNodes];
+  const text = squash(nodes.map((node) => node.textContent).join(""));
+  const whole = squash(content || "");
+  if (!whole.startsWith(text)) paragraph.append(ELLIPSIS);
+  for (const node of nodes) {
+    if (node.nodeName === "MARK") paragraph.append(element("mark", "", node.textContent));
+    else paragraph.append(node.textContent);
   }
+  if (!whole.endsWith(text)) paragraph.append(ELLIPSIS);
   return paragraph;
 }
 
 function result(data) {
-  const item = document.createElement("li");
-  item.className = "search-result";
+  const item = element("li", "search-result");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
   heading.append(link);
-  item.append(heading, excerpt(data.excerpt));
+  item.append(heading);
+  if (data.meta.topic) {
+    const topic = element("p", "search-result__topic");
+    topic.append(element("span", "visually-hidden", "Topic: "), data.meta.topic);
+    item.append(topic);
+  }
+  if (data.meta.description) item.append(element("p", "search-result__description", data.meta.description));
+  item.append(excerpt(data.excerpt, data.content));
   return item;
 }
 
+// Only the newest query may write its results, however long an older one takes.
 async function run(query) {
-  list.replaceChildren();
+  const ticket = ++latest;
+  suggestions.hidden = true;
   if (!query.trim()) {
+    list.replaceChildren();
     status.textContent = "";
     return;
   }
@@ -57,24 +83,54 @@ async function run(query) {
     const search = await (await pagefind()).search(query);
     found = await Promise.all(search.results.slice(0, MAX_RESULTS).map((hit) => hit.data()));
   } catch {
-    status.textContent = "Search is not available right now. Please browse the topics instead.";
+    if (ticket === latest) status.textContent = "Search is not available right now. Please browse the topics instead.";
     return;
   }
+  if (ticket !== latest) return;
   const articles = found.length === 1 ? "1 article" : `${found.length} articles`;
   status.textContent = found.length ? `${articles} found for “${query}”.` : `No articles found for “${query}”.`;
-  list.append(...found.map(result));
+  list.replaceChildren(...found.map(result));
+  suggestions.hidden = found.length > 0;
 }
+
+function queryInUrl() {
+  return new URLSearchParams(location.search).get("q") || "";
+}
+
+// The URL follows the query. Refining the shown query (typing on, or deleting back) updates the same history
+// entry; a different query gets a new entry, so Back returns to the results before it. Clearing the box
+// leaves the URL as it is.
+function remember(query) {
+  const shown = queryInUrl();
+  if (!query || query === shown) return;
+  const refining = !shown || query.startsWith(shown) || shown.startsWith(query);
+  const url = new URL(location.href);
+  url.searchParams.set("q", query);
+  history[refining ? "replaceState" : "pushState"]({ q: query }, "", url);
+}
+
+function update() {
+  const query = input.value.trim();
+  remember(query);
+  run(query);
+}
+
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(update, DEBOUNCE_MS);
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const url = new URL(location.href);
-  url.searchParams.set("q", input.value);
-  history.replaceState(null, "", url);
+  clearTimeout(timer);
+  update();
+});
+
+window.addEventListener("popstate", () => {
+  clearTimeout(timer);
+  input.value = queryInUrl();
   run(input.value);
 });
 
-const initial = new URLSearchParams(location.search).get("q");
-if (initial) {
-  input.value = initial;
-  run(initial);
-}
+input.value = queryInUrl();
+if (input.value) run(input.value);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def test_read_more_cards_markup(fixture_site: Path) -> None:
     assert link["href"] == "/beta/"
     assert link.get_text() == "Read More about Beta"
     assert next(link.strings) == "Read More"
-    assert cards[1].find("p", class_="card-teaser").get_text().endswith("[...]")
+    description = re.search(r'^description: "(.*)"$', (FIXTURE / "content" / "beta.md").read_text(), re.M)[1]
+    assert len(description) > 160 and cards[1].find("p", class_="card-teaser").get_text() == description
 
 
 def test_review_dates_and_honest_unreviewed(fixture_site: Path) -> None:
@@ -321,3 +323,19 @@ def test_preview_still_refuses_links_to_drafts(make_site) -> None:
             build(Options(root / "site.yaml", drafts=drafts, jobs=1))
         assert [str(p) for p in caught.value.problems if p.level == "error"] == [
             "content/a.md:6: error: link to 'd.md': the article is a draft (publish it or remove the link)"]
+
+def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> None:
+    """A source links out once: its DOI (label doi:...) if it has one, else its URL (label: the host); a
+    source cited once has one "↩" back-link, one cited several times a letter per use."""
+    from healthsite.bibliography import Source
+    from healthsite.htmlpages import Reference
+    both = Source("a", "A.", url="https://www.example.org/paper/1", doi="10.1/xyz")
+    assert both.link == ("https://doi.org/10.1/xyz", "doi:10.1/xyz")
+    assert Source("b", "B.", url="https://www.nhs.uk/conditions/back-pain/").link == (
+        "https://www.nhs.uk/conditions/back-pain/", "nhs.uk")
+    assert Source("c", "C.").link is None
+    assert Reference(2, both, 1).backlinks() == [("#cite-2-1", "\u21a9\ufe0e", "Back to citation 2 in the text")]
+    many = Reference(3, both, 28).backlinks()
+    assert [text for _, text, _ in many][:3] == ["a", "b", "c"] and many[26][1:] == (
+        "aa", "Back to citation 3 in the text, use aa")
+    assert many[27][0] == "#cite-3-28"

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from healthsite.cards import read_more, topic_pages
 from healthsite.content import FrontMatter, Page
-from healthsite.site import teaser
 
 
 def page(slug: str, tags: tuple[str, ...] = (), related: tuple[str, ...] = (), day: int = 1) -> Page:
@@ -96,9 +95,3 @@ def test_topic_pages_newest_first() -> None:
     """Each topic lists its pages, newest first."""
     pages = [page("a", ("x",), day=1), page("b", ("x", "y"), day=5)]
     assert topic_pages(pages) == {"x": ("b", "a"), "y": ("b",)}
-
-
-def test_teaser_cuts_at_word_boundary() -> None:
-    """Long descriptions are cut at a word with '[...]'; short ones stay whole."""
-    assert teaser("Short one.") == "Short one."
-    assert teaser("word " * 40, limit=22) == "word word word word [...]"

@@ -331,3 +331,27 @@ def test_the_fixed_yaml_builds(make_site, capsys) -> None:
             '  - "Rest: it helps"\n---\n\nPain [@smith-2020].\n')
     root = make_site({"content/a.md": text, "content/bibliography.yaml": "- {key: smith-2020, citation: S.}\n"})
     assert run(root, capsys)[0] == 0
+
+@pytest.mark.parametrize("value, message", [
+    ("overveiw.md", "the article does not exist in content/ (did you mean 'overview.md'?)"),
+    ("overview", "the article does not exist in content/ (did you mean 'overview.md'?)"),
+    ("draft.md", "the article is a draft (publish it or choose another article)"),
+])
+def test_start_here_must_name_a_published_article(make_site, capsys, value: str, message: str) -> None:
+    """`start_here` in site.yaml is checked like a cross-link: an error at its line, with a near-miss hint."""
+    root = make_site({"site.yaml": SITE_YAML + f"start_here: {value}\n", "content/overview.md": article("Overview"),
+                      "content/draft.md": article("Draft", draft="true")})
+    line = SITE_YAML.count("\n") + 1
+    assert errors_of(root, capsys) == [f"site.yaml:{line}: error: start_here '{value}': {message}"]
+
+
+def test_start_here_is_featured_on_the_home_page(make_site, capsys) -> None:
+    """A valid `start_here` puts that article's card first on the home page, under "Start here"."""
+    from bs4 import BeautifulSoup
+    root = make_site({"site.yaml": SITE_YAML + "start_here: overview.md\n", "content/overview.md": article("Overview"),
+                      "content/other.md": article("Other")})
+    code, _ = run(root, capsys)
+    home = BeautifulSoup((root / "_site" / "index.html").read_text(), "html.parser")
+    feature = home.select_one("section.start-here")
+    assert code == 0 and feature.h2.get_text() == "Start here"
+    assert feature.select_one("article.card a.card-link")["href"] == "/overview/"

@@ -164,6 +164,19 @@ def test_table_caption_scope_and_scroll_box() -> None:
     assert "Table:" not in body.html
 
 
+def test_table_cells_carry_their_column_labels_and_explicit_roles() -> None:
+    """Each body cell names its column's header text in data-label (inline markup flattened, empty headers
+    give none); every table element has its explicit role, so stacking rows on phones keeps a table."""
+    body = render("| **Phase** | Time since *start* | |\n|---|---|---|\n"
+                  "| Acute | 3 days | x |\n| Chronic | 6 weeks | y |\n")
+    table = soup(body).find("table")
+    assert [[td.get("data-label") for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")] == [
+        ["Phase", "Time since start", None], ["Phase", "Time since start", None]]
+    roles = {tag.name: tag["role"] for tag in table.find_all(["thead", "tbody", "tr", "th", "td"])}
+    assert table["role"] == "table" and roles == {"thead": "rowgroup", "tbody": "rowgroup", "tr": "row",
+                                                   "th": "columnheader", "td": "cell"}
+
+
 def test_outline_toc_anchors_and_prose() -> None:
     """h2 sections form the contents; prose leaves out headings, tables, cards and questions."""
     body = render("Intro text [@smith].\n\n## First part\n\nBody.\n\n!!! urgent\n    Card text.\n\n" + FAQ)

@@ -449,14 +449,33 @@ def live_reload_in_chromium(running: Running) -> None:
             alpha.write_text(article("Edited title"))
             sync_api.expect(page.locator("h1")).to_have_text("Edited title")
             alpha.write_text(article("Broken", date="2026-02-30"))
-            overlay = page.wait_for_selector("#healthsite-build-errors")
-            assert BAD_DATE in overlay.inner_text() and page.inner_text("h1") == "Edited title"
-            alpha.write_text(article("Fixed title"))
-            sync_api.expect(page.locator("h1")).to_have_text("Fixed title")
-            sync_api.expect(page.locator("#healthsite-build-errors")).to_have_count(0)
+            for scheme, title in (("light", "Fixed title"), ("dark", "Fixed again")):
+                page.emulate_media(color_scheme=scheme)
+                alpha.write_text(article("Broken", date="2026-02-30"))
+                overlay = page.wait_for_selector("#healthsite-build-errors")
+                assert BAD_DATE in overlay.inner_text() and page.inner_text("h1") != "Broken"
+                assert overlay_colours(overlay) == scheme
+                alpha.write_text(article(title))
+                sync_api.expect(page.locator("h1")).to_have_text(title)
+                sync_api.expect(page.locator("#healthsite-build-errors")).to_have_count(0)
             assert errors == []
         finally:
             browser.close()
+
+
+def overlay_colours(overlay) -> str:
+    """The overlay's scheme ("light" or "dark"), after checking it is opaque and its text has 7:1 contrast."""
+    background, text = overlay.evaluate("""node => [getComputedStyle(node).backgroundColor,
+        getComputedStyle(node).color].map(c => c.match(/[\\d.]+/g).map(Number))""")
+    assert len(background) == 3 or background[3] == 1, f"the overlay lets the page show through: {background}"
+
+    def luminance(rgb: list[float]) -> float:
+        channels = [c / 255 for c in rgb[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(background), luminance(text)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 7
+    return "dark" if luminance(background) < luminance(text) else "light"
 
 
 def with_strict_csp(route) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
@@ -74,11 +76,86 @@ def test_stylesheet_loads_nothing_else() -> None:
 
 
 def test_headers_example_is_published_with_a_strict_policy(site: Path) -> None:
-    """static/_headers reaches the output root unchanged and sets default-src 'self' for every path."""
+    """static/_headers reaches the output root (with cache rules added) and sets default-src 'self' for every path."""
     published = (site / "_headers").read_text()
-    assert published == (REPO / "static" / "_headers").read_text()
+    assert published.startswith((REPO / "static" / "_headers").read_text().rstrip("\n"))
     policy = re.search(r"^/\*\n(?:  .*\n)*?  Content-Security-Policy: (.*)$", published, re.MULTILINE)
     assert policy and policy.group(1).startswith("default-src 'self';") and "unsafe-inline" not in published
+
+
+def test_every_fingerprinted_file_is_cached_for_a_year(site: Path) -> None:
+    """`_headers` gives each fingerprinted file (stylesheet, search script, icon...) a long immutable cache;
+    names that can change content (pages, pagefind.js) get none."""
+    from tests.test_browser import read_headers
+    rules = read_headers(site)
+
+    def cached(path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, pattern) and name == "Cache-Control" and "immutable" in value
+                   for pattern, name, value in rules)
+    files = ["/" + p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    fingerprinted = [f for f in files if re.search(r"\.[0-9a-f]{10}\.\w+$", f) and "/pagefind/" not in f]
+    assert {Path(f).name.split(".")[0] for f in fingerprinted} >= {"style", "icon", "search"} or \
+        not (site / "search").exists()
+    assert [f for f in fingerprinted if not cached(f)] == []
+    assert not any(cached(f) for f in files if f.endswith((".html", "pagefind.js", "pagefind-entry.json", ".xml")))
+
+
+def test_footer_names_the_publisher_once(site: Path) -> None:
+    """The footer says who publishes the site once, without repeating the site's name."""
+    for path, soup in soups(site).items():
+        text = soup.find("footer", class_="site-footer").get_text(" ", strip=True)
+        assert text.count("Published by") == 1 and "is published by" not in text, path
+
+
+def test_cards_are_one_link_with_the_whole_description(site: Path) -> None:
+    """Each card holds exactly one link, "Read More" + the title as its name, and the whole description."""
+    for path, soup in soups(site).items():
+        for card in soup.select("article.card"):
+            [link] = card.find_all("a")
+            title = card.find(class_="card-title").get_text()
+            assert "card-link" in link["class"] and next(link.strings) == "Read More", path
+            assert link.get_text() == f"Read More about {title}", path
+            teaser = card.find("p", class_="card-teaser").get_text()
+            assert "[...]" not in teaser and not teaser.endswith("..."), path
+
+
+def test_home_page_search_form_start_here_and_topic_order(site: Path) -> None:
+    """Home: a real GET form to /search/ with a `q` field, a heading other than the site name, the Start here
+    card when site.yaml sets start_here, and topic sections in site.yaml order with link headings."""
+    home = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    config = yaml.safe_load((site.parent / "site" / "site.yaml").read_text())
+    form = home.find("form", class_="search-form")
+    assert form["action"] == "/search/" and form["method"] == "get" and form.find("input", attrs={"name": "q"})
+    assert home.h1.get_text() != config["title"]
+    start = home.select_one("section.start-here article.card")
+    if config.get("start_here"):
+        slug = config["start_here"].removesuffix(".md")
+        assert start and start.find("a")["href"] == f"/{slug}/"
+    else:
+        assert start is None
+    titles = [a.get_text() for a in home.select("section.topic-group > h2 > a.topic-group__link")]
+    order = [t["title"] for t in (config.get("topics") or {}).values()]
+    assert titles and [t for t in titles if t in order] == [t for t in order if t in titles]
+
+
+def test_404_page_has_the_search_form_and_topic_links(site: Path) -> None:
+    """The 404 page offers the search form and a link to every topic."""
+    page = BeautifulSoup((site / "404.html").read_text(), "html.parser")
+    form = page.find("form", class_="search-form")
+    assert form and form["action"] == "/search/" and form.find("input", attrs={"name": "q"})
+    topics = {p.parent.name for p in site.glob("topics/*/index.html")}
+    assert {a["href"].strip("/").split("/")[-1] for a in page.select("ul.topic-links a")} == topics
+
+
+def test_search_page_marks_results_meta_and_has_topic_suggestions(site: Path) -> None:
+    """Articles mark their description and topic for Pagefind; the search page holds hidden topic suggestions."""
+    for path, soup in articles(site).items():
+        assert soup.select_one('[data-pagefind-body] .lede[data-pagefind-meta="description"]'), path
+        if soup.select_one("nav.article-topics"):
+            assert len(soup.select('nav.article-topics a[data-pagefind-meta="topic"]')) == 1, path
+    search = BeautifulSoup((site / "search" / "index.html").read_text(), "html.parser")
+    suggestions = search.find(id="search-suggestions")
+    assert suggestions.has_attr("hidden") and suggestions.select("ul.topic-links a")
 
 
 def test_every_page_has_the_shared_hooks(site: Path) -> None:
@@ -127,13 +204,34 @@ def test_components_keep_their_markup(site: Path) -> None:
             assert item.find(True).name == "summary" and item.find("div", class_="faq-answer"), path
             seen.add("faq")
         for box in soup.select("div.table-scroll"):
-            assert box["role"] == "region" and box["tabindex"] == "0" and box.find("table").find("caption"), path
+            table = box.find("table")
+            assert box["role"] == "region" and box["tabindex"] == "0" and table.find("caption"), path
+            headers = [th.get_text(strip=True) for th in table.select("thead th")]
+            assert table["role"] == "table" and all(tr["role"] == "row" for tr in table.find_all("tr")), path
+            for row in table.select("tbody tr"):
+                assert [td["data-label"] for td in row.find_all("td")] == headers[:len(row.find_all("td"))], path
+                assert all(td["role"] == "cell" for td in row.find_all("td")), path
             seen.add("table")
         for link in soup.select("sup.citations a"):
             assert soup.find("li", id=link["href"].removeprefix("#")), path
             seen.add("citation")
         for item in soup.select("section.references#references ol > li"):
             assert re.fullmatch(r"ref-\d+", item["id"]) and item.find("a", class_="backref"), path
+            number = item["id"].removeprefix("ref-")
+            outward = [a for a in item.find_all("a") if not a["href"].startswith("#")]
+            assert len(outward) <= 1, path
+            for a in outward:
+                label = a.get_text()
+                assert "://" not in label and (label.startswith("doi:") or "/" not in label), path
+                assert not label.startswith("doi:") or a["href"] == "https://doi.org/" + label[4:], path
+            back = item.find_all("a", class_="backref")
+            if len(back) == 1:
+                assert back[0].get_text() == "\u21a9\ufe0e", path
+                assert back[0]["aria-label"] == f"Back to citation {number} in the text", path
+            else:
+                letters = list("abcdefghijklmnopqrstuvwxyz"[:len(back)])
+                assert item.find(class_="backrefs").get_text().split() == ["\u21a9\ufe0e", *letters], path
+                assert all(a["aria-label"].startswith(f"Back to citation {number} in the text") for a in back), path
             seen.add("reference")
     assert seen == {"non-urgent", "urgent", "emergency", "faq", "table", "citation", "reference"}
 
