@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import rcssmin
+
 FIXED_NAMES = frozenset({"favicon.ico"})
 HEADERS = "_headers"
 IMMUTABLE = "  Cache-Control: public, max-age=31536000, immutable\n"
@@ -28,8 +30,14 @@ def collect(static: Path) -> dict[str, Asset]:
     return assets
 
 
+def _data(path: Path) -> bytes:
+    """The bytes a static file is published with: stylesheets minified, everything else as it is."""
+    data = path.read_bytes()
+    return rcssmin.cssmin(data) if path.suffix == ".css" else data
+
+
 def _published(name: str, data: bytes) -> str:
-    """`css/style.css` becomes `css/style.<hash>.css`; root `_*`, `.*` and favicon.ico keep their names."""
+    """`css/style.css` becomes `css/style.<hash of its source>.css`; root `_*`, `.*` and favicon.ico keep their names."""
     pure = PurePosixPath(name)
     if len(pure.parts) == 1 and (name in FIXED_NAMES or name.startswith(("_", "."))):
         return name
@@ -39,7 +47,7 @@ def _published(name: str, data: bytes) -> str:
 
 def content(asset: Asset, files: dict[str, Asset]) -> bytes:
     """The bytes published for a static file: `_headers` gains a long-cache rule per fingerprinted file."""
-    data = asset.source.read_bytes()
+    data = _data(asset.source)
     if asset.published != HEADERS:
         return data
     fingerprinted = sorted(a.published for name, a in files.items() if a.published != name)
