@@ -17,7 +17,8 @@ from .writer import intact
 
 FOLDER = ".healthsite-cache"
 FORMAT = 2
-LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin")
+LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
+             "pillow", "defusedxml")
 
 
 def digest(*parts: bytes | str) -> str:

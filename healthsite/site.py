@@ -8,10 +8,13 @@ from pathlib import Path
 
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
+from .cache import engine_digest
 from .config import SiteConfig
 from .content import Page
+from .images import Image
 from .markup import Body
 from .problems import Problem, error, warning
+from .social import Preview, palette, preview
 from .typed import did_you_mean
 
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404"})
@@ -48,6 +51,9 @@ class Site:
     cards: dict[str, tuple[str, ...]]
     topics: dict[str, Topic]
     sources: Bibliography
+    images: dict[str, Image]
+    static: Path
+    colours: tuple[tuple[str, str], ...]
 
     def url(self, slug: str) -> str:
         """The site path of an article."""
@@ -58,6 +64,13 @@ class Site:
         meta = self.pages[slug].meta
         return Card(meta.title, teaser(meta.description), self.url(slug))
 
+    def preview(self, slug: str) -> Preview:
+        """The social preview of an article: its own image, or its generated card."""
+        page = self.pages[slug]
+        topic = self.topics[page.meta.tags[0]].title if page.meta.tags else ""
+        return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.config.base_path + path),
+                       self.images, self.static, self.colours, engine_digest())
+
 
 def teaser(text: str, limit: int = TEASER) -> str:
     """A text cut at a word boundary, marked with '[...]' when cut."""
@@ -66,12 +79,14 @@ def teaser(text: str, limit: int = TEASER) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " [...]"
 
 
-def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography) -> Site:
+def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,
+             images: dict[str, Image], root: Path) -> Site:
     """Index the published pages by slug and topic and choose every page's cards."""
     by_slug = {page.slug: page for page in sorted(pages, key=lambda p: p.slug)}
     topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", slugs)
               for tag, slugs in topic_pages(pages).items()}
-    return Site(config, by_slug, bodies, read_more(pages), topics, sources)
+    return Site(config, by_slug, bodies, read_more(pages), topics, sources, images, root / "static",
+                palette(root / "static" / "style.css"))
 
 
 def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, editorial, workers
+from . import cache, editorial, images, workers
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
 from .config import SiteConfig, load_config
@@ -13,8 +13,9 @@ from .content import Page, SourceFile, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs
 from .options import Options
-from .problems import Problem
+from .problems import Problem, errors_only
 from .site import Site, assemble, check_links, check_pages, draft_warnings
+from .social import check_images
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Sources:
     bibliography: Bibliography
     warnings: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
+    images: dict[str, images.Image] = field(default_factory=dict)
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -39,13 +41,14 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config = config or stage(load_config(options.config, root))
     bibliography = stage(load_bibliography(root / config.bibliography, root))
     files = read_articles(root / "content", root) if files is None else files
+    pictures, problems = images.scan(root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset())
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), pictures)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
-    pages, bodies, measured, problems, slug_keys = [], {}, {}, [], {}
+    pages, bodies, measured, slug_keys = [], {}, {}, {}
     for file in files:
         key = keys[file.shown]
         page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
@@ -56,12 +59,13 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             slug_keys[page.slug] = key
     check(problems)
     published = [page for page in pages if options.drafts or not page.meta.draft]
-    check(check_pages(pages, config, root / "templates"))
+    check(check_pages(pages, config, root / "templates") + check_images(pages, pictures, root / "static"))
     unpublished = frozenset(Path(p.source).name for p in pages) - {Path(p.source).name for p in published}
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished)
+    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, unpublished, pictures)
     bodies, measured = _settle(published, bodies, measured, refs)
+    found = [p for body in bodies.values() for p in body.problems if p.level == "warning"]
     return Sources(root, config, pages, published, bodies, measured, bibliography,
-                   draft_warnings(pages, {p.slug for p in published}), slug_keys)
+                   draft_warnings(pages, {p.slug for p in published}) + found, slug_keys, pictures)
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -69,10 +73,11 @@ def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.Tex
     return done.page, done.body, done.stats, done.problems
 
 
-def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str]) -> Refs:
-    """What articles may link to (file name -> URL) and cite."""
+def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
+          pictures: dict[str, images.Image]) -> Refs:
+    """What articles may link to (file name -> URL), cite and show."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
-    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number)
+    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, pictures, config.base_path)
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
@@ -82,7 +87,7 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
     settled, stats = {}, {}
     for page in published:
         body, known = bodies.get(page.slug), measured.get(page.slug)
-        if body is None or body.problems or not refs.agrees(body.lookups):
+        if body is None or errors_only(body.problems) or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line)
             known = None
@@ -95,6 +100,7 @@ def make_site(sources: Sources) -> Site:
     """Check the bodies and the links between them, and assemble the site."""
     check([p for body in sources.bodies.values() for p in body.problems])
     check(check_links(sources.published, sources.bodies))
-    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
+    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography, sources.images,
+                    sources.root)
 
 

@@ -6,20 +6,27 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 from ..files import line_of
-from ..problems import Problem, error
+from ..images import Image
+from ..problems import Problem, error, warning
 
 
 @dataclass(frozen=True)
 class Refs:
-    """What any article may refer to: other articles by file name, and sources by key."""
+    """What any article may refer to: other articles by file name, sources by key, images by name."""
 
     urls: dict[str, str]
     drafts: frozenset[str]
     sources: frozenset[str]
     emergency_number: str
+    images: dict[str, Image] = field(default_factory=dict)
+    base_path: str = "/"
 
     def answer(self, kind: str, key: str) -> object:
-        """One fact a page may depend on: an article's URL, whether it is a draft, a source, the number."""
+        """One fact a page may depend on: an article's URL, a draft, a source, an image, the base path, the number."""
+        if kind == "image":
+            return self.images.get(key)
+        if kind == "base":
+            return self.base_path
         if kind == "url":
             return self.urls.get(key)
         if kind == "draft":
@@ -74,8 +81,12 @@ class PageState:
         """Record an error at the line where `needle` appears."""
         self.problems.append(error(self.source, self.line(needle), message))
 
+    def warn(self, needle: str, message: str) -> None:
+        """Record a warning at the line where `needle` appears."""
+        self.problems.append(warning(self.source, self.line(needle), message))
 
-BLOCKS = frozenset("p li div h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
+
+BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
                    "section details".split())
 
 
