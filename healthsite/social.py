@@ -119,6 +119,7 @@ def _font_bytes(bold: bool) -> bytes:
     return (FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")).read_bytes()
 
 
+@cache
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
     """The shipped font at a size."""
     return ImageFont.truetype(io.BytesIO(_font_bytes(bold)), size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
@@ -27,8 +29,11 @@ call_to_action: {heading: H, text: T}
 BIB = "- {key: src, citation: A source.}\n"
 
 titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
-bodies = st.builds(lambda link, cite, n: f"Text {n}" + (f" [see]({link}.md)" if link else "") + (" [@src]" if cite else "")
-                   + ".\n\n## Part\n\nMore.\n", st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3))
+IMAGES = ["pic.png", "fig.svg"]
+bodies = st.builds(lambda link, cite, n, image: f"Text {n}" + (f" [see]({link}.md)" if link else "") +
+                   (" [@src]" if cite else "") + ".\n\n## Part\n\nMore.\n" +
+                   (f'\n![A picture {n}](images/{image} "Caption {n}")\n' if image else ""),
+                   st.sampled_from([None] + STEMS), st.booleans(), st.integers(0, 3), st.sampled_from([None] + IMAGES))
 edits = st.one_of(
     st.tuples(st.just("title"), st.sampled_from(STEMS), titles),
     st.tuples(st.just("tags"), st.sampled_from(STEMS), st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
@@ -42,6 +47,7 @@ edits = st.one_of(
     st.tuples(st.just("rename"), st.sampled_from(STEMS), st.sampled_from(STEMS)),
     st.tuples(st.just("template"), st.just(""), st.integers(0, 9)),
     st.tuples(st.just("style"), st.just(""), st.integers(0, 9)),
+    st.tuples(st.just("image"), st.sampled_from(IMAGES), st.sampled_from([None, 0, 1, 2])),
 )
 
 
@@ -62,6 +68,9 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     if kind == "style":
         (site / "static" / "style.css").write_text(f"/* variant {value} */\nbody {{ margin: {value}px; }}\n")
         return
+    if kind == "image":
+        write_image(site / "content" / "images" / stem, value)
+        return
     if kind == "add":
         articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
     elif stem not in articles:
@@ -81,10 +90,24 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     (site / "content" / f"{stem}.md").write_text(render(articles[stem]))
 
 
+def write_image(path: Path, variant: int | None) -> None:
+    """Add, change (size and colour) or remove (None) an image file an article may show."""
+    if variant is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".svg":
+        path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {100 + variant} 50"></svg>\n')
+        return
+    out = io.BytesIO()
+    Image.new("RGB", (300 + 400 * variant, 200), (variant * 90, 94, 184)).save(out, "PNG")
+    path.write_bytes(out.getvalue())
+
+
 def broken_links(tree: dict[str, bytes]) -> list[str]:
     """Site-internal links of the built pages that lead to no file."""
     hrefs = {h.decode().split("#")[0].lstrip("/") for data in tree.values()
-             for h in re.findall(rb'href="(/[^"]*)"', data)}
+             for h in re.findall(rb'(?:href|src)="(/[^"]*)"', data) + re.findall(rb'(/\S+) \d+w', data)}
     return sorted(h for h in hrefs if h not in tree and h + "index.html" not in tree)
 
 
@@ -104,6 +127,8 @@ def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
           ("draft", "bee", False)])
 @example([("title", "bee", "Zed"), ("tags", "ant", ["alpha"]), ("tags", "cat", ["alpha"]), ("template", "", 3)])
 @example([("rename", "ant", "eel"), ("delete", "eel", None), ("add", "ant", "Back"), ("style", "", 1)])
+@example([("body", "ant", '![A](images/pic.png "C")\n'), ("image", "pic.png", 2), ("image", "pic.png", None),
+          ("image", "pic.png", 1), ("body", "bee", "![B](images/fig.svg)\n"), ("image", "fig.svg", 2)])
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
     """After every edit, the incremental build equals a clean build of the same inputs (or fails alike)."""
     work = tmp_path_factory.mktemp("edits")
@@ -116,6 +141,8 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequ
     articles: dict[str, dict] = {}
     for stem in STEMS[:3]:
         apply(site, articles, ("add", stem, stem.title()))
+    for name in IMAGES:
+        write_image(site / "content" / "images" / name, 0)
     last = outcome(site / "site.yaml", work / "out")
     for step, edit in enumerate(sequence):
         apply(site, articles, edit)
