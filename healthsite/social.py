@@ -110,7 +110,13 @@ def preview(page: Page, site_title: str, topic: str, absolute, images: dict[str,
 
 def _digest(engine: str, card: Card) -> str:
     """The fingerprint of a card: its content, its fonts and the code that draws it."""
-    return digest(engine, repr(card), *(_font_bytes(bold) for bold in (True, False)))
+    return digest(engine, repr(card), _fonts_digest())
+
+
+@cache
+def _fonts_digest() -> str:
+    """The fingerprint of the shipped fonts (read once per process)."""
+    return digest(*(_font_bytes(bold) for bold in (True, False)))
 
 
 @cache
@@ -144,7 +150,7 @@ def draw(card: Card) -> bytes:
         pen.text((MARGIN, height - band // 2), card.topic, font=_font(34, False), fill=colours["brand-tint"],
                  anchor="lm")
     out = io.BytesIO()
-    picture.save(out, "PNG", compress_level=6)
+    picture.save(out, "PNG", compress_level=3)
     return out.getvalue()
 
 
