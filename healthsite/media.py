@@ -17,6 +17,7 @@ from .site import Site
 from .social import Card, draw
 
 MEDIA = "media"
+WEIGHT = {"card": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
 SAVE = {"png": {"compress_level": 9}, "jpeg": {"quality": 82, "optimize": True, "subsampling": 2},
         "webp": {"quality": 80, "method": 4}}
 
@@ -65,7 +66,8 @@ def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
     missing = [t for key, t in sorted(tasks.items()) if not (folder / key).is_file()]
-    for task, data in zip(missing, workers.make_all(make, missing, jobs)):
+    weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
+    for task, data in zip(missing, workers.make_all(make, missing, weight, jobs)):
         temporary = folder / f"{task.key}.{os.getpid()}.tmp"
         temporary.write_bytes(data)
         os.replace(temporary, folder / task.key)

@@ -97,9 +97,12 @@ def _pooled(jobs: list[Job], refs: Refs, drafts: bool, workers: int) -> Iterator
         yield from pool.map(_work, jobs, chunksize=chunk)
 
 
-def make_all(make: Callable[[T], bytes], tasks: list[T], workers: int) -> Iterator[bytes]:
-    """`make` over every task (an image to encode, a card to draw), in order, on up to `workers` processes."""
-    workers = min(workers, len(tasks))
+def make_all(make: Callable[[T], bytes], tasks: list[T], weight: int, workers: int) -> Iterator[bytes]:
+    """`make` over every task (an image to encode, a card to draw), in order, on up to `workers` processes.
+
+    `weight` is the work in units of one article's rendering: a pool only pays when there is enough of it.
+    """
+    workers = min(workers, len(tasks), weight // MIN_PER_WORKER)
     if workers < 2:
         yield from map(make, tasks)
         return
