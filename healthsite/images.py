@@ -17,7 +17,7 @@ FOLDER = "images"
 WIDTHS = (480, 800, 1200)
 KINDS = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 # Everything that decides a raster variant's bytes besides the source: a change here renames every variant.
-ENCODING = f"pillow={PIL.__version__};lanczos;png:9;jpeg:q82,optimize;webp:q80,m4"
+ENCODING = f"pillow={PIL.__version__};lanczos;png:6;jpeg:q82,optimize;webp:q80,m4;exif-upright:jpeg"
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
@@ -91,7 +91,7 @@ def measure(data: bytes, kind: str, name: str, shown: str) -> tuple[Image | None
     try:
         with PilImage.open(io.BytesIO(data)) as picture:
             found, (width, height) = (picture.format or "").lower(), picture.size
-            turned = picture.getexif().get(0x0112) in TURNED
+            turned = kind == "jpeg" and picture.getexif().get(0x0112) in TURNED  # PNG: reading EXIF decodes it all
     except (OSError, ValueError, PilImage.DecompressionBombError) as exc:
         return None, [error(shown, 1, f"cannot read the image ({exc}); save it again as PNG or JPEG")]
     if found != kind:

@@ -18,7 +18,7 @@ from .social import Card, draw
 
 MEDIA = "media"
 WEIGHT = {"card": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
-SAVE = {"png": {"compress_level": 9}, "jpeg": {"quality": 82, "optimize": True, "subsampling": 2},
+SAVE = {"png": {"compress_level": 6}, "jpeg": {"quality": 82, "optimize": True, "subsampling": 2},
         "webp": {"quality": 80, "method": 4}}
 
 
@@ -88,7 +88,7 @@ def make(task: Task) -> bytes:
 def encode(data: bytes, width: int, kind: str) -> bytes:
     """An image upright, scaled to a width, without metadata, saved with fixed settings (same input, same bytes)."""
     with PilImage.open(io.BytesIO(data)) as opened:
-        picture = ImageOps.exif_transpose(opened)
+        picture = ImageOps.exif_transpose(opened) if opened.format == "JPEG" else opened
         alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
         mode = "RGBA" if alpha and kind != "jpeg" else "RGB"
         picture = picture.convert(mode)

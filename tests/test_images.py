@@ -341,3 +341,17 @@ def test_front_matter_image_errors_at_its_line(make_site, capsys, value: str, me
     """A bad `image:` is an error at the article's `image:` line, not in the template."""
     root = site_with(make_site, "Text.\n", image=value, image_alt='"Alt"')
     assert errors(root, capsys) == [f"content/a.md:4: error: {message}"]
+
+
+def test_jpeg_orientation_is_applied(make_site) -> None:
+    """A phone photo stored sideways with an EXIF orientation is published upright, without its EXIF."""
+    picture = PilImage.new("RGB", (300, 200), "#005eb8")
+    exif = picture.getexif()
+    exif[0x0112] = 6  # rotate 90 degrees to display
+    data = io.BytesIO()
+    picture.save(data, "JPEG", exif=exif)
+    root = site_with(make_site, "![A runner](images/run.jpg)\n", {"content/images/run.jpg": data.getvalue()})
+    img = built(root).select_one("article picture img")
+    assert (img["width"], img["height"]) == ("200", "300")
+    with PilImage.open(root / "out" / img["src"].lstrip("/")) as made:
+        assert made.size == (200, 300) and not made.getexif()
