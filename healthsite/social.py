@@ -150,7 +150,7 @@ def draw(card: Card) -> bytes:
         pen.text((MARGIN, height - band // 2), card.topic, font=_font(34, False), fill=colours["brand-tint"],
                  anchor="lm")
     out = io.BytesIO()
-    picture.save(out, "PNG", compress_level=3)
+    picture.save(out, "PNG", compress_level=1)  # flat colours: level 1 is as small as 6, and faster
     return out.getvalue()
 
 
