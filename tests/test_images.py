@@ -355,3 +355,9 @@ def test_jpeg_orientation_is_applied(make_site) -> None:
     assert (img["width"], img["height"]) == ("200", "300")
     with PilImage.open(root / "out" / img["src"].lstrip("/")) as made:
         assert made.size == (200, 300) and not made.getexif()
+
+
+def test_error_at_the_line_of_a_repeated_image(make_site, capsys) -> None:
+    """The same image shown twice: the error is at the line of the one that is wrong."""
+    root = site_with(make_site, "![A dog](images/bird-dog.svg)\n\nText.\n\n![](images/bird-dog.svg)\n")
+    assert [e.split(": error: ")[0] for e in errors(root, capsys)] == [f"content/a.md:{BODY_LINE + 4}"]

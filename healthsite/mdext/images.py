@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections import Counter
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -25,61 +26,72 @@ class ImageProcessor(Treeprocessor):
     def __init__(self, md, extension) -> None:
         super().__init__(md)
         self.extension = extension
+        self.where = ("", 0)
 
     def run(self, root: etree.Element) -> None:
         """Visit the page's images in order; all but the first load lazily."""
         parents = {child: parent for parent in root.iter() for child in parent}
+        seen: Counter[str] = Counter()
         for number, img in enumerate(list(root.iter("img"))):
             needle = f"({img.get('src', '')}"
-            image = self.image(img, needle)
+            self.where = (needle, seen[needle])  # the image's own line, even when the same one is shown twice
+            seen[needle] += 1
+            image = self.image(img)
             if image is not None:
-                self.place(img, parents, image, needle, lazy=number > 0)
+                self.place(img, parents, image, lazy=number > 0)
 
-    def image(self, img: etree.Element, needle: str) -> Image | None:
+    def fail(self, message: str) -> None:
+        """An error at the current image's line."""
+        self.extension.state.fail(self.where[0], message, self.where[1])
+
+    def warn(self, message: str) -> None:
+        """A warning at the current image's line."""
+        self.extension.state.warn(self.where[0], message, self.where[1])
+
+    def image(self, img: etree.Element) -> Image | None:
         """The image file an <img> names, with its alt text checked; None (and an error) when unusable."""
         state, refs = self.extension.state, self.extension.refs
         src = img.get("src", "")
         parts = urlsplit(src)
         name = posixpath.normpath(unquote(parts.path)) if parts.path else ""
         if parts.scheme or parts.netloc or not name.startswith(f"{FOLDER}/"):
-            state.fail(needle, f"image '{src}': put the file in content/{FOLDER}/ and write its path as "
-                               f"{FOLDER}/NAME, e.g. ![A runner stretching]({FOLDER}/stretch.svg)")
+            self.fail(f"image '{src}': put the file in content/{FOLDER}/ and write its path as "
+                      f"{FOLDER}/NAME, e.g. ![A runner stretching]({FOLDER}/stretch.svg)")
             return None
         image = state.ask(refs, "image", name)
         if not isinstance(image, Image):
             suffix = PurePosixPath(name).suffix.lower()
             why = (f"'{suffix or 'no extension'}' is not a supported format (use PNG, JPEG or SVG)"
                    if suffix not in KINDS else f"there is no file content/{name}{did_you_mean(name, refs.images)}")
-            state.fail(needle, f"image '{src}': {why}")
+            self.fail(f"image '{src}': {why}")
             return None
-        self.check_alt(img, image, needle)
+        self.check_alt(img, image)
         return image
 
-    def check_alt(self, img: etree.Element, image: Image, needle: str) -> None:
+    def check_alt(self, img: etree.Element, image: Image) -> None:
         """Alt text must describe the image; a decorative image says so and gets an empty alt."""
-        state = self.extension.state
         alt = " ".join(img.get("alt", "").split())
         classes = img.get("class", "").split()
         decorative = DECORATIVE in classes
         if decorative:
             if alt:
-                state.fail(needle, f"image '{image.name}' is marked {{.{DECORATIVE}}} but has alt text: "
-                                   f"remove the text or the marker")
+                self.fail(f"image '{image.name}' is marked {{.{DECORATIVE}}} but has alt text: "
+                          f"remove the text or the marker")
             classes.remove(DECORATIVE)
             img.attrib.pop("class")
             if classes:
                 img.set("class", " ".join(classes))
         elif not alt:
-            state.fail(needle, f"image '{image.name}' has no alt text: {HOW}; a purely decorative image takes "
-                               f"the marker: ![]({image.name}){{.{DECORATIVE}}}")
+            self.fail(f"image '{image.name}' has no alt text: {HOW}; a purely decorative image takes "
+                      f"the marker: ![]({image.name}){{.{DECORATIVE}}}")
         elif plain(alt) in (plain(PurePosixPath(image.name).name), plain(PurePosixPath(image.name).stem)):
-            state.fail(needle, f"image '{image.name}': the alt text is the file name; {HOW}")
+            self.fail(f"image '{image.name}': the alt text is the file name; {HOW}")
         elif len(alt) > LONG_ALT:
-            state.warn(needle, f"image '{image.name}': alt text is {len(alt)} characters (keep it under "
-                               f"{LONG_ALT}); put the detail in the caption: ![short alt]({image.name} \"Caption\")")
+            self.warn(f"image '{image.name}': alt text is {len(alt)} characters (keep it under "
+                      f"{LONG_ALT}); put the detail in the caption: ![short alt]({image.name} \"Caption\")")
         img.set("alt", "" if decorative else alt)
 
-    def place(self, img: etree.Element, parents: dict, image: Image, needle: str, lazy: bool) -> None:
+    def place(self, img: etree.Element, parents: dict, image: Image, lazy: bool) -> None:
         """An image alone in its paragraph becomes a figure (captioned by its title); else it stays inline."""
         state, parent = self.extension.state, parents[img]
         base = state.ask(self.extension.refs, "base")
@@ -89,8 +101,8 @@ class ImageProcessor(Treeprocessor):
             not (img.tail or "").strip()
         if not alone:
             if caption:
-                state.fail(needle, f"image '{image.name}' has a caption, so it must stand in a paragraph of "
-                                   f"its own (blank lines around it)")
+                self.fail(f"image '{image.name}' has a caption, so it must stand in a paragraph of "
+                          f"its own (blank lines around it)")
             if media is not img:
                 _swap(parent, img, media)
             return

@@ -70,20 +70,22 @@ class PageState:
         value = self.lookups[kind, key] = refs.answer(kind, key)
         return value
 
-    def line(self, needle: str) -> int:
-        """The file line of the first occurrence of `needle` in the body."""
-        line, _ = line_of(self.text, needle)
+    def line(self, needle: str, nth: int = 0) -> int:
+        """The file line of the first (or the nth-after-first) occurrence of `needle` in the body."""
+        line, index = line_of(self.text, needle)
+        for _ in range(nth):
+            line, index = line_of(self.text, needle, index + 1) if index >= 0 else (line, index)
         if not line:
             line, _ = line_of(self.text.lower(), needle.lower())
         return self.first_line + max(line, 1) - 1
 
-    def fail(self, needle: str, message: str) -> None:
-        """Record an error at the line where `needle` appears."""
-        self.problems.append(error(self.source, self.line(needle), message))
+    def fail(self, needle: str, message: str, nth: int = 0) -> None:
+        """Record an error at the line where `needle` (its nth repeat) appears."""
+        self.problems.append(error(self.source, self.line(needle, nth), message))
 
-    def warn(self, needle: str, message: str) -> None:
-        """Record a warning at the line where `needle` appears."""
-        self.problems.append(warning(self.source, self.line(needle), message))
+    def warn(self, needle: str, message: str, nth: int = 0) -> None:
+        """Record a warning at the line where `needle` (its nth repeat) appears."""
+        self.problems.append(warning(self.source, self.line(needle, nth), message))
 
 
 BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
