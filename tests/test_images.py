@@ -361,3 +361,11 @@ def test_error_at_the_line_of_a_repeated_image(make_site, capsys) -> None:
     """The same image shown twice: the error is at the line of the one that is wrong."""
     root = site_with(make_site, "![A dog](images/bird-dog.svg)\n\nText.\n\n![](images/bird-dog.svg)\n")
     assert [e.split(": error: ")[0] for e in errors(root, capsys)] == [f"content/a.md:{BODY_LINE + 4}"]
+
+
+@pytest.mark.parametrize("html", ['<img src="images/bird-dog.svg" alt="A dog">', '<p>See <img src="x.png"> here</p>'])
+def test_image_written_as_html_is_an_error(make_site, capsys, html: str) -> None:
+    """Raw HTML images bypass every check, so they are refused at their line."""
+    root = site_with(make_site, f"Intro.\n\n{html}\n")
+    assert errors(root, capsys) == [f"content/a.md:{BODY_LINE + 2}: error: an image written as HTML (<img>) is not "
+                                    "checked or published; write ![alt text](images/NAME.svg \"Caption\")"]

@@ -6,6 +6,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +40,10 @@ class ImageProcessor(Treeprocessor):
             image = self.image(img)
             if image is not None:
                 self.place(img, parents, image, lazy=number > 0)
+        for block in self.md.htmlStash.rawHtmlBlocks:
+            for tag in raw_images(str(block)):
+                self.extension.state.fail(f"<{tag}", f"an image written as HTML (<{tag}>) is not checked or "
+                                                      f"published; write ![alt text](images/NAME.svg \"Caption\")")
 
     def fail(self, message: str) -> None:
         """An error at the current image's line."""
@@ -134,6 +139,27 @@ def picture(img: etree.Element, image: Image, base: str, lazy: bool) -> etree.El
     frame.append(img)
     frame.tail, img.tail = img.tail, None
     return frame
+
+
+class _ImageTags(HTMLParser):
+    """Collects the image tags of a piece of raw HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        """Note an img, picture or svg tag."""
+        if tag in ("img", "picture", "svg"):
+            self.found.append(tag)
+
+
+def raw_images(html: str) -> list[str]:
+    """The image tags (img, picture, svg) in raw HTML a writer put in the Markdown."""
+    parser = _ImageTags()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def srcset(image: Image, base: str, kind: str) -> str:
