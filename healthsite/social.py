@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from PIL import Image as PilImage
 from PIL import ImageDraw, ImageFont
@@ -104,7 +104,7 @@ def preview(page: Page, site_title: str, topic: str, absolute, images: dict[str,
     if name in images:
         image = images[name]
         width = image.widths()[-1]
-        return Preview(absolute(image.file(width, image.kind)), meta.image_alt, width, image.height_at(width))
+        return Preview(absolute(quote(image.file(width, image.kind))), meta.image_alt, width, image.height_at(width))
     return Preview(name, meta.image_alt)
 
 

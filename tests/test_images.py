@@ -369,3 +369,13 @@ def test_image_written_as_html_is_an_error(make_site, capsys, html: str) -> None
     root = site_with(make_site, f"Intro.\n\n{html}\n")
     assert errors(root, capsys) == [f"content/a.md:{BODY_LINE + 2}: error: an image written as HTML (<img>) is not "
                                     "checked or published; write ![alt text](images/NAME.svg \"Caption\")"]
+
+
+def test_file_names_with_spaces_and_commas(make_site) -> None:
+    """A name with a space or a comma is URL-encoded, so src and srcset still name the published file."""
+    root = site_with(make_site, "![A runner](<images/my run, 1.png>)\n", {"content/images/my run, 1.png": png(600, 300)})
+    img = built(root).select_one("article picture img")
+    assert " " not in img["src"] and "," not in img["src"]
+    urls = [part.strip().split(" ")[0] for part in img["srcset"].split(", ")]
+    from urllib.parse import unquote
+    assert all((root / "out" / unquote(url).lstrip("/")).is_file() for url in [img["src"], *urls])

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as etree
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
 
@@ -129,9 +129,9 @@ def picture(img: etree.Element, image: Image, base: str, lazy: bool) -> etree.El
         img.set("loading", "lazy")
         img.set("decoding", "async")
     if image.kind == "svg":
-        img.set("src", base + image.file())
+        img.set("src", base + quote(image.file()))
         return img
-    img.set("src", base + image.file(0, image.kind))
+    img.set("src", base + quote(image.file(0, image.kind)))
     img.set("srcset", srcset(image, base, image.kind))
     img.set("sizes", SIZES)
     frame = etree.Element("picture")
@@ -164,7 +164,7 @@ def raw_images(html: str) -> list[str]:
 
 def srcset(image: Image, base: str, kind: str) -> str:
     """The srcset of one format: every published width."""
-    return ", ".join(f"{base}{image.file(w, kind)} {w}w" for w in image.widths())
+    return ", ".join(f"{base}{quote(image.file(w, kind))} {w}w" for w in image.widths())  # no spaces or commas
 
 
 def plain(name: str) -> str:
