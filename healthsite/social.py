@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 from PIL import Image as PilImage
@@ -88,8 +89,8 @@ def _image_problem(name: str, images: dict[str, Image], static: Path) -> str | N
     return None
 
 
-def preview(page: Page, site_title: str, topic: str, absolute, images: dict[str, Image], static: Path,
-            colours: tuple[tuple[str, str], ...], engine: str) -> Preview:
+def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
+            static: Path, colours: tuple[tuple[str, str], ...], engine: str) -> Preview:
     """The preview of one article; `absolute` turns a site path into a URL."""
     meta = page.meta
     name = meta.image

@@ -236,7 +236,8 @@ UNSAFE = {
 def test_unsafe_svg_is_an_error_at_its_path(make_site, capsys, name: str) -> None:
     """Scripts, event handlers, foreignObject and external references are refused, at the SVG's line."""
     snippet, line, message = UNSAFE[name]
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n<rect width="10" height="10"/>\n{snippet}\n</svg>\n'
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n<rect width="10" height="10"/>\n'
+           f'{snippet}\n</svg>\n')
     root = site_with(make_site, "![A dog](images/bird-dog.svg)\n", {"content/images/bird-dog.svg": svg})
     found = errors(root, capsys)
     assert found[0].startswith(f"content/images/bird-dog.svg:{line}: error: {message}"), found
@@ -373,7 +374,8 @@ def test_image_written_as_html_is_an_error(make_site, capsys, html: str) -> None
 
 def test_file_names_with_spaces_and_commas(make_site) -> None:
     """A name with a space or a comma is URL-encoded, so src and srcset still name the published file."""
-    root = site_with(make_site, "![A runner](<images/my run, 1.png>)\n", {"content/images/my run, 1.png": png(600, 300)})
+    root = site_with(make_site, "![A runner](<images/my run, 1.png>)\n",
+                     {"content/images/my run, 1.png": png(600, 300)})
     img = built(root).select_one("article picture img")
     assert " " not in img["src"] and "," not in img["src"]
     urls = [part.strip().split(" ")[0] for part in img["srcset"].split(", ")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nh3
 
 TAGS = set("""a abbr b blockquote br caption cite code dd del details div dl dt em figcaption figure h2 h3 h4
-h5 h6 hr i img ins kbd li mark ol p picture pre q s section source small span strong sub summary sup table tbody td tfoot th
-thead tr u ul""".split())
+h5 h6 hr i img ins kbd li mark ol p picture pre q s section source small span strong sub summary sup table tbody
+td tfoot th thead tr u ul""".split())
 GLOBAL = {"id", "class", "title", "lang", "dir", "aria-label", "aria-labelledby", "aria-describedby"}
 ATTRIBUTES = {
     "*": GLOBAL,

@@ -88,8 +88,8 @@ class PageState:
         self.problems.append(warning(self.source, self.line(needle, nth), message))
 
 
-BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
-                   "section details".split())
+BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption "
+                   "summary dt dd section details".split())
 
 
 def text_of(element: etree.Element) -> str:
