@@ -26,7 +26,7 @@ def collect(static: Path) -> dict[str, Asset]:
     assets = {}
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
         name = path.relative_to(static).as_posix()
-        assets[name] = Asset(path, _published(name, path.read_bytes()))
+        assets[name] = Asset(path, published_name(name, path.read_bytes()))
     return assets
 
 
@@ -36,7 +36,7 @@ def _data(path: Path) -> bytes:
     return rcssmin.cssmin(data) if path.suffix == ".css" else data
 
 
-def _published(name: str, data: bytes) -> str:
+def published_name(name: str, data: bytes) -> str:
     """`css/style.css` becomes `css/style.<hash of its source>.css`; root `_*`, `.*` and favicon.ico keep their names."""
     pure = PurePosixPath(name)
     if len(pure.parts) == 1 and (name in FIXED_NAMES or name.startswith(("_", "."))):

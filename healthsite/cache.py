@@ -18,7 +18,7 @@ from .writer import intact
 FOLDER = ".healthsite-cache"
 FORMAT = 2
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
-             "rcssmin")
+             "rcssmin", "pillow", "defusedxml")
 
 
 def digest(*parts: bytes | str) -> str:

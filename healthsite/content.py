@@ -62,7 +62,7 @@ class FrontMatter:
     next_review_due: dt.date | None = field("date the next review is due", None)
     draft: bool = field("never built; shown with a Draft banner in previews (serve, --drafts)", False)
     template: str = field("template file in templates/", "article.html")
-    image: str = field("social preview image (site path or URL)", "")
+    image: str = field("social preview image: images/NAME.png (content/images/), a static/ path or a URL", "")
     image_alt: str = field("text alternative for the image", "")
 
 

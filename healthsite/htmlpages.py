@@ -88,12 +88,12 @@ def _fixed(path: str, template: str, **context: Any) -> Page:
 def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     """The context of one article's page."""
     page, body = site.pages[slug], site.bodies[slug]
-    lookups, cards, trail, topics, sources = inputs
+    lookups, cards, trail, topics, sources, preview = inputs
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
         "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
-        "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards,
+        "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
     }
 
@@ -103,7 +103,7 @@ def article_inputs(site: Site, slug: str) -> tuple:
     body = site.bodies[slug]
     topics = [TopicLink(t, site.topics[t].title, site.topics[t].url) for t in site.pages[slug].meta.tags]
     return (body.lookups, [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
-            [site.sources[key] for key, _ in body.citations])
+            [site.sources[key] for key, _ in body.citations], site.preview(slug))
 
 
 def home_groups(site: Site) -> list[tuple[str, str, list]]:

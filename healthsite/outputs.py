@@ -30,6 +30,7 @@ class Outputs:
     unchanged: Callable[[str, str], bool] = lambda path, key: False
     keys: dict[str, str] = field(default_factory=dict)
     kept: int = 0
+    media: dict[str, Path] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
@@ -51,6 +52,8 @@ class Outputs:
                 yield page.path, data
         for asset in files.values():
             yield asset.published, assets.content(asset, files)
+        for path, source in self.media.items():
+            yield path, source.read_bytes()
         yield "feed.xml", feed.feed(self.site)
         yield "sitemap.xml", sitemap.sitemap(self.site)
         yield "robots.txt", sitemap.robots(self.site)

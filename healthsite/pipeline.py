@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, care, editorial
+from . import cache, care, editorial, images, media, workers
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
@@ -52,7 +52,8 @@ def build(options: Options) -> Report:
     sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     check(editorial.as_errors(warnings) if options.strict else [])
-    outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key))
+    made = media.produce(site, root, options.jobs or workers.default_jobs())
+    outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
     stats = write_site(outputs, out, indexing if config.search else None)
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
@@ -102,7 +103,7 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
-    theme = theme_files(root)
+    theme = theme_files(root) + images.files(root)
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         care.card_files(root / "content")
     return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),

@@ -9,11 +9,14 @@ from pathlib import Path
 
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
+from .cache import engine_digest
 from .config import SiteConfig
 from .content import Page
 from .files import line_of
+from .images import Image
 from .markup import Body
 from .problems import Problem, error, warning
+from .social import Preview, palette, preview
 from .typed import did_you_mean
 
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404"})
@@ -49,6 +52,9 @@ class Site:
     cards: dict[str, tuple[str, ...]]
     topics: dict[str, Topic]
     sources: Bibliography
+    images: dict[str, Image]
+    static: Path
+    colours: tuple[tuple[str, str], ...]
     drafts: frozenset[str] = frozenset()
 
     @property
@@ -70,8 +76,16 @@ class Site:
         return next((slug for slug, page in self.pages.items()
                      if Path(page.source).name == self.config.start_here), None)
 
+    def preview(self, slug: str) -> Preview:
+        """The social preview of an article: its own image, or its generated card."""
+        page = self.pages[slug]
+        topic = self.topics[page.meta.tags[0]].title if page.meta.tags else ""
+        return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.config.base_path + path),
+                       self.images, self.static, self.colours, engine_digest())
 
-def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography) -> Site:
+
+def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,
+             images: dict[str, Image], root: Path) -> Site:
     """Index the pages by slug and topic and choose every page's cards; drafts (in a preview) are never listed."""
     by_slug = {page.slug: page for page in sorted(pages, key=lambda p: p.slug)}
     listed = [page for page in pages if not page.meta.draft]
@@ -80,7 +94,8 @@ def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sou
     topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", tagged[tag])
               for tag in order}
     drafts = frozenset(page.slug for page in pages if page.meta.draft)
-    return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, drafts)
+    return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, images, root / "static",
+                palette(root / "static" / "style.css"), drafts)
 
 
 def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, care, editorial, workers
+from . import cache, care, editorial, images, workers
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
 from .config import SiteConfig, load_config
@@ -14,9 +14,10 @@ from .markup import Body, Renderer
 from .mdext import Refs, SharedCard
 from .options import Options
 from .files import read_source
-from .problems import Problem, shown_path
+from .problems import Problem, errors_only, shown_path
 from .site import (Site, assemble, check_links, check_pages, check_safety_links, check_start_here, draft_warnings,
                    title_warnings)
+from .social import check_images
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Sources:
     keys: dict[str, str] = field(default_factory=dict)
     card_problems: list[Problem] = field(default_factory=list)
     config_file: tuple[str, str] = ("site.yaml", "")
+    images: dict[str, images.Image] = field(default_factory=dict)
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -44,13 +46,14 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     bibliography = stage(load_bibliography(root / config.bibliography, root))
     files = read_articles(root / "content", root) if files is None else files
     cards, card_problems = care.read_cards(root / "content", root)
+    pictures, image_problems = images.scan(root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set())
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
-    pages, bodies, measured, problems, slug_keys = [], {}, {}, card_problems, {}
+    pages, bodies, measured, problems, slug_keys = [], {}, {}, card_problems + image_problems, {}
     for file in files:
         key = keys[file.shown]
         page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
@@ -65,14 +68,17 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config_file = (shown, read_source(options.config, shown)[0] or "")
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
     listed = [page for page in published if not page.meta.draft]
-    check(check_pages(pages, config, root / "templates") + check_start_here(config, *config_file, pages, listed))
+    check(check_pages(pages, config, root / "templates") + check_start_here(config, *config_file, pages, listed)
+          + check_images(pages, pictures, root / "static"))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
-                 {tag for p in listed for tag in p.meta.tags})
+                 {tag for p in listed for tag in p.meta.tags}, pictures)
     bodies, measured = _settle(published, bodies, measured, refs)
     used = _used_cards([bodies[p.slug] for p in listed])
-    warnings = draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used) + title_warnings(listed)
+    found = [p for body in bodies.values() for p in body.problems if p.level == "warning"]
+    warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
+                + title_warnings(listed) + found)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), config_file)
+                   _card_problems(cards, refs), config_file, pictures)
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -81,12 +87,12 @@ def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.Tex
 
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
-          cards: dict[str, SharedCard], tags: set[str]) -> Refs:
-    """What articles may link to (file name -> URL), cite and use as shared care cards."""
+          cards: dict[str, SharedCard], tags: set[str], pictures: dict[str, images.Image]) -> Refs:
+    """What articles may link to (file name -> URL), cite, show and use as shared care cards."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
     return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety, config.base_url,
-                _other_pages(config, tags))
+                _other_pages(config, tags), pictures)
 
 
 def _other_pages(config: SiteConfig, tags: set[str]) -> frozenset[str]:
@@ -116,7 +122,7 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
     settled, stats = {}, {}
     for page in published:
         body, known = bodies.get(page.slug), measured.get(page.slug)
-        if body is None or body.problems or not refs.agrees(body.lookups):
+        if body is None or errors_only(body.problems) or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
             known = None
@@ -131,6 +137,7 @@ def make_site(sources: Sources) -> Site:
     listed = [page for page in sources.published if not page.meta.draft]
     check(check_links(sources.published, sources.bodies) +
           check_safety_links(sources.config, sources.config_file, sources.pages, listed, sources.bodies))
-    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography)
+    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography, sources.images,
+                    sources.root)
 
 

@@ -26,7 +26,7 @@ def article_graph(site: Site, slug: str) -> dict[str, Any]:
         "@type": "MedicalWebPage", "@id": f"{url}#webpage", "url": url, "name": meta.title,
         "description": meta.description, "inLanguage": config.language,
         "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
-        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+        "breadcrumb": {"@id": f"{url}#breadcrumb"}, "image": site.preview(slug).url,
     }
     if meta.date:
         page["datePublished"] = meta.date.isoformat()

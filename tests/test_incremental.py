@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
@@ -29,10 +31,12 @@ call_to_action: {heading: H, text: T}
 BIB = "- {key: src, citation: A source.}\n"
 
 titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
-bodies = st.builds(lambda link, form, cite, n, card: f"Text {n}" + (f" [see]({form.format(link)})" if link else "")
+IMAGES = ["pic.png", "fig.svg"]
+bodies = st.builds(lambda link, form, cite, n, card, image: f"Text {n}" + (f" [see]({form.format(link)})" if link else "")
                    + (" [@src]" if cite else "") + ".\n\n## Part\n\n" + (f"!!! care {card}\n\n" if card else "")
-                   + "More.\n", st.sampled_from([None] + STEMS), st.sampled_from(["{}.md", "/{}/#part", "../{}/"]),
-                   st.booleans(), st.integers(0, 3), st.sampled_from([None] + CARDS))
+                   + "More.\n" + (f'\n![A picture {n}](images/{image} "Caption {n}")\n' if image else ""),
+                   st.sampled_from([None] + STEMS), st.sampled_from(["{}.md", "/{}/#part", "../{}/"]),
+                   st.booleans(), st.integers(0, 3), st.sampled_from([None] + CARDS), st.sampled_from([None] + IMAGES))
 cards = st.builds(lambda level, n, cite, link: (level, f"- Sign {n}" + (" [@src]" if cite else "")
                                                  + (f" ([more]({link}.md))" if link else "") + ".\n"),
                   st.sampled_from(LEVELS), st.integers(0, 3), st.booleans(), st.sampled_from([None] + STEMS))
@@ -51,6 +55,7 @@ edits = st.one_of(
     st.tuples(st.just("style"), st.just(""), st.integers(0, 9)),
     st.tuples(st.just("card"), st.sampled_from(CARDS), st.one_of(st.none(), cards)),
     st.tuples(st.just("level"), st.sampled_from(CARDS), st.sampled_from(LEVELS)),
+    st.tuples(st.just("image"), st.sampled_from(IMAGES), st.sampled_from([None, 0, 1, 2])),
 )
 
 
@@ -73,6 +78,9 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
         return
     if kind in ("card", "level"):
         card_edit(site / "content" / "care" / f"{stem}.md", kind, value)
+        return
+    if kind == "image":
+        write_image(site / "content" / "images" / stem, value)
         return
     if kind == "add":
         articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
@@ -105,10 +113,24 @@ def card_edit(path: Path, kind: str, value: object) -> None:
         path.write_text(f"---\nlevel: {level}\n---\n\n{text}")
 
 
+def write_image(path: Path, variant: int | None) -> None:
+    """Add, change (size and colour) or remove (None) an image file an article may show."""
+    if variant is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".svg":
+        path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {100 + variant} 50"></svg>\n')
+        return
+    out = io.BytesIO()
+    Image.new("RGB", (300 + 400 * variant, 200), (variant * 90, 94, 184)).save(out, "PNG")
+    path.write_bytes(out.getvalue())
+
+
 def broken_links(tree: dict[str, bytes]) -> list[str]:
     """Site-internal links of the built pages that lead to no file."""
     hrefs = {h.decode().split("#")[0].lstrip("/") for data in tree.values()
-             for h in re.findall(rb'href="(/[^"]*)"', data)}
+             for h in re.findall(rb'(?:href|src)="(/[^"]*)"', data) + re.findall(rb'(/\S+) \d+w', data)}
     return sorted(h for h in hrefs if h not in tree and h + "index.html" not in tree)
 
 
@@ -131,6 +153,8 @@ def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
 @example([("body", "ant", "Text.\n\n!!! care red\n"), ("card", "red", ("urgent", "- Fever [@src].\n")),
           ("level", "red", "non-urgent"), ("card", "red", None), ("card", "red", ("emergency", "- See [b](bee.md).\n")),
           ("body", "bee", "Text.\n\n## Part\n\n!!! care blue\n"), ("card", "blue", ("urgent", "- Go.\n"))])
+@example([("body", "ant", '![A](images/pic.png "C")\n'), ("image", "pic.png", 2), ("image", "pic.png", None),
+          ("image", "pic.png", 1), ("body", "bee", "![B](images/fig.svg)\n"), ("image", "fig.svg", 2)])
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
     """After every edit, the incremental build equals a clean build of the same inputs (or fails alike)."""
     work = tmp_path_factory.mktemp("edits")
@@ -144,6 +168,8 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequ
     articles: dict[str, dict] = {}
     for stem in STEMS[:3]:
         apply(site, articles, ("add", stem, stem.title()))
+    for name in IMAGES:
+        write_image(site / "content" / "images" / name, 0)
     last = outcome(site / "site.yaml", work / "out")
     for step, edit in enumerate(sequence):
         apply(site, articles, edit)

@@ -1,4 +1,4 @@
-"""Health Markdown: Python-Markdown extensions for cross-links, care cards, citations, FAQ and tables."""
+"""Health Markdown: Python-Markdown extensions for cross-links, care cards, citations, FAQ, tables and images."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .carecards import CareCardProcessor
 from .citations import CitationProcessor
 from .crosslinks import CrossLinkProcessor
 from .faq import FaqProcessor
+from .images import ImageProcessor
 from .mentions import MentionProcessor
 from .outline import OutlineProcessor
 from .shared import SharedCardProcessor
@@ -35,6 +36,7 @@ class HealthExtension(Extension):
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
         md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
         md.treeprocessors.register(TableProcessor(md), "tables", 13)
+        md.treeprocessors.register(ImageProcessor(md, self), "images", 6)  # after attr_list (8)
         md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
         md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)
         md.treeprocessors.register(MentionProcessor(md, self), "mentions", 2)

@@ -31,9 +31,9 @@ class OutlineProcessor(Treeprocessor):
         self.prose(root, state.prose)
 
     def prose(self, element: etree.Element, out: list[str]) -> None:
-        """Collect the text of paragraphs and list items outside headings, tables, cards and questions."""
+        """Collect the text of paragraphs, list items and captions outside headings, tables, cards and questions."""
         for child in element:
-            if child.tag in ("p", "li") and not any(c.tag in ("p", "ul", "ol") for c in child):
+            if child.tag in ("p", "li", "figcaption") and not any(c.tag in ("p", "ul", "ol") for c in child):
                 out.append(text_of(child))
             elif child.tag not in ("summary", "h1", "h2", "h3", "h4", "h5", "h6") and \
                     not any(child.get("class", "").startswith(s) for s in SKIPPED):

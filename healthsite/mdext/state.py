@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..files import line_of
-from ..problems import Problem, error
+from ..images import Image
+from ..problems import Problem, error, warning
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class SharedCard:
 
 @dataclass(frozen=True)
 class Refs:
-    """What any article may refer to: other articles by file name, sources by key, shared cards by name."""
+    """What any article may refer to: other articles by file name, sources by key, shared cards and images by name."""
 
     urls: dict[str, str]
     drafts: frozenset[str]
@@ -34,6 +35,7 @@ class Refs:
     safety: tuple[tuple[tuple[str, ...], str], ...] = ()
     base_url: str = ""
     pages: frozenset[str] = frozenset()  # addresses of the site's other pages, under its base path
+    images: dict[str, Image] = field(default_factory=dict)
 
     @property
     def base_path(self) -> str:
@@ -50,7 +52,12 @@ class Refs:
         return sorted([*self.urls.values(), *(self.base_path + page for page in self.pages)])
 
     def answer(self, kind: str, key: str) -> object:
-        """One fact a page may depend on: an article's URL, whether it is a draft, a source, a card, the number."""
+        """One fact a page may depend on: an article's URL, a draft, a source, a card, an image, the base path,
+        the number."""
+        if kind == "image":
+            return self.images.get(key)
+        if kind == "base":
+            return self.base_path
         if kind == "url":
             return self.urls.get(key)
         if kind == "draft":
@@ -115,10 +122,12 @@ class PageState:
         value = self.lookups[kind, key] = refs.answer(kind, key)
         return value
 
-    def where(self, *needles: str) -> tuple[str, int]:
-        """The file and line of the first occurrence of the first needle found in the body (cards included)."""
+    def where(self, *needles: str, nth: int = 0) -> tuple[str, int]:
+        """The file and line of the first (or nth repeated) occurrence of the first needle found (cards included)."""
         for needle in needles:
-            line, _ = line_of(self.text, needle)
+            line, index = line_of(self.text, needle)
+            for _ in range(nth):
+                line, index = line_of(self.text, needle, index + 1) if index >= 0 else (line, index)
             if not line:
                 line, _ = line_of(self.text.lower(), needle.lower())
             if line:
@@ -129,18 +138,23 @@ class PageState:
         """The file and line that line `index` (from 0) of the body text comes from."""
         return self.origins[index] if index < len(self.origins) else (self.source, self.first_line + index)
 
-    def fail(self, *needles_and_message: str) -> None:
-        """Record an error (the last argument) at the line where the first needle found appears."""
+    def fail(self, *needles_and_message: str, nth: int = 0) -> None:
+        """Record an error (the last argument) at the line where the first needle found (its nth repeat) appears."""
         *needles, message = needles_and_message
-        self.problems.append(error(*self.where(*needles), message))
+        self.problems.append(error(*self.where(*needles, nth=nth), message))
+
+    def warn(self, *needles_and_message: str, nth: int = 0) -> None:
+        """Record a warning (the last argument) at the line where the first needle found appears."""
+        *needles, message = needles_and_message
+        self.problems.append(warning(*self.where(*needles, nth=nth), message))
 
     def fail_at(self, index: int, message: str) -> None:
         """Record an error at line `index` (from 0) of the body text."""
         self.problems.append(error(*self.origin(index), message))
 
 
-BLOCKS = frozenset("p li div h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
-                   "section details".split())
+BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption "
+                   "summary dt dd section details".split())
 
 
 def text_of(element: etree.Element) -> str:

@@ -1,0 +1,101 @@
+"""Media files: image variants and preview cards, made in the worker pool once and kept by content hash."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image as PilImage
+from PIL import ImageOps
+
+from . import workers
+from .cache import FOLDER, digest
+from .images import Image
+from .site import Site
+from .social import Card, draw
+
+MEDIA = "media"
+WEIGHT = {"card": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
+SAVE = {"png": {"compress_level": 6}, "jpeg": {"quality": 82, "optimize": True, "subsampling": 2},
+        "webp": {"quality": 80, "method": 4}}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to make: a raster image at a width in a format, or a preview card."""
+
+    key: str
+    source: Path | None = None
+    width: int = 0
+    kind: str = ""
+    card: Card | None = None
+
+
+def plan(site: Site, root: Path) -> dict[str, Path | Task]:
+    """Every media file the site publishes: a file to copy as it is, or a task whose result is published."""
+    files: dict[str, Path | Task] = {}
+    used = [v for body in site.bodies.values() for kind, _, v in body.lookups if kind == "image" and v]
+    used += [site.images[page.meta.image] for page in site.pages.values() if page.meta.image in site.images]
+    for image in used:
+        for path, width, kind in image.variants():
+            files[path] = _task(root, image, width, kind)
+    for slug in site.pages:
+        preview = site.preview(slug)
+        if preview.card:
+            files[preview.path] = Task(f"card-{preview.path.rsplit('/', 1)[-1]}", card=preview.card)
+    return files
+
+
+def _task(root: Path, image: Image, width: int, kind: str) -> Path | Task:
+    """An SVG is published as it is; a raster variant is made."""
+    source = root / "content" / image.name
+    if image.kind == "svg":
+        return source
+    return Task(f"{digest(image.digest, str(width), kind)[:24]}.{kind}", source, width, kind)
+
+
+def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
+    """Make every media file not already in the cache (in parallel); the published path -> file to publish.
+
+    Files of the cache that this site no longer uses are removed, so the cache holds one site's media.
+    """
+    folder = root / FOLDER / MEDIA
+    folder.mkdir(parents=True, exist_ok=True)
+    files = plan(site, root)
+    tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
+    missing = [t for key, t in sorted(tasks.items()) if not (folder / key).is_file()]
+    weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
+    for task, data in zip(missing, workers.make_all(make, missing, weight, jobs)):
+        temporary = folder / f"{task.key}.{os.getpid()}.tmp"
+        temporary.write_bytes(data)
+        os.replace(temporary, folder / task.key)
+    for stale in folder.iterdir():
+        if stale.name not in tasks:
+            stale.unlink()
+    return {path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}
+
+
+def make(task: Task) -> bytes:
+    """The bytes of one media file (a pool task)."""
+    if task.card:
+        return draw(task.card)
+    assert task.source is not None
+    return encode(task.source.read_bytes(), task.width, task.kind)
+
+
+def encode(data: bytes, width: int, kind: str) -> bytes:
+    """An image upright, scaled to a width, without metadata, saved with fixed settings (same input, same bytes)."""
+    with PilImage.open(io.BytesIO(data)) as opened:
+        picture = ImageOps.exif_transpose(opened) if opened.format == "JPEG" else opened
+        alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+        mode = "RGBA" if alpha and kind != "jpeg" else "RGB"
+        picture = picture.convert(mode)
+    if picture.width != width:
+        picture = picture.resize((width, max(1, round(picture.height * width / picture.width))),
+                                 PilImage.Resampling.LANCZOS)
+    clean = PilImage.frombytes(mode, picture.size, picture.tobytes())
+    out = io.BytesIO()
+    clean.save(out, kind.upper(), **SAVE[kind])
+    return out.getvalue()

@@ -1,0 +1,177 @@
+"""Social previews: the image a shared link shows, an article's own `image:` or a generated title card."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlsplit
+
+from PIL import Image as PilImage
+from PIL import ImageDraw, ImageFont
+
+from . import assets
+from .cache import digest
+from .content import Page
+from .images import FOLDER, Image
+from .problems import Problem, error
+from .typed import did_you_mean
+
+FONTS = Path(__file__).parent / "fonts"
+SIZE = (1200, 630)
+MARGIN = 80
+TITLE_SIZES = (72, 64, 56, 48)
+MAX_LINES = 4
+COLOURS = {"brand": "#005eb8", "brand-dark": "#003d78", "brand-tint": "#e8f1f8", "header-text": "#ffffff"}
+VARIABLE = re.compile(r"--([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a generated preview card shows, and in which colours."""
+
+    title: str
+    site: str
+    topic: str
+    colours: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An article's social preview: absolute URL, text alternative, size if known, and the card to draw if any."""
+
+    url: str
+    alt: str
+    width: int = 0
+    height: int = 0
+    card: Card | None = None
+    path: str = ""
+
+
+def palette(stylesheet: Path) -> tuple[tuple[str, str], ...]:
+    """The theme's light colours from static/style.css (its first definition of each), defaults where absent."""
+    found: dict[str, str] = {}
+    text = stylesheet.read_text(errors="replace") if stylesheet.is_file() else ""
+    for name, value in VARIABLE.findall(text):
+        found.setdefault(name, value)
+    return tuple((name, found.get(name, default)) for name, default in COLOURS.items())
+
+
+def check_images(pages: list[Page], images: dict[str, Image], static: Path) -> list[Problem]:
+    """Every `image:` must name a PNG or JPEG of content/images/, a file of static/, or an http(s) URL."""
+    problems = []
+    for page in pages:
+        name = page.meta.image
+        why = _image_problem(name, images, static) if name else None
+        if why:
+            problems.append(error(page.source, page.line("image"), f"image '{name}': {why}"))
+    return problems
+
+
+def _image_problem(name: str, images: dict[str, Image], static: Path) -> str | None:
+    """Why an `image:` value cannot be published, or None."""
+    parts = urlsplit(name)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    if name.startswith("/"):
+        found = (static / name.lstrip("/")).is_file() and ".." not in name.split("/")
+        return None if found else f"there is no file static{name}"
+    if not name.startswith(f"{FOLDER}/"):
+        return f"write {FOLDER}/NAME.png for a file in content/{FOLDER}/ (or an https:// URL)"
+    if name not in images:
+        return f"there is no file content/{name}{did_you_mean(name, images)}"
+    if images[name].kind == "svg":
+        return "social sites do not show SVG previews; use a PNG or JPEG (1200 x 630 works best)"
+    return None
+
+
+def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
+            static: Path, colours: tuple[tuple[str, str], ...], engine: str) -> Preview:
+    """The preview of one article; `absolute` turns a site path into a URL."""
+    meta = page.meta
+    name = meta.image
+    if not name:
+        card = Card(meta.title, site_title, topic, colours)
+        path = f"social/{page.slug}.{_digest(engine, card)[:10]}.png"
+        alt = f"{meta.title}: {topic + ' article' if topic else 'an article'} from {site_title}"
+        return Preview(absolute(path), alt, *SIZE, card, path)
+    if name.startswith("/"):
+        published = assets.published_name(name.lstrip("/"), (static / name.lstrip("/")).read_bytes())
+        return Preview(absolute(published), meta.image_alt)
+    if name in images:
+        image = images[name]
+        width = image.widths()[-1]
+        return Preview(absolute(quote(image.file(width, image.kind))), meta.image_alt, width, image.height_at(width))
+    return Preview(name, meta.image_alt)
+
+
+def _digest(engine: str, card: Card) -> str:
+    """The fingerprint of a card: its content, its fonts and the code that draws it."""
+    return digest(engine, repr(card), _fonts_digest())
+
+
+@cache
+def _fonts_digest() -> str:
+    """The fingerprint of the shipped fonts (read once per process)."""
+    return digest(*(_font_bytes(bold) for bold in (True, False)))
+
+
+@cache
+def _font_bytes(bold: bool) -> bytes:
+    """The shipped DejaVu Sans font file."""
+    return (FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")).read_bytes()
+
+
+@cache
+def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """The shipped font at a size."""
+    return ImageFont.truetype(io.BytesIO(_font_bytes(bold)), size)
+
+
+def draw(card: Card) -> bytes:
+    """A 1200 x 630 PNG: the site's name, the title wrapped large, and the topic on a band below."""
+    colours = dict(card.colours)
+    picture = PilImage.new("RGB", SIZE, colours["brand"])
+    pen = ImageDraw.Draw(picture)
+    width, height = SIZE
+    band = 120
+    pen.rectangle((0, height - band, width, height), fill=colours["brand-dark"])
+    pen.rectangle((0, 0, 24, height - band), fill=colours["brand-dark"])
+    pen.text((MARGIN, 64), card.site, font=_font(36, True), fill=colours["header-text"])
+    size, lines = _fit(card.title, width - 2 * MARGIN)
+    font = _font(size, True)
+    top = 140 + (height - band - 140 - 40 - len(lines) * round(size * 1.2)) // 2
+    for number, line in enumerate(lines):
+        pen.text((MARGIN, top + number * round(size * 1.2)), line, font=font, fill=colours["header-text"])
+    if card.topic:
+        pen.text((MARGIN, height - band // 2), card.topic, font=_font(34, False), fill=colours["brand-tint"],
+                 anchor="lm")
+    out = io.BytesIO()
+    picture.save(out, "PNG", compress_level=1)  # flat colours: level 1 is as small as 6, and faster
+    return out.getvalue()
+
+
+def _fit(title: str, room: int) -> tuple[int, list[str]]:
+    """The largest title size whose wrapped lines fit the card; at the smallest, the excess is cut with '...'."""
+    for size in TITLE_SIZES:
+        lines = _wrap(title, _font(size, True), room)
+        if len(lines) <= MAX_LINES:
+            return size, lines
+    lines = lines[:MAX_LINES]
+    lines[-1] = textwrap.shorten(lines[-1] + " ...", len(lines[-1]), placeholder=" ...")
+    return size, lines
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, room: int) -> list[str]:
+    """Greedy word wrap by measured width."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
