@@ -13,12 +13,6 @@ from healthsite import editorial
 from healthsite.pipeline import Options, build, make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
-CLUSTER = ["lower-back-pain-after-running", "why-running-causes-lower-back-pain", "running-surface-and-footwear",
-           "preventing-lower-back-pain-in-runners", "treating-lower-back-pain-after-running",
-           "running-and-back-pain-faq"]
-LIBRARY = ["what-causes-lower-back-pain", "recurring-back-pain", "easing-lower-back-pain-at-home",
-           "otc-pain-relievers-for-back-pain", "back-pain-spreading-to-groin", "tailbone-pain-coccydynia",
-           "preeclampsia-signs", "missed-prescription-refills"]
 SHARED_REFERENCES = REPO.parent / "shared" / "references.yaml"
 
 
@@ -35,15 +29,19 @@ def stats(site) -> dict[str, editorial.TextStats]:
     return {slug: editorial.measure(site.bodies[slug].prose) for slug in site.pages}
 
 
-def test_every_topic_has_its_article(site) -> None:
-    """The 14 articles of the content issue, and no drafts or placeholders."""
-    assert sorted(site.pages) == sorted(CLUSTER + LIBRARY)
+def test_every_article_is_published_and_every_topic_used(site) -> None:
+    """Every file of content/ is a published article (no drafts shipped), and every topic has articles."""
+    assert sorted(site.pages) == sorted(p.stem for p in (REPO / "content").glob("*.md"))
+    assert all(not page.meta.draft for page in site.pages.values())
+    used = {tag for page in site.pages.values() for tag in page.meta.tags}
+    assert set(site.config.topics) <= used
 
 
-def test_citations_resolve_and_every_article_is_cited(site) -> None:
-    """At least 2 citations per article, 3 in the running cluster, all from the bibliography."""
+def test_citations_resolve_and_meet_the_house_rule(site) -> None:
+    """Every article cites at least `editorial.min_citations` sources of site.yaml, all from the bibliography."""
+    rules = site.config.editorial
     for slug, body in site.bodies.items():
-        assert len(body.citations) >= (3 if slug in CLUSTER else 2), slug
+        assert len(body.citations) >= rules.min_citations, slug
         assert all(key in site.sources for key, _ in body.citations)
 
 
@@ -65,23 +63,21 @@ def test_takeaways_authors_and_no_invented_reviewers(site) -> None:
         assert (page.meta.author or site.config.default_author) == "Harborline editorial team"
 
 
-def test_no_orphans_and_overview_links_to_all(site) -> None:
-    """Every article is reached by another's links or cards; the overview links to every other article."""
+def test_no_orphans_and_enough_cross_links(site) -> None:
+    """Every article is reached by another's links or cards, and links to `editorial.min_cross_links` others."""
     inbound = editorial.inbound_articles(site)
     assert [slug for slug, sources in inbound.items() if not sources] == []
-    overview = {link.target.removesuffix(".md") for link in site.bodies["lower-back-pain-after-running"].links}
-    assert overview >= set(CLUSTER + LIBRARY) - {"lower-back-pain-after-running"}
     for slug, body in site.bodies.items():
-        assert len({link.target for link in body.links}) >= 2, slug
+        assert len(editorial.cross_links(site.pages[slug], body)) >= site.config.editorial.min_cross_links, slug
 
 
-def test_length_and_readability(stats) -> None:
-    """Bodies of 350+ words (cluster 600 to 1,500); every grade at most 10, the median at most 8."""
+def test_length_and_readability(site, stats) -> None:
+    """At least `min_words` words each; no grade above `warn_grade`, the median at most `pass_grade`."""
+    rules = site.config.editorial
     for slug, measured in stats.items():
-        low, high = (600, 1500) if slug in CLUSTER else (350, 10_000)
-        assert low <= measured.words <= high, (slug, measured.words)
+        assert measured.words >= rules.min_words, (slug, measured.words)
     grades = [s.grade for s in stats.values()]
-    assert max(grades) <= 10 and statistics.median(grades) <= 8
+    assert max(grades) <= rules.warn_grade and statistics.median(grades) <= rules.pass_grade
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +87,21 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_builds_without_warnings(tmp_path: Path) -> None:
-    """All 14 articles build without a single warning."""
+    """Every article builds without a warning, but for descriptions over the new 160-character house rule.
+
+    The content helpers shorten those descriptions; once merged, drop the exception.
+    """
     report = build(Options(copy_site(REPO, tmp_path / "site"), tmp_path / "out"))
-    assert (report.pages, report.warnings, report.notices) == (14, [], [])
+    assert report.pages == len(list((REPO / "content").glob("*.md"))) and report.notices == []
+    assert [str(p) for p in report.warnings if not p.message.startswith("description too long")] == []
 
 
 def test_red_flags_are_care_cards(out: Path) -> None:
     """Back-pain articles carry the emergency card with its three signs; preeclampsia an urgent card."""
-    for slug in CLUSTER + LIBRARY[:6]:
+    back_pain = [p.stem for p in (REPO / "content").glob("*.md") if "back-pain" in p.stem
+                 or "back-pain" in yaml.safe_load(p.read_text().split("---")[1]).get("tags", [])]
+    assert len(back_pain) >= 12
+    for slug in back_pain:
         page = BeautifulSoup((out / slug / "index.html").read_text(), "html.parser")
         card = page.find("div", class_="care-card--emergency")
         assert card is not None, slug

@@ -56,6 +56,7 @@ class PageState:
     toc: list[tuple[str, str]] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)
+    sections: list[tuple[str, int, int]] = field(default_factory=list)
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
@@ -69,6 +70,13 @@ class PageState:
         if not line:
             line, _ = line_of(self.text.lower(), needle.lower())
         return self.first_line + max(line, 1) - 1
+
+    def heading_line(self, title: str) -> int:
+        """The file line of the Markdown heading with this text (the first mention, if none is found)."""
+        for number, line in enumerate(self.text.splitlines(), self.first_line):
+            if line.startswith("#") and line.lstrip("#").strip().rstrip("#").strip() == title:
+                return number
+        return self.line(title)
 
     def fail(self, needle: str, message: str) -> None:
         """Record an error at the line where `needle` appears."""
