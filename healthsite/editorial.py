@@ -94,17 +94,26 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
     inbound = inbound_articles(site)
     rules = site.config.editorial
     articles: list[Article] = []
+    problems: list[Problem] = []
     for slug, page in site.pages.items():
         body = site.bodies[slug]
         stats = (measured or {}).get(slug) or measure(body.prose, body.sections)
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
                           stats.long(rules.max_sentence_words), len(body.citations), review_of(page, today),
                           len(inbound[slug]), len(cross_links(page, body)), body.sections)
-        found = article_warnings(article, page, body, site.config) + sentence_warnings(page, body.prose, stats, rules)
-        articles.append(dataclasses.replace(article, problems=tuple(ranked(found))))
-    ordered = sorted(articles, key=lambda a: (a.rank(), a.slug))
-    return Editorial(today, rules, site.config.require_review, tuple(ordered),
-                     tuple(ranked(p for a in ordered for p in a.problems)))
+        articles.append(article)
+        problems += article_warnings(article, page, body, site.config) + sentence_warnings(page, body.prose, stats,
+                                                                                           rules)
+    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
+
+
+def including(report: Editorial, problems: Iterable[Problem]) -> Editorial:
+    """The report with more warnings: each added to its article's row (by path), rows and warnings ranked again."""
+    warnings = ranked(set(report.warnings) | set(problems))
+    rows = [dataclasses.replace(a, problems=tuple(p for p in warnings if p.path == a.source))
+            for a in report.articles]
+    return dataclasses.replace(report, articles=tuple(sorted(rows, key=lambda a: (a.rank(), a.slug))),
+                               warnings=tuple(warnings))
 
 
 def as_errors(problems: Iterable[Problem]) -> list[Problem]:

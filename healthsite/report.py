@@ -33,7 +33,7 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
     to a file instead of standard output.
     """
     try:
-        _, report = validate(options, today)
+        site, report = validate(options, today)
     except BuildError as exc:
         return failed(exc.problems, fmt, out, err)
     strict = options.strict
@@ -42,7 +42,7 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
         print(grouped(problems, colour), end="", file=err)
         err.flush()
     document = {"text": lambda: text(report, colour, every), "json": lambda: to_json(report, problems),
-                "html": lambda: dashboard.render(report)}[fmt]()
+                "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
     if output:
         output.write_text(document + "\n", encoding="utf-8")
         print(f"wrote {output}", file=err)
