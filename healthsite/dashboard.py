@@ -136,6 +136,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["problems"] = problem_counts
+    env.filters["num"] = lambda value: f"{value:g}"
     return env
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 from typing import Any, TextIO
 
 from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from . import dashboard, editorial
 from .config import HouseRules
@@ -15,7 +20,7 @@ from .editorial import Article, Editorial
 from .pipeline import Options, validate
 from .problems import CATEGORIES, BuildError, Problem
 
-COLOURS = {"red": "1;31", "yellow": "33", "bold": "1"}
+COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
 # Colour says how serious a flagged cell or heading is: safety and evidence red, the rest yellow.
 CATEGORY_COLOUR = {"safety": "red", "evidence": "red", "readability": "yellow", "style": "yellow"}
 HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review", "due", "problems")
@@ -116,25 +121,26 @@ def row(article: Article, rules: HouseRules) -> list[Cell]:
 
 
 def table(rows: list[list[Cell]], colour: bool) -> str:
-    """Rows under the headers, columns padded to their widest cell (text left, numbers right)."""
-    header = [(name, "bold") for name in HEADERS]
-    widths = [max(len(cells[i][0]) for cells in [header, *rows]) for i in range(len(HEADERS))]
-    lines = []
-    for cells in [header, *rows]:
-        padded = [pad(paint(value, hue, colour), width - len(value), name in LEFT)
-                  for (value, hue), width, name in zip(cells, widths, HEADERS)]
-        lines.append("  ".join(padded).rstrip())
-    return "\n".join(lines)
-
-
-def pad(cell: str, spaces: int, left: bool) -> str:
-    """A cell padded to its column (outside any colour codes): on the right for text, on the left for numbers."""
-    return cell + " " * spaces if left else " " * spaces + cell
+    """Rows under the headers, columns as wide as their widest cell (text left, numbers right), two spaces apart."""
+    grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), header_style="bold" if colour else "")
+    for name in HEADERS:
+        grid.add_column(name, justify="left" if name in LEFT else "right", no_wrap=True)
+    for cells in rows:
+        grid.add_row(*(Text(value, style=COLOURS[hue] if hue else "") for value, hue in cells))
+    return printed(grid, colour)
 
 
 def paint(value: str, hue: str, colour: bool) -> str:
-    """A cell wrapped in an ANSI colour, when colour is on and the cell has one."""
-    return f"\033[{COLOURS[hue]}m{value}\033[0m" if colour and hue else value
+    """A line in a colour, when colour is on and the line has one."""
+    return printed(Text(value, style=COLOURS[hue] if hue else ""), colour)
+
+
+def printed(renderable: Table | Text, colour: bool) -> str:
+    """What rich prints for a table or text (ANSI colour only if `colour`), without trailing spaces."""
+    console = Console(file=io.StringIO(), force_terminal=colour, no_color=not colour, highlight=False,
+                      color_system="standard" if colour else None, width=10_000, soft_wrap=False)
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
 
 
 def summary(report: Editorial) -> str:
