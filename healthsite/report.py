@@ -96,19 +96,20 @@ def text(report: Editorial, colour: bool, every: bool = False) -> str:
               f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
               f"(at least {rules.min_cross_links}); inbound: articles whose links or Read More cards lead to it")
     if shown:
-        listing = table([row(a, rules) for a in shown], colour)
+        listing = table([row(a, rules, report.require_review) for a in shown], colour)
     else:
         listing = f"no article has a problem ({plural(len(report.articles), 'article')} checked; --all lists them)"
     return "\n".join([listing, "", legend, "", summary(report)])
 
 
-def row(article: Article, rules: HouseRules) -> list[Cell]:
+def row(article: Article, rules: HouseRules, require_review: bool = False) -> list[Cell]:
     """One article's cells, a cell coloured only when it breaks a house rule (by the rule's severity)."""
     stats, review = article.stats, article.review
     def flag(broken: bool, category: str) -> str:
         return CATEGORY_COLOUR[category] if broken else ""
     grade_hue = {"pass": "", "warn": "yellow", "hard": "red"}[article.readability]
-    review_hue = {"overdue": "red", "due soon": "yellow"}.get(review.status, "")
+    flagged = {"overdue": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
+    review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
     return [(article.slug, ""), (f"{stats.grade:.1f}", grade_hue), (f"{stats.smog:.1f}", ""),
             (str(stats.words), flag(stats.words < rules.min_words, "style")),

@@ -154,3 +154,14 @@ def test_long_column_and_warning_use_one_threshold(make_site: Maker) -> None:
     assert row(make_site, files).long_sentences == 1
     assert [w for w in warnings_of(make_site, files) if "long sentence" in w][0].endswith(
         "long sentence: 30 words (at most 28): 'word word word word word word ...'")
+
+
+def test_not_reviewed_is_red_only_where_site_yaml_requires_review(make_site: Maker) -> None:
+    """'not reviewed' is a fact, uncoloured; with require_review it is a safety warning, and red."""
+    from tests.test_editorial import TODAY, site_of
+    from healthsite import editorial
+    article_row = editorial.review(site_of(make_site, good_site(**{"content/a.md": article("A", EASY)})), TODAY)
+    a = next(x for x in article_row.articles if x.slug == "a")
+    rules_ = article_row.thresholds
+    assert report.row(a, rules_, require_review=False)[8] == ("not reviewed", "")
+    assert report.row(a, rules_, require_review=True)[8] == ("not reviewed", "red")
