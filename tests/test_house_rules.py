@@ -165,3 +165,12 @@ def test_not_reviewed_is_red_only_where_site_yaml_requires_review(make_site: Mak
     rules_ = article_row.thresholds
     assert report.row(a, rules_, require_review=False)[8] == ("not reviewed", "")
     assert report.row(a, rules_, require_review=True)[8] == ("not reviewed", "red")
+
+
+def test_a_hard_section_is_found_under_markup_and_custom_ids(make_site: Maker) -> None:
+    """A heading with emphasis and an attribute list still gets the warning at its own line."""
+    body = EASY + "See [B](b.md).\n\n## What *the* tests show {#tests}\n\n" + JARGON
+    files = good_site(**{"content/a.md": article("A", body, **REVIEWED), "site.yaml": rules(warn_grade=99,
+                                                                                             pass_grade=20)})
+    assert [w for w in warnings_of(make_site, files) if "hard section" in w][0].startswith(
+        "content/a.md:12: warning: hard section 'What the tests show': reading grade ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
@@ -72,9 +73,9 @@ class PageState:
         return self.first_line + max(line, 1) - 1
 
     def heading_line(self, title: str) -> int:
-        """The file line of the Markdown heading with this text (the first mention, if none is found)."""
+        """The file line of the `#` heading with this text, markup and `{#id}` aside (else its first mention)."""
         for number, line in enumerate(self.text.splitlines(), self.first_line):
-            if line.startswith("#") and line.lstrip("#").strip().rstrip("#").strip() == title:
+            if line.startswith("#") and plain_heading(line) == title:
                 return number
         return self.line(title)
 
@@ -103,3 +104,9 @@ def text_of(element: etree.Element) -> str:
 
     walk(element)
     return " ".join("".join(parts).split())
+
+
+def plain_heading(line: str) -> str:
+    """A Markdown heading line's text: without the #s, an attribute list, emphasis or code marks."""
+    text = re.sub(r"\s*\{[^}]*\}\s*$", "", line.strip().lstrip("#").rstrip("#").strip())
+    return re.sub(r"[*_`]", "", text).strip()
