@@ -42,7 +42,8 @@ VALUE_OPTIONS = frozenset({"--config", "--out", "--jobs", "--format", "--output"
 def common() -> argparse.ArgumentParser:
     """The options every command takes."""
     ap = argparse.ArgumentParser(add_help=False)
-    ap.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration file")
+    ap.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE",
+                    help="site configuration file (default: site.yaml)")
     ap.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return ap
 
@@ -50,7 +51,7 @@ def common() -> argparse.ArgumentParser:
 def site_options() -> argparse.ArgumentParser:
     """The options of the commands that read the whole site (build, serve, check)."""
     ap = argparse.ArgumentParser(add_help=False)
-    ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
+    ap.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output_dir of site.yaml)")
     ap.add_argument("--drafts", action="store_true", help="include draft articles")
     ap.add_argument("--clean", action="store_true", help="ignore the build cache and render everything")
     ap.add_argument("--jobs", type=_positive, default=0, metavar="N",
@@ -165,7 +166,7 @@ def run_check(args: argparse.Namespace) -> int:
     """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour,
-                        args.every, args.output)
+                        args.every, args.output, args.quiet)
 
 
 def run_new(args: argparse.Namespace) -> int:

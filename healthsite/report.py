@@ -31,11 +31,11 @@ Cell = tuple[str, str]
 
 
 def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool,
-          every: bool = False, output: Path | None = None) -> int:
+          every: bool = False, output: Path | None = None, quiet: bool = False) -> int:
     """`check`: validate without writing the site, print problems and the report; 1 on errors (or warnings if strict).
 
     `every` lists every article, not only those with problems; `output` writes the report (html: the dashboard)
-    to a file instead of standard output.
+    to a file instead of standard output; `quiet` prints only the problems (and no text report).
     """
     try:
         site, report = validate(options, today)
@@ -50,8 +50,9 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
                 "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
     if output:
         output.write_text(document + "\n", encoding="utf-8")
-        print(f"wrote {output}", file=err)
-    else:
+        if not quiet:
+            print(f"wrote {output}", file=err)
+    elif not (quiet and fmt == "text"):
         print(document, file=out)
     if strict and problems:
         print(f"check failed: {plural(len(problems), 'warning')} treated as errors (--strict)", file=err)

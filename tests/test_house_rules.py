@@ -174,3 +174,11 @@ def test_a_hard_section_is_found_under_markup_and_custom_ids(make_site: Maker) -
                                                                                              pass_grade=20)})
     assert [w for w in warnings_of(make_site, files) if "hard section" in w][0].startswith(
         "content/a.md:12: warning: hard section 'What the tests show': reading grade ")
+
+
+def test_quiet_check_prints_only_the_problems(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
+    """check -q: the grouped problems, no table, legend or summary."""
+    root = make_site(good_site(**{"content/a.md": article("A", "Keep moving. See [B](b.md).\n", **REVIEWED)}))
+    assert main(["check", "-q", "--config", str(root / "site.yaml")]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines()[0] == "evidence: 1 warning"
