@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the site: `python build.py [build|serve|check] [options]` (see --help)."""
+"""The command line: `python build.py [build|serve|check|new] [options]` (see --help; also the `healthsite` script)."""
 
 import sys
 

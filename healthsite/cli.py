@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|serve|check] [options]`."""
+"""The command line: `python build.py [build|serve|check|new] [options]` (also the `healthsite` script)."""
 
 from __future__ import annotations
 
@@ -8,34 +8,106 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterable, TextIO
 
-from . import report, serve
+from . import newpage, report, serve
+from .config import load_config
 from .pipeline import Options, build
 from .problems import BuildError, Problem
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser: one command and the common options."""
-    ap = argparse.ArgumentParser(prog="build.py", description="Build, serve or check a healthsite static site.")
-    ap.add_argument("command", nargs="?", default="build", choices=sorted(COMMANDS),
-                    help="build (default): write the site (drafts left out); serve: build a preview with drafts "
-                         "into _preview/, serve it and rebuild on change; check: validate and print the editorial "
-                         "report")
-    ap.add_argument("--config", type=Path, default=Path("site.yaml"), help="site configuration file")
-    ap.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
+EXAMPLES = {
+    "build": """examples:
+  python build.py                      build the site into output_dir of site.yaml (_site/)
+  python build.py --out /tmp/site -q   build elsewhere, printing only problems
+  python build.py --strict             fail (exit 1) on any warning, e.g. before publishing
+  python build.py --drafts             a preview with drafts in _preview/ (never publish it)""",
+    "serve": """examples:
+  python build.py serve                preview at http://127.0.0.1:8000/, rebuilt on every save
+  python build.py serve --port 0       use any free port""",
+    "check": """examples:
+  python build.py check                problems, most serious first, and the articles that have them
+  python build.py check --all          every article, problems or not
+  python build.py check --format json  the same report for other tools
+  python build.py check --format html --output dashboard.html
+                                       the editorial dashboard: one page, works offline""",
+    "new": """examples:
+  python build.py new knee-pain-in-runners
+  python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+}
+VALUE_OPTIONS = frozenset({"--config", "--out", "--jobs", "--format", "--output", "--host", "--port", "--title",
+                           "--tags"})
+
+
+def common() -> argparse.ArgumentParser:
+    """The options every command takes."""
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="FILE",
+                    help="site configuration file (default: site.yaml)")
+    ap.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return ap
+
+
+def site_options() -> argparse.ArgumentParser:
+    """The options of the commands that read the whole site (build, serve, check)."""
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output_dir of site.yaml)")
     ap.add_argument("--drafts", action="store_true",
                     help="build a preview with draft articles (marked 'Draft') into _preview/ or --out, never "
                          "into output_dir; serve always shows drafts")
-    ap.add_argument("--quiet", action="store_true", help="print only problems")
     ap.add_argument("--clean", action="store_true", help="ignore the build cache and render everything")
     ap.add_argument("--jobs", type=_positive, default=0, metavar="N",
                     help="processes to render with (default: the number of cores)")
     ap.add_argument("--strict", action="store_true", help="warnings fail the build or check (exit status 1)")
-    ap.add_argument("--format", choices=("text", "json"), default="text", help="check: report format")
-    ap.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: this machine only)")
-    ap.add_argument("--port", type=serve.port_number, default=8000, help="serve: port to listen on (0: any free one)")
     return ap
+
+
+HELPS = {"build": "write the site, drafts left out (the default command)", "serve": "build, serve and rebuild on every save",
+         "check": "validate and print the editorial report, most serious problems first",
+         "new": "start an article from templates/archetypes/article.md"}
+
+
+def examples(names: Iterable[str], prog: str) -> str:
+    """The examples of some commands, written for the way the command line was started."""
+    text = "\n\n".join(EXAMPLES[name] for name in names)
+    return text if prog == "build.py" else text.replace("python build.py", prog)
+
+
+def parser(prog: str = "build.py") -> argparse.ArgumentParser:
+    """The argument parser: one command (build by default), each with its options and examples."""
+    raw = argparse.RawDescriptionHelpFormatter
+    ap = argparse.ArgumentParser(prog=prog, description="Build, preview and check a healthsite static site, or "
+                                 "start a new article. Without a command: build, with the options below.",
+                                 parents=[common(), site_options()], formatter_class=raw,
+                                 epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
+    commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name != "new"), help=help_,
+                                     description=help_.capitalize() + ".", epilog=examples([name], prog),
+                                     formatter_class=raw)
+           for name, help_ in HELPS.items()}
+    sub["check"].add_argument("--format", choices=report.FORMATS, default="text",
+                              help="text (default): problems and a table; json: for other tools; html: the "
+                                   "editorial dashboard")
+    sub["check"].add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    sub["check"].add_argument("--all", action="store_true", dest="every",
+                              help="list every article, not only those with problems")
+    sub["serve"].add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    sub["serve"].add_argument("--port", type=serve.port_number, default=8000, help="port to listen on (0: any free one)")
+    sub["new"].add_argument("slug", metavar="SLUG", help="the article's file and URL name, e.g. knee-pain-in-runners")
+    sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
+    sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
+                            help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
+    return ap
+
+
+def with_command(argv: list[str]) -> list[str]:
+    """The arguments with the command first: `build` when none is given, moved up when options come first."""
+    for index, arg in enumerate(argv):
+        if arg in EXAMPLES and (index == 0 or argv[index - 1] not in VALUE_OPTIONS):
+            return [arg, *argv[:index], *argv[index + 1:]]
+        if arg in ("-h", "--help"):
+            return argv
+    return ["build", *argv]
 
 
 def _positive(text: str) -> int:
@@ -97,7 +169,26 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour)
+    return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour,
+                        args.every, args.output, args.quiet)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """`new`: write content/SLUG.md from the archetype and say what to do next."""
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    request = newpage.Request(args.slug, args.title, newpage.split_tags(args.tags))
+    path, more = newpage.create(request, config, root, dt.date.today()) if config else (None, [])
+    if path is None:
+        print_problems(problems + more)
+        return 1
+    if not args.quiet:
+        shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
+        print(f"created {shown} (a draft)\n"
+              f"next: write it, then preview it with `python build.py serve --drafts` at "
+              f"http://127.0.0.1:8000/{request.slug}/ and run `python build.py check`; delete `draft: true` "
+              "when it is ready to publish")
+    return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -106,10 +197,15 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
-                                                            "serve": run_serve}
+                                                            "serve": run_serve, "new": run_new}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     """Run a command; exit status 0 on success, 1 on content errors, 2 on usage errors."""
-    args = parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    args = parser(prog).parse_args(with_command(sys.argv[1:] if argv is None else argv))
+    return COMMANDS[args.command or "build"](args)
+
+
+def console() -> int:
+    """The `healthsite` console script: the same command line as `python build.py`."""
+    return main(prog="healthsite")

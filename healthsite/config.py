@@ -48,15 +48,19 @@ class CallToAction:
 
 
 @dataclass(frozen=True)
-class Readability:
-    """Editorial thresholds for the readability report."""
+class HouseRules:
+    """The house rules `check` (and `build`) enforce: one threshold per measure, for columns and warnings alike."""
 
-    pass_grade: float = field("Flesch-Kincaid grade at or below which an article passes", 8.0, _at_least(0))
-    warn_grade: float = field("grade at or below which an article only warns; above it warns loudly", 10.0,
+    min_words: int = field("an article with fewer words of prose warns (0: no minimum)", 0, _at_least(0))
+    min_cross_links: int = field("distinct other articles an article must link to in its text", 0, _at_least(0))
+    min_citations: int = field("distinct bibliography sources an article must cite", 1, _at_least(0))
+    max_description: int = field("characters a description may have before it warns at its line", 160,
+                                 _at_least(1))
+    pass_grade: float = field("Flesch-Kincaid grade target: an article (or h2 section) above it warns", 8.0,
                               _at_least(0))
-    long_sentence_words: int = field("sentences with more words than this count as long in the report", 20,
-                                     _at_least(1))
-    max_sentence_words: int = field("a sentence with more words than this warns at its line", 25, _at_least(1))
+    warn_grade: float = field("grade above which an article is 'hard to read'", 10.0, _at_least(0))
+    max_sentence_words: int = field("a sentence with more words is long: counted in the `long` column and "
+                                    "warned at its line", 25, _at_least(1))
 
 
 def _terms(values: tuple[str, ...]) -> str | None:
@@ -102,7 +106,7 @@ class SiteConfig:
     bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml")
     default_author: str = field("byline for articles without an author", "")
     topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
-    readability: Readability = field("readability thresholds for `check`", Readability())
+    editorial: HouseRules = field("house rules that `check` and `build` warn about", HouseRules())
     search: bool = field("build a Pagefind search index and the /search/ page", True)
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "

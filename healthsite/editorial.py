@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping
 
-from .config import Readability, SiteConfig
+from .config import HouseRules, SiteConfig
 from .content import Page
 from .markup import Body
 from .mdext import Mention
 from .mdext.mentions import term_pattern
-from .problems import Problem, warning
+from .problems import CATEGORIES, Category, Problem, as_error, ranked, warning
 from .site import Site
 
 DUE_SOON = dt.timedelta(days=30)
@@ -36,6 +37,7 @@ class TextStats:
     words: int
     sentences: int
     lengths: tuple[int, ...]
+    sections: tuple[float, ...] = ()  # the grade of each h2 section, in the order of Body.sections
 
     def long(self, limit: int) -> int:
         """How many sentences have more than `limit` words."""
@@ -54,7 +56,7 @@ class Review:
 
 @dataclass(frozen=True)
 class Article:
-    """One row of the report."""
+    """One row of the report, with the article's warnings."""
 
     slug: str
     source: str
@@ -65,14 +67,25 @@ class Article:
     citations: int
     review: Review
     inbound: int
+    cross_links: int = 0
+    sections: tuple[tuple[str, int, int], ...] = ()  # each h2: title, file line, first prose paragraph
+    problems: tuple[Problem, ...] = ()
+
+    def count(self, category: Category) -> int:
+        """How many of the article's warnings are in a category."""
+        return sum(p.category == category for p in self.problems)
+
+    def rank(self) -> tuple[int, ...]:
+        """Sort key, most serious first: problems per category in order of severity, then none."""
+        return tuple(-self.count(category) for category in CATEGORIES)
 
 
 @dataclass(frozen=True)
 class Editorial:
-    """The editorial report of a site on a given day: its rows and every warning."""
+    """The editorial report of a site on a given day: its rows (most serious first) and every warning."""
 
     today: dt.date
-    thresholds: Readability
+    thresholds: HouseRules
     require_review: bool
     articles: tuple[Article, ...]
     warnings: tuple[Problem, ...]
@@ -81,26 +94,33 @@ class Editorial:
 def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
     """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
     inbound = inbound_articles(site)
-    limits = site.config.readability
+    rules = site.config.editorial
     articles: list[Article] = []
     problems: list[Problem] = []
     for slug, page in site.pages.items():
         body = site.bodies[slug]
-        stats = (measured or {}).get(slug) or measure(body.prose)
-        article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, limits),
-                          stats.long(limits.long_sentence_words), len(body.citations), review_of(page, today),
-                          len(inbound[slug]))
+        stats = (measured or {}).get(slug) or measure(body.prose, body.sections)
+        article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
+                          stats.long(rules.max_sentence_words), len(body.citations), review_of(page, today),
+                          len(inbound[slug]), len(cross_links(page, body)), body.sections)
         articles.append(article)
-        problems += article_warnings(article, page, body, site.config)
-        problems += safety_warnings(page, body, site.config)
-        problems += sentence_warnings(page, body.prose, stats, limits)
-    return Editorial(today, site.config.readability, site.config.require_review, tuple(articles),
-                     tuple(sorted(problems)))
+        problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
+                     + sentence_warnings(page, body.prose, stats, rules))
+    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
+
+
+def including(report: Editorial, problems: Iterable[Problem]) -> Editorial:
+    """The report with more warnings: each added to its article's row (by path), rows and warnings ranked again."""
+    warnings = ranked(set(report.warnings) | set(problems))
+    rows = [dataclasses.replace(a, problems=tuple(p for p in warnings if p.path == a.source))
+            for a in report.articles]
+    return dataclasses.replace(report, articles=tuple(sorted(rows, key=lambda a: (a.rank(), a.slug))),
+                               warnings=tuple(warnings))
 
 
 def as_errors(problems: Iterable[Problem]) -> list[Problem]:
     """The problems with every warning turned into an error (`--strict`)."""
-    return [Problem(p.path, p.line, p.message, "error") for p in problems]
+    return [as_error(p) for p in problems]
 
 
 def plain_text(prose: Iterable[str]) -> str:
@@ -122,18 +142,21 @@ def meter() -> Any:
     return textstatistics()
 
 
-def measure(prose: tuple[str, ...]) -> TextStats:
-    """Flesch-Kincaid grade, SMOG, words, sentences and each sentence's words, of an article's prose."""
+def measure(prose: tuple[str, ...], sections: tuple[tuple[str, int, int], ...] = ()) -> TextStats:
+    """Flesch-Kincaid grade, SMOG, words, sentences, each sentence's words and each h2 section's grade."""
     meter_ = meter()
     text = plain_text(prose)
     if not text:
-        return TextStats(0.0, 0.0, 0, 0, ())
+        return TextStats(0.0, 0.0, 0, 0, (), tuple(0.0 for _ in sections))
     lengths = tuple(meter_.lexicon_count(s) for s in sentences(prose))
+    starts = [start for _, _, start in sections] + [len(prose)]
+    parts = [plain_text(prose[a:b]) for a, b in zip(starts, starts[1:])]
     return TextStats(meter_.flesch_kincaid_grade(text), meter_.smog_index(text), meter_.lexicon_count(text),
-                     meter_.sentence_count(text), lengths)
+                     meter_.sentence_count(text), lengths,
+                     tuple(meter_.flesch_kincaid_grade(part) if part else 0.0 for part in parts))
 
 
-def grade(value: float, limits: Readability) -> Grade:
+def grade(value: float, limits: HouseRules) -> Grade:
     """Whether a reading grade passes, warns, or is hard to read."""
     return "pass" if value <= limits.pass_grade else "warn" if value <= limits.warn_grade else "hard"
 
@@ -168,25 +191,72 @@ def inbound_articles(site: Site) -> dict[str, set[str]]:
     return leads
 
 
+def cross_links(page: Page, body: Body) -> set[str]:
+    """The other articles an article links to in its text (by file name)."""
+    return {link.target for link in body.links} - {Path(page.source).name}
+
+
 def article_warnings(article: Article, page: Page, body: Body, config: SiteConfig) -> list[Problem]:
-    """The warnings of one report row: readability, review, citations and orphans."""
-    limits, found = config.readability, []
-    score = article.stats.grade
-    if article.readability == "hard":
-        found.append(warning(page.source, first_line(page), f"hard to read: grade {score:g} (above "
-                             f"{limits.warn_grade:g}); {ADVICE.format(f'{limits.pass_grade:g}')}"))
-    elif article.readability == "warn":
-        found.append(warning(page.source, first_line(page), f"reading grade {score:g} (above "
-                             f"{limits.pass_grade:g}); {ADVICE.format(f'{limits.pass_grade:g}')}"))
+    """The warnings of one report row: safety (review), evidence, readability and style."""
+    return (review_warnings(article, page, config) + evidence_warnings(article, page, config.editorial)
+            + grade_warnings(article, page, body, config.editorial) + style_warnings(article, page, config.editorial))
+
+
+def review_warnings(article: Article, page: Page, config: SiteConfig) -> list[Problem]:
+    """Safety: an overdue review, or no review where site.yaml requires one."""
+    found = []
     if article.review.status == "overdue":
         found.append(warning(page.source, page.line("next_review_due"),
-                             f"review overdue since {article.review.next_review_due}"))
+                             f"review overdue since {article.review.next_review_due}: have the article reviewed "
+                             "again and update last_reviewed and next_review_due", "safety"))
     if config.require_review and not page.meta.reviewed_by:
         found.append(warning(page.source, page.line("reviewed_by"),
-                             "not yet medically reviewed (site.yaml sets require_review)"))
-    if not body.citations:
-        found.append(warning(page.source, first_line(page), "no citations: support the article with at least "
-                                                          "one source from the bibliography, cited as [@key]"))
+                             "not yet medically reviewed (site.yaml sets require_review)", "safety"))
+    return found
+
+
+def evidence_warnings(article: Article, page: Page, rules: HouseRules) -> list[Problem]:
+    """Evidence: fewer distinct sources cited than the house rule asks for."""
+    if article.citations >= rules.min_citations:
+        return []
+    if not article.citations:
+        message = "no citations: support the article with at least one source from the bibliography, cited as [@key]"
+    else:
+        message = (f"too few citations: {article.citations} source{'s' * (article.citations != 1)} cited (at least "
+                   f"{rules.min_citations}); support its main claims with sources from the bibliography, as [@key]")
+    return [warning(page.source, first_line(page), message, "evidence")]
+
+
+def grade_warnings(article: Article, page: Page, body: Body, rules: HouseRules) -> list[Problem]:
+    """Readability: the page's grade against the targets, and each h2 section above the target."""
+    found, score, target = [], article.stats.grade, f"{rules.pass_grade:g}"
+    if article.readability == "hard":
+        found.append(warning(page.source, first_line(page), f"hard to read: grade {score:g} (above "
+                             f"{rules.warn_grade:g}); {ADVICE.format(target)}", "readability"))
+    elif article.readability == "warn":
+        found.append(warning(page.source, first_line(page), f"reading grade {score:g} (above "
+                             f"{target}); {ADVICE.format(target)}", "readability"))
+    for (title, line, _), value in zip(body.sections, article.stats.sections):
+        if value > rules.pass_grade:
+            found.append(warning(page.source, line, f"hard section '{title}': reading grade {value:g} (above "
+                                 f"{target}); {ADVICE.format(target)}", "readability"))
+    return found
+
+
+def style_warnings(article: Article, page: Page, rules: HouseRules) -> list[Problem]:
+    """Style: length, cross-links, the description's length, and articles nothing leads to."""
+    found = []
+    if article.stats.words < rules.min_words:
+        found.append(warning(page.source, first_line(page), f"short article: {article.stats.words} words (at least "
+                             f"{rules.min_words}); say what readers need to know and do"))
+    if article.cross_links < rules.min_cross_links:
+        found.append(warning(page.source, first_line(page), f"few cross-links: links to {article.cross_links} other "
+                             f"article{'s' * (article.cross_links != 1)} (at least {rules.min_cross_links}); link "
+                             "related articles in the text as [text](other-article.md)"))
+    length = len(page.meta.description)
+    if length > rules.max_description:
+        found.append(warning(page.source, page.line("description"), f"description too long: {length} characters "
+                             f"(at most {rules.max_description}); search engines cut it off"))
     if not article.inbound and not page.meta.draft:
         found.append(warning(page.source, 1, "orphaned: no other article links to it in its text or lists it in "
                                              "'related' (Read More cards chosen by topic do not count); link to it "
@@ -203,7 +273,7 @@ def safety_warnings(page: Page, body: Body, config: SiteConfig) -> list[Problem]
         if first and not _links_to(page, body, rule.link):
             problems.append(warning(first.source, first.line, f"'{first.term}' is mentioned but the page does not "
                                     f"link to {rule.link}, where its safe use is explained: link to it "
-                                    "(safety_links in site.yaml)"))
+                                    "(safety_links in site.yaml)", "safety"))
     return problems
 
 
@@ -221,7 +291,7 @@ def _links_to(page: Page, body: Body, link: str) -> bool:
         any(f"{l.target}#{l.anchor}" == link for l in body.links)
 
 
-def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: Readability) -> list[Problem]:
+def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: HouseRules) -> list[Problem]:
     """A warning at the line of every sentence longer than the limit."""
     if not stats.long(limits.max_sentence_words):
         return []
@@ -230,7 +300,7 @@ def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limi
         if words > limits.max_sentence_words:
             start = " ".join(sentence.split()[:6])
             found.append(warning(page.source, line_of_sentence(page, sentence), f"long sentence: {words} words "
-                                 f"(at most {limits.max_sentence_words}): '{start} ...'"))
+                                 f"(at most {limits.max_sentence_words}): '{start} ...'", "readability"))
     return found
 
 

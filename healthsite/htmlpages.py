@@ -101,7 +101,7 @@ def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
 def article_inputs(site: Site, slug: str) -> tuple:
     """What an article page shows beyond its own source: the key of its incremental rebuild."""
     body = site.bodies[slug]
-    topics = [TopicLink(t, site.topics[t].title, site.topics[t].url) for t in site.pages[slug].meta.tags]
+    topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
     return (body.lookups, [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
             [site.sources[key] for key, _ in body.citations], site.preview(slug))
 

@@ -24,6 +24,7 @@ class Body:
     links: tuple[Link, ...]
     faq: tuple[tuple[str, str], ...]
     prose: tuple[str, ...]
+    sections: tuple[tuple[str, int, int], ...]  # each h2: title, file line, index of its first prose paragraph
     problems: tuple[Problem, ...]
     lookups: tuple[tuple[str, str, object], ...]
     mentions: tuple[Mention, ...] = ()
@@ -43,6 +44,7 @@ class Renderer:
         state = self.extension.state = PageState(source, text, first_line, draft=draft)
         html = sanitize(self.md.convert(text))
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
-                    tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems),
+                    tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.sections),
+                    tuple(state.problems),
                     tuple((kind, key, value) for (kind, key), value in state.lookups.items()),
                     tuple(state.mentions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, care, editorial, images, media, workers
@@ -98,7 +98,7 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
     sources = read_sources(options, previous, config, articles)
     site = make_site(sources)
     report = editorial.review(site, today, sources.stats)
-    return sources, site, replace(report, warnings=tuple(sorted(set(sources.warnings) | set(report.warnings))))
+    return sources, site, editorial.including(report, sources.warnings)
 
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:

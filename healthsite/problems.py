@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
 
 Level = Literal["error", "warning"]
+Category = Literal["safety", "evidence", "readability", "style"]
+# Most serious first: `check` ranks problems and articles in this order.
+CATEGORIES: tuple[Category, ...] = ("safety", "evidence", "readability", "style")
 
 
 @dataclass(frozen=True, order=True)
@@ -17,6 +21,7 @@ class Problem:
     line: int
     message: str
     level: Level = "error"
+    category: Category = "style"
 
     def __str__(self) -> str:
         """Format as `PATH:LINE: level: MESSAGE`."""
@@ -28,9 +33,20 @@ def error(path: str, line: int, message: str) -> Problem:
     return Problem(path, max(line, 1), message, "error")
 
 
-def warning(path: str, line: int, message: str) -> Problem:
-    """A warning at a location."""
-    return Problem(path, max(line, 1), message, "warning")
+def warning(path: str, line: int, message: str, category: Category = "style") -> Problem:
+    """A warning at a location, in a category of `CATEGORIES` (safety matters rank first)."""
+    return Problem(path, max(line, 1), message, "warning", category)
+
+
+def as_error(problem: Problem) -> Problem:
+    """The same problem as an error (`--strict`), keeping its category."""
+    return dataclasses.replace(problem, level="error")
+
+
+def ranked(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems most serious first: errors, then warnings by category, then by place."""
+    return sorted(problems, key=lambda p: (p.level != "error", CATEGORIES.index(p.category), p.path, p.line,
+                                           p.message))
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

@@ -4,41 +4,71 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 from typing import Any, TextIO
 
-from . import editorial
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import dashboard, editorial
+from .config import HouseRules
 from .editorial import Article, Editorial
 from .pipeline import Options, validate
-from .problems import BuildError, Problem
+from .problems import CATEGORIES, BuildError, Problem
 
-COLOURS = {"green": "32", "yellow": "33", "red": "1;31", "bold": "1"}
-HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "inbound", "review", "due")
-LEFT = frozenset({"article", "review", "due"})
-GRADE_COLOUR = {"pass": "green", "warn": "yellow", "hard": "red"}
-REVIEW_COLOUR = {"reviewed": "green", "due soon": "yellow", "overdue": "red", "not reviewed": "yellow"}
+COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
+# Colour says how serious a flagged cell or heading is: safety and evidence red, the rest yellow.
+CATEGORY_COLOUR = {"safety": "red", "evidence": "red", "readability": "yellow", "style": "yellow"}
+HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review", "due", "problems")
+LEFT = frozenset({"article", "review", "due", "problems"})
+FORMATS = ("text", "json", "html")
 
 Cell = tuple[str, str]
 
 
-def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool) -> int:
-    """`check`: validate without writing, print problems and the report; 1 on errors (or warnings if strict)."""
+def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool,
+          every: bool = False, output: Path | None = None, quiet: bool = False) -> int:
+    """`check`: validate without writing the site, print problems and the report; 1 on errors (or warnings if strict).
+
+    `every` lists every article, not only those with problems; `output` writes the report (html: the dashboard)
+    to a file instead of standard output; `quiet` prints only the problems (and no text report).
+    """
     try:
-        _, report = validate(options, today)
+        site, report = validate(options, today)
     except BuildError as exc:
         return failed(exc.problems, fmt, out, err)
     strict = options.strict
     problems = editorial.as_errors(report.warnings) if strict else list(report.warnings)
-    if fmt == "json":
-        print(to_json(report, problems), file=out)
-    else:
-        for problem in problems:
-            print(problem, file=err)
+    if fmt == "text":
+        print(grouped(problems, colour), end="", file=err)
         err.flush()
-        print(text(report, colour), file=out)
-        if strict and problems:
-            print(f"check failed: {plural(len(problems), 'warning')} treated as errors (--strict)", file=err)
+    document = {"text": lambda: text(report, colour, every), "json": lambda: to_json(report, problems),
+                "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
+    if output:
+        output.write_text(document + "\n", encoding="utf-8")
+        if not quiet:
+            print(f"wrote {output}", file=err)
+    elif not (quiet and fmt == "text"):
+        print(document, file=out)
+    if strict and problems:
+        print(f"check failed: {plural(len(problems), 'warning')} treated as errors (--strict)", file=err)
     return 1 if strict and problems else 0
+
+
+def grouped(problems: list[Problem], colour: bool) -> str:
+    """Problems in order of severity, under one heading per category ('safety: 2 warnings'); '' if none."""
+    lines = []
+    for category in CATEGORIES:
+        found = [p for p in problems if p.category == category]
+        if found:
+            noun = "error" if found[0].level == "error" else "warning"
+            lines.append(paint(f"{category}: {plural(len(found), noun)}", CATEGORY_COLOUR[category], colour))
+            lines += map(str, found)
+    return "".join(line + "\n" for line in lines)
 
 
 def failed(problems: list[Problem], fmt: str, out: TextIO, err: TextIO) -> int:
@@ -58,65 +88,82 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
 
 
-def text(report: Editorial, colour: bool) -> str:
-    """The report for a terminal: the table, a legend and a summary."""
-    limits = report.thresholds
-    legend = (f"grade: Flesch-Kincaid grade (pass <= {limits.pass_grade:g}, warn <= {limits.warn_grade:g}); "
-              f"SMOG: SMOG grade; long: sentences over {limits.long_sentence_words} words\n"
-              "cites: sources cited; inbound: articles that link to it or list it in related")
-    return "\n".join([table([row(a) for a in report.articles], colour), "", legend, "", summary(report)])
+def text(report: Editorial, colour: bool, every: bool = False) -> str:
+    """The report for a terminal: the ranked table (articles with problems, or `every` one), a legend, a summary."""
+    rules = report.thresholds
+    shown = [a for a in report.articles if every or a.problems]
+    legend = (f"grade: Flesch-Kincaid grade (target {rules.pass_grade:g}, hard above {rules.warn_grade:g}); "
+              f"SMOG: SMOG grade; long: sentences over {rules.max_sentence_words} words\n"
+              f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
+              f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related")
+    if shown:
+        listing = table([row(a, rules, report.require_review) for a in shown], colour)
+    else:
+        listing = f"no article has a problem ({plural(len(report.articles), 'article')} checked; --all lists them)"
+    return "\n".join([listing, "", legend, "", summary(report)])
 
 
-def row(article: Article) -> list[Cell]:
-    """One article's cells, each with the colour that flags it ('' for none)."""
+def row(article: Article, rules: HouseRules, require_review: bool = False) -> list[Cell]:
+    """One article's cells, a cell coloured only when it breaks a house rule (by the rule's severity)."""
     stats, review = article.stats, article.review
-    return [(article.slug, ""), (f"{stats.grade:.1f}", GRADE_COLOUR[article.readability]),
-            (f"{stats.smog:.1f}", ""),
-            (str(stats.words), ""), (str(article.long_sentences), ""),
-            (str(article.citations), "" if article.citations else "red"),
-            (str(article.inbound), "" if article.inbound else "red"),
-            (review.status, REVIEW_COLOUR[review.status]), (str(review.next_review_due or "-"), "")]
+    def flag(broken: bool, category: str) -> str:
+        return CATEGORY_COLOUR[category] if broken else ""
+    grade_hue = {"pass": "", "warn": "yellow", "hard": "red"}[article.readability]
+    flagged = {"overdue": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
+    review_hue = flagged.get(review.status, "")
+    counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
+    return [(article.slug, ""), (f"{stats.grade:.1f}", grade_hue), (f"{stats.smog:.1f}", ""),
+            (str(stats.words), flag(stats.words < rules.min_words, "style")),
+            (str(article.long_sentences), flag(article.long_sentences > 0, "readability")),
+            (str(article.citations), flag(article.citations < rules.min_citations, "evidence")),
+            (str(article.cross_links), flag(article.cross_links < rules.min_cross_links, "style")),
+            (str(article.inbound), flag(not article.inbound, "style")),
+            (review.status, review_hue), (str(review.next_review_due or "-"), review_hue),
+            (", ".join(counts) or "-", "")]
 
 
 def table(rows: list[list[Cell]], colour: bool) -> str:
-    """Rows under the headers, columns padded to their widest cell (text left, numbers right)."""
-    header = [(name, "bold") for name in HEADERS]
-    widths = [max(len(cells[i][0]) for cells in [header, *rows]) for i in range(len(HEADERS))]
-    lines = []
-    for cells in [header, *rows]:
-        padded = [pad(paint(value, hue, colour), width - len(value), name in LEFT)
-                  for (value, hue), width, name in zip(cells, widths, HEADERS)]
-        lines.append("  ".join(padded).rstrip())
-    return "\n".join(lines)
-
-
-def pad(cell: str, spaces: int, left: bool) -> str:
-    """A cell padded to its column (outside any colour codes): on the right for text, on the left for numbers."""
-    return cell + " " * spaces if left else " " * spaces + cell
+    """Rows under the headers, columns as wide as their widest cell (text left, numbers right), two spaces apart."""
+    grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), header_style="bold" if colour else "")
+    for name in HEADERS:
+        grid.add_column(name, justify="left" if name in LEFT else "right", no_wrap=True)
+    for cells in rows:
+        grid.add_row(*(Text(value, style=COLOURS[hue] if hue else "") for value, hue in cells))
+    return printed(grid, colour)
 
 
 def paint(value: str, hue: str, colour: bool) -> str:
-    """A cell wrapped in an ANSI colour, when colour is on and the cell has one."""
-    return f"\033[{COLOURS[hue]}m{value}\033[0m" if colour and hue else value
+    """A line in a colour, when colour is on and the line has one."""
+    return printed(Text(value, style=COLOURS[hue] if hue else ""), colour)
+
+
+def printed(renderable: Table | Text, colour: bool) -> str:
+    """What rich prints for a table or text (ANSI colour only if `colour`), without trailing spaces."""
+    console = Console(file=io.StringIO(), force_terminal=colour, no_color=not colour, highlight=False,
+                      color_system="standard" if colour else None, width=10_000, soft_wrap=False)
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
 
 
 def summary(report: Editorial) -> str:
-    """One line: how many articles pass, warn or are hard to read, where reviews stand, how many warnings."""
+    """One line: readability and review counts, and the warnings by category, most serious first."""
     def count(values: list[str], names: tuple[str, ...]) -> str:
         return ", ".join(f"{values.count(name)} {name}" for name in names)
     grades = count([a.readability for a in report.articles], ("pass", "warn", "hard"))
-    reviews = count([a.review.status for a in report.articles], tuple(REVIEW_COLOUR))
+    reviews = count([a.review.status for a in report.articles], ("reviewed", "due soon", "overdue", "not reviewed"))
+    problems = count([p.category for p in report.warnings], CATEGORIES)
     return (f"{plural(len(report.articles), 'article')} on {report.today}: readability {grades}; "
-            f"reviews {reviews}; {plural(len(report.warnings), 'warning')}")
+            f"reviews {reviews}; {plural(len(report.warnings), 'warning')} ({problems})")
 
 
 def to_json(report: Editorial | None, problems: list[Problem]) -> str:
-    """The report as JSON: problems by level, thresholds and one object per article (none if it failed)."""
+    """The report as JSON: problems by level (most serious first), thresholds, every article ranked (none if it failed)."""
     data: dict[str, Any] = {"ok": not any(p.level == "error" for p in problems)}
     if report:
         data["today"] = report.today.isoformat()
         data["thresholds"] = {**dataclasses.asdict(report.thresholds), "require_review": report.require_review,
                               "due_soon_days": editorial.DUE_SOON.days}
+    data["categories"] = list(CATEGORIES)
     data["errors"] = [problem_json(p) for p in problems if p.level == "error"]
     data["warnings"] = [problem_json(p) for p in problems if p.level == "warning"]
     data["articles"] = [article_json(a) for a in report.articles] if report else []
@@ -125,7 +172,8 @@ def to_json(report: Editorial | None, problems: list[Problem]) -> str:
 
 def problem_json(problem: Problem) -> dict[str, Any]:
     """One problem as a JSON object."""
-    return {"path": problem.path, "line": problem.line, "level": problem.level, "message": problem.message}
+    return {"path": problem.path, "line": problem.line, "level": problem.level, "category": problem.category,
+            "message": problem.message}
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -135,7 +183,10 @@ def article_json(article: Article) -> dict[str, Any]:
     return {"slug": article.slug, "source": article.source, "title": article.title, "grade": stats.grade,
             "smog": stats.smog, "words": stats.words, "sentences": stats.sentences,
             "long_sentences": article.long_sentences, "readability": article.readability,
-            "citations": article.citations, "inbound": article.inbound,
+            "citations": article.citations, "cross_links": article.cross_links, "inbound": article.inbound,
+            "sections": [{"title": t, "line": line, "grade": g}
+                         for (t, line, _), g in zip(article.sections, stats.sections)],
+            "problems": {c: article.count(c) for c in CATEGORIES},
             "review": {"status": review.status, "reviewed_by": review.reviewed_by or None,
                        "last_reviewed": _date(review.last_reviewed),
                        "next_review_due": _date(review.next_review_due)}}

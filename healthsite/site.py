@@ -71,6 +71,10 @@ class Site:
         meta = self.pages[slug].meta
         return Card(meta.title, meta.description, self.url(slug))
 
+    def topics_of(self, slug: str) -> list[Topic]:
+        """An article's topics that have a page (a draft in a preview may use a tag no listed article has)."""
+        return [self.topics[tag] for tag in self.pages[slug].meta.tags if tag in self.topics]
+
     def start_here(self) -> str | None:
         """The slug of the article `start_here` names, if it names a published one."""
         return next((slug for slug, page in self.pages.items()
@@ -79,7 +83,7 @@ class Site:
     def preview(self, slug: str) -> Preview:
         """The social preview of an article: its own image, or its generated card."""
         page = self.pages[slug]
-        topic = self.topics[page.meta.tags[0]].title if page.meta.tags else ""
+        topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
         return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.config.base_path + path),
                        self.images, self.static, self.colours, engine_digest())
 

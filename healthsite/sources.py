@@ -127,7 +127,7 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
             known = None
         settled[page.slug] = body
-        stats[page.slug] = known or editorial.measure(body.prose)
+        stats[page.slug] = known or editorial.measure(body.prose, body.sections)
     return settled, stats
 
 

@@ -12,8 +12,7 @@ def breadcrumbs(site: Site, slug: str) -> list[tuple[str, str]]:
     """(name, site path) from Home to the article, through its first topic."""
     page = site.pages[slug]
     trail = [("Home", site.config.base_path)]
-    if page.meta.tags:
-        topic = site.topics[page.meta.tags[0]]
+    for topic in site.topics_of(slug)[:1]:
         trail.append((topic.title, topic.url))
     return trail + [(page.meta.title, site.url(slug))]
 

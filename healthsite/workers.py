@@ -54,7 +54,7 @@ class Worker:
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-        return Done(page, body, editorial.measure(body.prose), problems)
+        return Done(page, body, editorial.measure(body.prose, body.sections), problems)
 
 
 def default_jobs() -> int:

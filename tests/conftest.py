@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 from healthsite.pipeline import Options, build
 
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+HOW_TO_ENABLE = ("to run them, install Debian's chromium and a Java runtime (apt-get install chromium "
+                 "default-jre-headless) or set HEALTHSITE_CHROMIUM to a Chromium or Chrome binary")
 FIXTURE = REPO / "tests" / "fixture"
 
 SITE_YAML = """\
@@ -63,3 +67,35 @@ def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
             path.write_text(text)
         return root
     return make
+
+
+def chromium() -> str:
+    """The browser the browser tests drive: $HEALTHSITE_CHROMIUM, or Debian's Chromium."""
+    return os.environ.get("HEALTHSITE_CHROMIUM") or DEFAULT_CHROMIUM
+
+
+def missing_tool(item: pytest.Item) -> str | None:
+    """What a test's markers need that this machine lacks: Chromium (`browser`) or Java (`java`); None if nothing."""
+    if item.get_closest_marker("browser") and not Path(chromium()).is_file():
+        return f"browser test skipped: no Chromium at {chromium()}"
+    if item.get_closest_marker("java") and not shutil.which("java"):
+        return "Nu HTML checker test skipped: no java on PATH"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a test whose browser or Java is missing, saying how to enable it; with $CI set, fail it instead."""
+    why = missing_tool(item)
+    if why is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{why.split(':')[1].strip()}, and CI is set, so browser tests are required: "
+                    f"{HOW_TO_ENABLE}", pytrace=False)
+    pytest.skip(f"{why}; {HOW_TO_ENABLE}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """One header line: which browser the browser tests use and whether they are required."""
+    required = "required (CI is set)" if os.environ.get("CI") else "skipped when it is missing"
+    return f"browser tests: {chromium()}, {required}"

@@ -53,7 +53,7 @@ def test_help_says_where_drafts_go(capsys) -> None:
     help_text = " ".join(capsys.readouterr().out.split())
     assert "build a preview with draft articles (marked 'Draft') into _preview/ or --out, never into output_dir" \
         in help_text
-    assert "build (default): write the site (drafts left out)" in help_text
+    assert "write the site, drafts left out (the default command)" in help_text
 
 
 def test_drafts_build_says_it_is_a_preview(make_site, capsys) -> None:

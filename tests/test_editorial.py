@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -86,7 +87,7 @@ def test_grade_above_warn_grade_warns_loudly(make_site: Maker) -> None:
 def test_thresholds_come_from_site_yaml(make_site: Maker) -> None:
     """Raising the thresholds in site.yaml lets the same text pass."""
     files = good_site(**{"content/a.md": article("A", HARD + "See [B](b.md).\n", **REVIEWED),
-                         "site.yaml": SITE_YAML + "readability:\n  pass_grade: 11\n  warn_grade: 12\n"})
+                         "site.yaml": SITE_YAML + "editorial:\n  pass_grade: 11\n  warn_grade: 12\n"})
     assert warnings_of(make_site, files) == []
     assert row(make_site, files).readability == "pass"
 
@@ -112,7 +113,7 @@ Table: Medicines
     body = EASY + "See [B](b.md).\n"
     plain = row(make_site, good_site(**{"content/a.md": article("A", body + "\nNo.\n", **REVIEWED)}))
     busy = row(make_site, good_site(**{"content/a.md": article("A", body + extra + "\nNo.\n", **REVIEWED)}))
-    assert busy.stats == plain.stats
+    assert dataclasses.replace(busy.stats, sections=()) == dataclasses.replace(plain.stats, sections=())
 
 
 def test_list_items_end_sentences() -> None:
@@ -125,7 +126,8 @@ def test_review_overdue_warns_at_its_line(make_site: Maker) -> None:
     """A next_review_due before today warns at the key's line; due today is not overdue but due soon."""
     overdue = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n",
                                                    **{**REVIEWED, "next_review_due": "2026-05-31"})})
-    assert warnings_of(make_site, overdue) == ["content/a.md:6: warning: review overdue since 2026-05-31"]
+    assert warnings_of(make_site, overdue) == ["content/a.md:6: warning: review overdue since 2026-05-31: have the "
+                                              "article reviewed again and update last_reviewed and next_review_due"]
     assert row(make_site, overdue).review.status == "overdue"
     today = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n",
                                                  **{**REVIEWED, "next_review_due": "2026-06-01"})})
@@ -213,12 +215,15 @@ def test_sentence_over_the_limit_warns_at_its_line(make_site: Maker) -> None:
     assert row(make_site, files).long_sentences == 1
 
 
-def test_sentence_at_the_limit_is_only_counted(make_site: Maker) -> None:
-    """A sentence of 21 to 25 words counts as long in the report but does not warn."""
+def test_sentence_at_the_limit_is_neither_counted_nor_warned(make_site: Maker) -> None:
+    """One threshold: a sentence of exactly max_sentence_words words is not long, in the column or the warnings."""
     sentence = ("Runners who feel pain in the lower back after a long run should slow down and rest for a day "
-                "or two [@nhs].\n")
+                "or two then walk again [@nhs].\n")
     files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n\n" + sentence, **REVIEWED)})
     assert warnings_of(make_site, files) == []
+    assert row(make_site, files).long_sentences == 0
+    files["site.yaml"] = SITE_YAML + "editorial:\n  max_sentence_words: 24\n"
+    assert [w.split(": warning: ")[1][:28] for w in warnings_of(make_site, files)] == ["long sentence: 25 words (at "]
     assert row(make_site, files).long_sentences == 1
 
 

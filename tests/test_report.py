@@ -33,24 +33,26 @@ def check(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, s
 
 def test_table_columns_are_aligned() -> None:
     """Text columns are padded on the right, numbers on the left, two spaces apart."""
-    rows = [[("a-long-slug", ""), ("5.0", ""), ("7.6", ""), ("566", ""), ("4", ""), ("8", ""), ("5", ""),
-             ("not reviewed", ""), ("-", "")],
-            [("b", ""), ("11.2", ""), ("12.0", ""), ("1139", ""), ("15", ""), ("19", ""), ("0", ""),
-             ("overdue", ""), ("2026-03-01", "")]]
+    rows = [[("a-long-slug", ""), ("5.0", ""), ("7.6", ""), ("566", ""), ("4", ""), ("8", ""), ("3", ""),
+             ("5", ""), ("not reviewed", ""), ("-", ""), ("-", "")],
+            [("b", ""), ("11.2", ""), ("12.0", ""), ("1139", ""), ("15", ""), ("19", ""), ("12", ""), ("0", ""),
+             ("overdue", ""), ("2026-03-01", ""), ("1 safety", "")]]
     assert report.table(rows, colour=False).splitlines() == [
-        "article      grade  SMOG  words  long  cites  inbound  review        due",
-        "a-long-slug    5.0   7.6    566     4      8        5  not reviewed  -",
-        "b             11.2  12.0   1139    15     19        0  overdue       2026-03-01",
+        "article      grade  SMOG  words  long  cites  links  inbound  review        due         problems",
+        "a-long-slug    5.0   7.6    566     4      8      3        5  not reviewed  -           -",
+        "b             11.2  12.0   1139    15     19     12        0  overdue       2026-03-01  1 safety",
     ]
 
 
 def test_colour_marks_cells_without_moving_columns() -> None:
     """With colour on, flagged cells are wrapped in ANSI codes; stripped, the table is the same."""
-    rows = [[("b", ""), ("11.2", "red"), ("12.0", ""), ("1139", ""), ("15", ""), ("0", "red"), ("0", "red"),
-             ("overdue", "red"), ("2026-03-01", "")]]
+    rows = [[("b", ""), ("11.2", "red"), ("12.0", ""), ("1139", ""), ("15", ""), ("0", "red"), ("1", "yellow"),
+             ("0", "red"), ("overdue", "red"), ("2026-03-01", ""), ("1 safety", "")]]
     coloured = report.table(rows, colour=True)
-    assert "\033[1;31m11.2\033[0m" in coloured and "\033[1marticle\033[0m" in coloured
-    assert ANSI.sub("", coloured) == report.table(rows, colour=False)
+    assert re.search("\033\\[1;31m +11.2\033\\[0m", coloured) and "\033[1marticle\033[0m" in coloured
+    assert re.search("\033\\[33m +1\033\\[0m", coloured)  # a number keeps its padding inside its colour
+    assert [line.rstrip() for line in ANSI.sub("", coloured).splitlines()] == \
+        report.table(rows, colour=False).splitlines()
 
 
 def test_check_prints_the_report_and_writes_nothing(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
@@ -59,12 +61,16 @@ def test_check_prints_the_report_and_writes_nothing(make_site: Maker, capsys: py
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     code, out, err = check(root, capsys)
     assert (code, err) == (0, "")
+    assert out.startswith("no article has a problem (2 articles checked; --all lists them)\n")
+    code, out, err = check(root, capsys, "--all")
     lines = out.splitlines()
-    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "inbound", "review", "due"]
-    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "reviewed", "2027-01-10"]
+    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review",
+                                "due", "problems"]
+    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "1", "reviewed", "2027-01-10", "-"]
     assert lines[2].split()[0] == "b"
     assert re.fullmatch(r"2 articles on \d{4}-\d\d-\d\d: readability 2 pass, 0 warn, 0 hard; reviews 2 reviewed, "
-                        r"0 due soon, 0 overdue, 0 not reviewed; 0 warnings", lines[-1])
+                        r"0 due soon, 0 overdue, 0 not reviewed; 0 warnings \(0 safety, 0 evidence, 0 readability, "
+                        r"0 style\)", lines[-1])
     assert "\033[" not in out
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
@@ -84,7 +90,7 @@ def test_colour_only_on_a_terminal(make_site: Maker, capsys: pytest.CaptureFixtu
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
-    root = make_site(good_site())
+    root = make_site(good_site(**{"content/a.md": article("A", NO_CITATION, **REVIEWED)}))
     for no_color, coloured in ((None, True), ("1", False)):
         if no_color:
             monkeypatch.setenv("NO_COLOR", no_color)
@@ -93,7 +99,7 @@ def test_colour_only_on_a_terminal(make_site: Maker, capsys: pytest.CaptureFixtu
         terminal = Terminal()
         monkeypatch.setattr(sys, "stdout", terminal)
         assert main(["check", "--config", str(root / "site.yaml")]) == 0
-        assert ("\033[32m" in terminal.getvalue()) is coloured
+        assert bool(re.search("\033\\[1;31m +0\033\\[0m", terminal.getvalue())) is coloured  # no citations: red
 
 
 def test_warnings_are_printed_and_do_not_fail(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
@@ -101,8 +107,8 @@ def test_warnings_are_printed_and_do_not_fail(make_site: Maker, capsys: pytest.C
     root = make_site(good_site(**{"content/a.md": article("A", NO_CITATION, **REVIEWED)}))
     code, out, err = check(root, capsys)
     assert code == 0
-    assert err.splitlines() == [NO_CITATION_WARNING]
-    assert out.splitlines()[-1].endswith("; 1 warning")
+    assert err.splitlines() == ["evidence: 1 warning", NO_CITATION_WARNING]
+    assert out.splitlines()[-1].endswith("; 1 warning (0 safety, 1 evidence, 0 readability, 0 style)")
 
 
 def test_strict_turns_warnings_into_errors(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
@@ -110,7 +116,7 @@ def test_strict_turns_warnings_into_errors(make_site: Maker, capsys: pytest.Capt
     root = make_site(good_site(**{"content/a.md": article("A", NO_CITATION, **REVIEWED)}))
     code, out, err = check(root, capsys, "--strict")
     assert code == 1
-    assert err.splitlines() == [NO_CITATION_WARNING.replace(": warning: ", ": error: "),
+    assert err.splitlines() == ["evidence: 1 error", NO_CITATION_WARNING.replace(": warning: ", ": error: "),
                                 "check failed: 1 warning treated as errors (--strict)"]
     assert out.startswith("article")
 
@@ -118,7 +124,7 @@ def test_strict_turns_warnings_into_errors(make_site: Maker, capsys: pytest.Capt
 def test_strict_passes_a_clean_site(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     """--strict with nothing to warn about exits 0; not being reviewed is reported, not failed."""
     root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n")}))
-    code, out, err = check(root, capsys, "--strict")
+    code, out, err = check(root, capsys, "--strict", "--all")
     assert (code, err) == (0, "")
     assert "not reviewed" in out.splitlines()[1]
 
@@ -130,13 +136,18 @@ def test_json_report(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["ok"] is True and data["errors"] == []
-    assert data["warnings"] == [{"path": "content/a.md", "line": 9, "level": "warning",
+    assert data["warnings"] == [{"path": "content/a.md", "line": 9, "level": "warning", "category": "evidence",
                                  "message": NO_CITATION_WARNING.split(": warning: ")[1]}]
-    assert data["thresholds"] == {"pass_grade": 8.0, "warn_grade": 10.0, "long_sentence_words": 20,
-                                  "max_sentence_words": 25, "require_review": False, "due_soon_days": 30}
+    assert data["categories"] == ["safety", "evidence", "readability", "style"]
+    assert data["thresholds"] == {"min_words": 0, "min_cross_links": 0, "min_citations": 1, "max_description": 160,
+                                  "pass_grade": 8.0, "warn_grade": 10.0, "max_sentence_words": 25,
+                                  "require_review": False, "due_soon_days": 30}
+    assert [a["slug"] for a in data["articles"]] == ["a", "b"]  # ranked: the article with a problem first
+    assert data["articles"][0]["problems"] == {"safety": 0, "evidence": 1, "readability": 0, "style": 0}
     assert data["articles"][1] == {
         "slug": "b", "source": "content/b.md", "title": "B", "grade": 0.9, "smog": 0.0, "words": 18,
-        "sentences": 2, "long_sentences": 0, "readability": "pass", "citations": 1, "inbound": 1,
+        "sentences": 2, "long_sentences": 0, "readability": "pass", "citations": 1, "cross_links": 1,
+        "inbound": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
         "review": {"status": "reviewed", "reviewed_by": "Dr Lee", "last_reviewed": "2026-01-10",
                    "next_review_due": "2027-01-10"}}
 
@@ -214,7 +225,7 @@ def test_check_is_fast(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
         files[f"content/a{n}.md"] = article(f"Article {n}", body, **REVIEWED)
     root = make_site(files)
     started = time.perf_counter()
-    code, out, _ = check(root, capsys)
+    code, out, _ = check(root, capsys, "--all")
     seconds = time.perf_counter() - started
     assert code == 0 and len(out.splitlines()) == 1 + 14 + 5
     assert seconds < 1.0, f"check took {seconds:.2f} s"

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 import pytest
 from watchfiles import Change
 
-from tests.conftest import REPO, SITE_YAML, article
+from tests.conftest import REPO, SITE_YAML, article, chromium
 from healthsite.pipeline import Options, build
 from healthsite.serve import DevServer, content_type, find_file, is_loopback, with_reload
 from healthsite.watch import SourceFilter, Watcher
@@ -419,15 +419,12 @@ def test_base_path_site(make_site) -> None:
         server.server.stop()
 
 
-CHROMIUM = "/usr/bin/chromium"
 STRICT_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
 
 
 @pytest.mark.browser
 def test_live_reload_and_overlay_in_a_browser_under_a_strict_csp(running: Running) -> None:
     """In Chromium, with a strict CSP on every page: a save reloads the page, a broken save shows the overlay."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium, or deselect with -m 'not browser'")
     # Its own thread: Playwright's sync API refuses a thread where another module's session browser runs.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(live_reload_in_chromium, running).result()
@@ -437,7 +434,7 @@ def live_reload_in_chromium(running: Running) -> None:
     """Edit, break and fix an article while Chromium shows it; no console error (CSP refusals included)."""
     from playwright import sync_api
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--headless", "--no-sandbox"])
         try:
             page = browser.new_page()
             page.route("**/*", with_strict_csp)

@@ -31,8 +31,14 @@ class OutlineProcessor(Treeprocessor):
         self.prose(root, state.prose)
 
     def prose(self, element: etree.Element, out: list[str]) -> None:
-        """Collect the text of paragraphs, list items and captions outside headings, tables, cards and questions."""
+        """Collect the text of paragraphs, list items and captions outside headings, tables, cards and questions.
+
+        Each h2 met on the way starts a section: (title, file line, index of its first paragraph in `out`).
+        """
         for child in element:
+            if child.tag == "h2":
+                title = text_of(child)
+                self.extension.state.sections.append((title, self.extension.state.heading_line(title), len(out)))
             if child.tag in ("p", "li", "figcaption") and not any(c.tag in ("p", "ul", "ol") for c in child):
                 out.append(text_of(child))
             elif child.tag not in ("summary", "h1", "h2", "h3", "h4", "h5", "h6") and \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -113,6 +114,7 @@ class PageState:
     toc: list[tuple[str, str]] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)
+    sections: list[tuple[str, int, int]] = field(default_factory=list)
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
     origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
     mentions: list[Mention] = field(default_factory=list)
@@ -152,6 +154,13 @@ class PageState:
         """Record an error at line `index` (from 0) of the body text."""
         self.problems.append(error(*self.origin(index), message))
 
+    def heading_line(self, title: str) -> int:
+        """The file line of the `#` heading with this text, markup and `{#id}` aside (else its first mention)."""
+        for index, line in enumerate(self.text.splitlines()):
+            if line.startswith("#") and plain_heading(line) == title:
+                return self.origin(index)[1]
+        return self.where(title)[1]
+
 
 BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption "
                    "summary dt dd section details".split())
@@ -173,3 +182,9 @@ def text_of(element: etree.Element) -> str:
 
     walk(element)
     return " ".join("".join(parts).split())
+
+
+def plain_heading(line: str) -> str:
+    """A Markdown heading line's text: without the #s, an attribute list, emphasis or code marks."""
+    text = re.sub(r"\s*\{[^}]*\}\s*$", "", line.strip().lstrip("#").rstrip("#").strip())
+    return re.sub(r"[*_`]", "", text).strip()
