@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|serve|check|new] [options]` (also the `healthsite` script)."""
+"""The command line: `python build.py [build|serve|check|new|translated] [options]` (also the `healthsite` script)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from . import newpage, report, serve
+from . import newpage, report, serve, translations
 from .config import load_config
 from .pipeline import Options, build
 from .problems import BuildError, Problem
@@ -34,6 +34,9 @@ EXAMPLES = {
     "new": """examples:
   python build.py new knee-pain-in-runners
   python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+    "translated": """examples:
+  python build.py translated es/dolor-lumbar-despues-de-correr
+                                       mark a translation current with its English article""",
 }
 VALUE_OPTIONS = frozenset({"--config", "--out", "--jobs", "--format", "--output", "--host", "--port", "--title",
                            "--tags"})
@@ -64,7 +67,8 @@ def site_options() -> argparse.ArgumentParser:
 
 HELPS = {"build": "write the site, drafts left out (the default command)", "serve": "build, serve and rebuild on every save",
          "check": "validate and print the editorial report, most serious problems first",
-         "new": "start an article from templates/archetypes/article.md"}
+         "new": "start an article from templates/archetypes/article.md",
+         "translated": "mark a translation as current with the English article it translates"}
 
 
 def examples(names: Iterable[str], prog: str) -> str:
@@ -81,7 +85,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name != "new"), help=help_,
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated")),
+                                     help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
            for name, help_ in HELPS.items()}
@@ -97,6 +102,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
+    sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
+                                   "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
 
 
@@ -191,13 +198,28 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_translated(args: argparse.Namespace) -> int:
+    """`translated`: record in a translation the version of the English article it now matches."""
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    path, more = translations.mark_current(root, config, args.page, args.config.name) if config else (None, [])
+    if path is None:
+        print_problems(problems + more)
+        return 1
+    if not args.quiet:
+        print(f"marked {os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path} current with its "
+              "English article")
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """`serve`: build, serve the site on --host/--port, rebuild on change and reload open pages."""
     return serve.DevServer(options_from(args), args.host, args.port, args.quiet).serve_forever()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
-                                                            "serve": run_serve, "new": run_new}
+                                                            "serve": run_serve, "new": run_new,
+                                                            "translated": run_translated}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

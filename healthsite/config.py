@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,6 +47,14 @@ class CallToAction:
     link_url: str = field("where the link goes (absolute URL or site path)", "")
 
 
+READABILITY = ("flesch-kincaid", "fernandez-huerta", "szigriszt-pazos")
+
+
+def _formula(value: str) -> str | None:
+    """Check a readability formula's name."""
+    return None if value in READABILITY else f"must be one of {', '.join(READABILITY)}"
+
+
 @dataclass(frozen=True)
 class HouseRules:
     """The house rules `check` (and `build`) enforce: one threshold per measure, for columns and warnings alike."""
@@ -61,6 +69,12 @@ class HouseRules:
     warn_grade: float = field("grade above which an article is 'hard to read'", 10.0, _at_least(0))
     max_sentence_words: int = field("a sentence with more words is long: counted in the `long` column and "
                                     "warned at its line", 25, _at_least(1))
+    readability: str = field("the readability formula: flesch-kincaid (a US school grade; lower is easier), "
+                             "fernandez-huerta or szigriszt-pazos (Spanish reading ease 0-100; higher is easier)",
+                             "flesch-kincaid", _formula)
+    pass_ease: float = field("reading-ease target of the ease formulas: an article (or h2 section) below it warns",
+                             60.0)
+    warn_ease: float = field("reading ease below which an article is 'hard to read' (ease formulas)", 50.0)
 
 
 def _terms(values: tuple[str, ...]) -> str | None:
@@ -83,6 +97,26 @@ class SafetyLink:
     terms: tuple[str, ...] = field("words or phrases (any case, whole words) that call for the link", check=_terms)
     link: str = field("the section explaining their safe use: article file and heading id, e.g. "
                       "otc-pain-relievers.md#who-should-not-take-nsaids", check=_section)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A translated edition: its own texts, topics, medicine-safety links and house rules."""
+
+    language: str = field("BCP 47 tag of the edition's pages, e.g. es-US", check=_pattern(
+        r"[a-z]{2,3}(-[A-Za-z0-9]+)*", "a language tag like es or es-US"))
+    name: str = field("the language's own name, shown in the language switch, e.g. Español")
+    title: str = field("the site's name in this language")
+    disclaimer: str = field("medical disclaimer shown on every article of this edition")
+    call_to_action: CallToAction = field("the box at the end of every article of this edition")
+    description: str = field("one sentence describing the site (the edition's home page)", "")
+    home_heading: str = field("the edition's home page heading", "")
+    emergency_number: str = field("the number this edition's emergency cards tell readers to call (default: "
+                                  "the site's)", "", _pattern(r"([0-9 +()-]{2,20})?", "a phone number"))
+    topics: dict[str, Topic] = field("titles and descriptions of the topic tags in this language", {})
+    safety_links: tuple[SafetyLink, ...] = field("medicine-safety links of this edition (article files in "
+                                                 "content/CODE/)", ())
+    editorial: HouseRules | None = field("house rules of this edition (default: the site's)", None)
 
 
 @dataclass(frozen=True)
@@ -111,11 +145,26 @@ class SiteConfig:
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
                                                  "to its section (warning; error with --strict)", ())
+    name: str = field("the default language's own name, shown in the language switch", "English")
+    languages: dict[str, Language] = field("translated editions by folder code (content/CODE/, published under "
+                                           "/CODE/), e.g. es", {})
 
     @property
     def base_path(self) -> str:
         """The URL path the site lives under, always ending in '/'."""
         return urlsplit(self.base_url).path.rstrip("/") + "/"
+
+    def edition(self, code: str) -> SiteConfig:
+        """The configuration of one edition: the site's own for "", a translation's texts under /CODE/ otherwise."""
+        if not code:
+            return self
+        lang = self.languages[code]
+        return replace(self, title=lang.title, description=lang.description, disclaimer=lang.disclaimer,
+                       call_to_action=lang.call_to_action, home_heading=lang.home_heading or self.home_heading,
+                       language=lang.language, name=lang.name, base_url=self.base_url.rstrip("/") + f"/{code}/",
+                       emergency_number=lang.emergency_number or self.emergency_number, topics=lang.topics,
+                       safety_links=lang.safety_links, editorial=lang.editorial or self.editorial,
+                       start_here="", languages={})
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like '/slug/'."""

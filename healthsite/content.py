@@ -64,6 +64,9 @@ class FrontMatter:
     template: str = field("template file in templates/", "article.html")
     image: str = field("social preview image: images/NAME.png (content/images/), a static/ path or a URL", "")
     image_alt: str = field("text alternative for the image", "")
+    translation_of: str = field("a translation's English article: its file name in content/", "")
+    translated_from: str = field("written by `python build.py translated CODE/SLUG`: the version of the English "
+                                 "article translated", "")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import editorial
 from .editorial import Article, Editorial
 from .problems import CATEGORIES
 
@@ -79,10 +80,11 @@ def plot(bars: list[tuple[str, float, str]], ticks: tuple[Tick, ...], marks: lis
 def grade_plot(report: Editorial) -> Plot:
     """Reading grade per article, against the target band (at or below pass_grade) and the hard line."""
     rules = report.thresholds
-    top = max([rules.warn_grade + 2, *(a.stats.grade + 1 for a in report.articles)])
+    graded = [a for a in report.articles if a.stats.formula == rules.readability]  # one scale per plot
+    top = max([rules.warn_grade + 2, *(a.stats.grade + 1 for a in graded)])
     x = scale(0, top)
     bars = [(f"{a.slug}: {a.stats.grade:.1f}" + ("" if a.readability == "pass" else f" ({a.readability})"),
-             x(a.stats.grade), a.readability) for a in report.articles]
+             x(a.stats.grade), a.readability) for a in graded]
     bands = ((x(0), x(rules.pass_grade), "target"), (x(rules.pass_grade), x(rules.warn_grade), "warn"))
     return plot(bars, tuple(Tick(x(g), str(g)) for g in range(0, int(top) + 1, 2)),
                 [(x(rules.pass_grade), f"target {rules.pass_grade:g}"), (x(rules.warn_grade),
@@ -147,4 +149,6 @@ def render(report: Editorial, title: str) -> str:
         report=report, title=title, rules=report.thresholds, problems=problems, categories=CATEGORIES,
         grades=grade_plot(report), citations=citation_plot(report), reviews=review_plot(report), row=ROW,
         margin=MARGIN, status_class=STATUS_CLASS,
-        undated=sum(not a.review.next_review_due for a in report.articles))
+        undated=sum(not a.review.next_review_due for a in report.articles),
+        formula_mark=lambda a: f" {editorial.short(a.stats.formula)}" if editorial.is_ease(a.stats.formula) else "",
+        other_scores=[editorial.legend(r) for r in report.editions])

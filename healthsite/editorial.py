@@ -38,6 +38,7 @@ class TextStats:
     sentences: int
     lengths: tuple[int, ...]
     sections: tuple[float, ...] = ()  # the grade of each h2 section, in the order of Body.sections
+    formula: str = "flesch-kincaid"  # what `grade` and `sections` measure (an ease formula: higher is easier)
 
     def long(self, limit: int) -> int:
         """How many sentences have more than `limit` words."""
@@ -89,6 +90,7 @@ class Editorial:
     require_review: bool
     articles: tuple[Article, ...]
     warnings: tuple[Problem, ...]
+    editions: tuple[HouseRules, ...] = ()  # the other house rules of translated editions (their formulas)
 
 
 def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
@@ -99,7 +101,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
     problems: list[Problem] = []
     for slug, page in site.pages.items():
         body = site.bodies[slug]
-        stats = (measured or {}).get(slug) or measure(body.prose, body.sections)
+        stats = (measured or {}).get(slug) or measure(body.prose, body.sections, rules.readability)
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
                           stats.long(rules.max_sentence_words), len(body.citations), review_of(page, today),
                           len(inbound[slug]), len(cross_links(page, body)), body.sections)
@@ -107,6 +109,23 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
                      + sentence_warnings(page, body.prose, stats, rules))
     return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
+
+
+def merged(report: Editorial, other: Editorial) -> Editorial:
+    """Two editions' reports as one: every article and every warning, and the other edition's house rules."""
+    rules = report.editions + ((other.thresholds,) if other.thresholds not in (report.thresholds, *report.editions)
+                               else ())
+    return including(dataclasses.replace(report, articles=report.articles + other.articles, editions=rules),
+                     other.warnings)
+
+
+def legend(rules: HouseRules) -> str:
+    """What a report's readability score means under some house rules."""
+    name = FORMULAS[rules.readability][2]
+    if is_ease(rules.readability):
+        return f"{short(rules.readability)}: {name}, reading ease, higher is easier (target {rules.pass_ease:g} or more, hard below " \
+               f"{rules.warn_ease:g})"
+    return f"{name} (target {rules.pass_grade:g}, hard above {rules.warn_grade:g})"
 
 
 def including(report: Editorial, problems: Iterable[Problem]) -> Editorial:
@@ -133,32 +152,63 @@ def sentences(prose: Iterable[str]) -> list[str]:
     return [s.strip() for paragraph in prose for s in SENTENCE.findall(paragraph)]
 
 
+# Each readability formula: the language textstat counts syllables in, its method, and its name in reports.
+FORMULAS = {
+    "flesch-kincaid": ("en_US", "flesch_kincaid_grade", "Flesch-Kincaid grade"),
+    "fernandez-huerta": ("es", "fernandez_huerta", "Fernández Huerta ease"),
+    "szigriszt-pazos": ("es", "szigriszt_pazos", "Szigriszt-Pazos ease"),
+}
+
+
+def short(formula: str) -> str:
+    """A formula's mark after a score in reports: none for Flesch-Kincaid grades, FH or SP for the ease scores."""
+    return "".join(word[0] for word in formula.split("-")).upper() if is_ease(formula) else ""
+
+
+def is_ease(formula: str) -> bool:
+    """Whether a formula scores reading ease (higher is easier) rather than a school grade."""
+    return formula != "flesch-kincaid"
+
+
 @functools.cache
-def meter() -> Any:
-    """textstat's meter, imported on first use: the import alone takes a fifth of a second."""
+def meter(language: str = "en_US") -> Any:
+    """textstat's meter for one language, imported on first use: the import alone takes a fifth of a second."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # textstat 0.7.3 imports pkg_resources, which setuptools deprecates
         from textstat.textstat import textstatistics
-    return textstatistics()
+    found = textstatistics()
+    found.set_lang(language)
+    return found
 
 
-def measure(prose: tuple[str, ...], sections: tuple[tuple[str, int, int], ...] = ()) -> TextStats:
-    """Flesch-Kincaid grade, SMOG, words, sentences, each sentence's words and each h2 section's grade."""
-    meter_ = meter()
+def measure(prose: tuple[str, ...], sections: tuple[tuple[str, int, int], ...] = (),
+            formula: str = "flesch-kincaid") -> TextStats:
+    """The formula's score (Flesch-Kincaid grade by default), SMOG, words, sentences, each sentence's words and
+    each h2 section's score."""
+    language, method, _ = FORMULAS[formula]
+    meter_ = meter(language)
+    score = getattr(meter_, method)
     text = plain_text(prose)
     if not text:
-        return TextStats(0.0, 0.0, 0, 0, (), tuple(0.0 for _ in sections))
+        return TextStats(0.0, 0.0, 0, 0, (), tuple(0.0 for _ in sections), formula)
     lengths = tuple(meter_.lexicon_count(s) for s in sentences(prose))
     starts = [start for _, _, start in sections] + [len(prose)]
     parts = [plain_text(prose[a:b]) for a, b in zip(starts, starts[1:])]
-    return TextStats(meter_.flesch_kincaid_grade(text), meter_.smog_index(text), meter_.lexicon_count(text),
-                     meter_.sentence_count(text), lengths,
-                     tuple(meter_.flesch_kincaid_grade(part) if part else 0.0 for part in parts))
+    return TextStats(score(text), meter_.smog_index(text), meter_.lexicon_count(text),
+                     meter_.sentence_count(text), lengths, tuple(score(part) if part else 0.0 for part in parts),
+                     formula)
 
 
 def grade(value: float, limits: HouseRules) -> Grade:
-    """Whether a reading grade passes, warns, or is hard to read."""
+    """Whether a reading score passes, warns, or is hard to read (by grade, or by ease for an ease formula)."""
+    if is_ease(limits.readability):
+        return "pass" if value >= limits.pass_ease else "warn" if value >= limits.warn_ease else "hard"
     return "pass" if value <= limits.pass_grade else "warn" if value <= limits.warn_grade else "hard"
+
+
+def too_hard(value: float, limits: HouseRules) -> bool:
+    """Whether an h2 section's score misses the target."""
+    return value < limits.pass_ease if is_ease(limits.readability) else value > limits.pass_grade
 
 
 def review_of(page: Page, today: dt.date) -> Review:
@@ -229,6 +279,8 @@ def evidence_warnings(article: Article, page: Page, rules: HouseRules) -> list[P
 
 def grade_warnings(article: Article, page: Page, body: Body, rules: HouseRules) -> list[Problem]:
     """Readability: the page's grade against the targets, and each h2 section above the target."""
+    if is_ease(rules.readability):
+        return ease_warnings(article, page, body, rules)
     found, score, target = [], article.stats.grade, f"{rules.pass_grade:g}"
     if article.readability == "hard":
         found.append(warning(page.source, first_line(page), f"hard to read: grade {score:g} (above "
@@ -237,9 +289,27 @@ def grade_warnings(article: Article, page: Page, body: Body, rules: HouseRules) 
         found.append(warning(page.source, first_line(page), f"reading grade {score:g} (above "
                              f"{target}); {ADVICE.format(target)}", "readability"))
     for (title, line, _), value in zip(body.sections, article.stats.sections):
-        if value > rules.pass_grade:
+        if too_hard(value, rules):
             found.append(warning(page.source, line, f"hard section '{title}': reading grade {value:g} (above "
                                  f"{target}); {ADVICE.format(target)}", "readability"))
+    return found
+
+
+def ease_warnings(article: Article, page: Page, body: Body, rules: HouseRules) -> list[Problem]:
+    """Readability by an ease formula (higher is easier): the page's score and each h2 section's."""
+    name, target = FORMULAS[rules.readability][2], f"{rules.pass_ease:g}"
+    advice = f"aim for {target} or more with shorter sentences and everyday words"
+    found, score = [], article.stats.grade
+    if article.readability == "hard":
+        found.append(warning(page.source, first_line(page), f"hard to read: {name} {score:g} (below "
+                             f"{rules.warn_ease:g}); {advice}", "readability"))
+    elif article.readability == "warn":
+        found.append(warning(page.source, first_line(page), f"{name} {score:g} (below {target}); {advice}",
+                             "readability"))
+    for (title, line, _), value in zip(body.sections, article.stats.sections):
+        if too_hard(value, rules):
+            found.append(warning(page.source, line, f"hard section '{title}': {name} {value:g} (below "
+                                 f"{target}); {advice}", "readability"))
     return found
 
 

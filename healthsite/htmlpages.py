@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -63,6 +63,13 @@ class Page:
 
 
 def pages(site: Site) -> Iterator[Page]:
+    """Every HTML page of one edition, with its language versions; a context is only built for a page rendered."""
+    for page in _pages(site):
+        versions = site.versions.get(page.path.removesuffix("index.html"), ())
+        yield replace(page, inputs=(*page.inputs, versions))
+
+
+def _pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site; a context is only built for a page that is rendered."""
     for slug, page in site.pages.items():
         inputs = article_inputs(site, slug)
@@ -88,13 +95,14 @@ def _fixed(path: str, template: str, **context: Any) -> Page:
 def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     """The context of one article's page."""
     page, body = site.pages[slug], site.bodies[slug]
-    lookups, cards, trail, topics, sources, preview = inputs
+    lookups, _, cards, trail, topics, sources, preview = inputs
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
         "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
+        "outdated": site.outdated.get(slug, ()),
     }
 
 
@@ -102,7 +110,7 @@ def article_inputs(site: Site, slug: str) -> tuple:
     """What an article page shows beyond its own source: the key of its incremental rebuild."""
     body = site.bodies[slug]
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
-    return (body.lookups, [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
+    return (body.lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
             [site.sources[key] for key, _ in body.citations], site.preview(slug))
 
 
@@ -118,7 +126,8 @@ def home_groups(site: Site) -> list[tuple[str, str, list]]:
 
 def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> tuple[bytes | None, list[Problem]]:
     """Render one page with the site-wide context."""
-    context = {"site": site.config, "path": site.config.base_path + page.path.removesuffix("index.html"),
-               **page.context()}
+    address = page.path.removesuffix("index.html")
+    context = {"site": site.config, "path": site.config.base_path + address,
+               "versions": site.versions.get(address, ()), **page.context()}
     html, problems = render(env, page.template, context, root)
     return (html.encode() if html is not None else None), problems

@@ -38,18 +38,25 @@ class Outputs:
         common = cache.digest(cache.engine_digest(), repr(self.site.config), *(str(p) for p in theme),
                               *(p.read_bytes() for p in theme))
         files = assets.collect(self.root / "static")
-        env = templating.environment(self.root / "templates", {"asset": _asset_url(self.site, files)})
         problems: list[Problem] = []
-        for page in htmlpages.pages(self.site):
-            self.keys[page.path] = key = cache.digest(common, repr(page.inputs))
-            if self.unchanged(page.path, key):
-                self.kept += 1
-                yield page.path, None
-                continue
-            data, found = htmlpages.render_page(env, self.site, page, self.root)
-            problems += found
-            if data is not None:
-                yield page.path, data
+        for site in (self.site, *self.site.editions):
+            prefix = f"{site.code}/" if site.code else ""
+            helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
+                       "alternates": sitemap.alternates}
+            env = templating.environment(self.root / "templates", helpers, site.code, site.config.language)
+            for page in htmlpages.pages(site):
+                path = prefix + page.path
+                self.keys[path] = key = cache.digest(common, repr(page.inputs))
+                if self.unchanged(path, key):
+                    self.kept += 1
+                    yield path, None
+                    continue
+                data, found = htmlpages.render_page(env, site, page, self.root)
+                problems += found
+                if data is not None:
+                    yield path, data
+            if site.code:
+                yield f"{prefix}feed.xml", feed.feed(site)
         for asset in files.values():
             yield asset.published, assets.content(asset, files)
         for path, source in self.media.items():

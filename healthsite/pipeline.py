@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, care, editorial, images, media, workers
+from . import cache, care, editorial, i18n, images, media, workers
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
@@ -42,21 +42,22 @@ def build(options: Options) -> Report:
     root, config, out = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
         (cache.Cache(cache.engine_digest()), [])
-    articles = read_articles(root / "content", root)
-    inputs = input_digest(root, config, options, out, articles)
+    articles = read_editions(root, config)
+    inputs = input_digest(root, config, options, out, [f for files in articles.values() for f in files])
     if previous.holds(inputs, out):
         check(editorial.as_errors(previous.warnings) if options.strict else [])
         return Report(previous.pages, len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
     notices += cache.load_bodies(root, previous) if previous.inputs else []
-    sources, site, report = checked_site(options, config, previous, dt.date.today(), articles)
+    editions, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     check(editorial.as_errors(warnings) if options.strict else [])
     made = media.produce(site, root, options.jobs or workers.default_jobs())
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
     stats = write_site(outputs, out, indexing if config.search else None)
-    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
+    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
+              for sources in editions for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
@@ -93,19 +94,33 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
 
 
 def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None, today: dt.date,
-                 articles: list[SourceFile] | None = None) -> tuple[Sources, Site, editorial.Editorial]:
-    """Sources read and checked, the site assembled, and the editorial review with every warning."""
-    sources = read_sources(options, previous, config, articles)
-    site = make_site(sources)
+                 articles: dict[str, list[SourceFile]] | None = None
+                 ) -> tuple[list[Sources], Site, editorial.Editorial]:
+    """Every edition's sources read and checked, the site assembled, and the editorial review with every warning."""
+    root = options.config.resolve().parent
+    articles = articles or read_editions(root, config)
+    sources = read_sources(options, previous, config, articles[""])
+    editions = [read_sources(options, previous, config, articles[code], code, sources) for code in config.languages]
+    site = make_site(sources, editions)
     report = editorial.review(site, today, sources.stats)
-    return sources, site, editorial.including(report, sources.warnings)
+    for edition, measured in zip(site.editions, editions):
+        report = editorial.merged(report, editorial.review(edition, today, measured.stats))
+    return [sources, *editions], site, editorial.including(report, [p for s in (sources, *editions)
+                                                                     for p in s.warnings])
+
+
+def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
+    """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
+    translation."""
+    return {code: read_articles(root / "content" / code, root) for code in ("", *config.languages)}
 
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
     theme = theme_files(root) + images.files(root)
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
-        care.card_files(root / "content")
+        [p for code in ("", *config.languages) for p in care.card_files(root / "content" / code)] + \
+        sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
     return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
                         os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
                         *(f.data for f in articles), *(str(p) for p in theme + extra),

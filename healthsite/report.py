@@ -92,7 +92,8 @@ def text(report: Editorial, colour: bool, every: bool = False) -> str:
     """The report for a terminal: the ranked table (articles with problems, or `every` one), a legend, a summary."""
     rules = report.thresholds
     shown = [a for a in report.articles if every or a.problems]
-    legend = (f"grade: Flesch-Kincaid grade (target {rules.pass_grade:g}, hard above {rules.warn_grade:g}); "
+    scores = "; ".join(editorial.legend(r) for r in (rules, *report.editions))
+    legend = (f"grade: {scores}; "
               f"SMOG: SMOG grade; long: sentences over {rules.max_sentence_words} words\n"
               f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
               f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related")
@@ -112,7 +113,8 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
     flagged = {"overdue": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
     review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
-    return [(article.slug, ""), (f"{stats.grade:.1f}", grade_hue), (f"{stats.smog:.1f}", ""),
+    mark = f" {editorial.short(stats.formula)}" if editorial.is_ease(stats.formula) else ""
+    return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}", ""),
             (str(stats.words), flag(stats.words < rules.min_words, "style")),
             (str(article.long_sentences), flag(article.long_sentences > 0, "readability")),
             (str(article.citations), flag(article.citations < rules.min_citations, "evidence")),
@@ -181,6 +183,7 @@ def article_json(article: Article) -> dict[str, Any]:
     review = article.review
     stats = article.stats
     return {"slug": article.slug, "source": article.source, "title": article.title, "grade": stats.grade,
+            "formula": stats.formula,
             "smog": stats.smog, "words": stats.words, "sentences": stats.sentences,
             "long_sentences": article.long_sentences, "readability": article.readability,
             "citations": article.citations, "cross_links": article.cross_links, "inbound": article.inbound,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Bibliography
@@ -43,6 +43,16 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One language's version of a page, for hreflang links and the language switch."""
+
+    language: str
+    name: str
+    path: str  # the page's address on the site, e.g. /es/slug/
+    default: bool
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the outputs need, computed once."""
 
@@ -56,6 +66,11 @@ class Site:
     static: Path
     colours: tuple[tuple[str, str], ...]
     drafts: frozenset[str] = frozenset()
+    code: str = ""  # the language folder of a translated edition ("" for the default language)
+    editions: tuple[Site, ...] = ()  # the translated editions (on the default language's site)
+    versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # by address: every language's page
+    sources_of: dict[str, str] = field(default_factory=dict)  # a translation's slug -> its source's file name
+    outdated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> source sections changed since
 
     @property
     def listed(self) -> dict[str, Page]:
@@ -89,7 +104,7 @@ class Site:
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,
-             images: dict[str, Image], root: Path) -> Site:
+             images: dict[str, Image], root: Path, code: str = "") -> Site:
     """Index the pages by slug and topic and choose every page's cards; drafts (in a preview) are never listed."""
     by_slug = {page.slug: page for page in sorted(pages, key=lambda p: p.slug)}
     listed = [page for page in pages if not page.meta.draft]
@@ -99,7 +114,7 @@ def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sou
               for tag in order}
     drafts = frozenset(page.slug for page in pages if page.meta.draft)
     return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, images, root / "static",
-                palette(root / "static" / "style.css"), drafts)
+                palette(root / "static" / "style.css"), drafts, code)
 
 
 def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:
@@ -177,13 +192,16 @@ def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page
     return [error(shown, line, f"start_here '{name}': the article {why}")]
 
 
-def check_links(pages: list[Page], bodies: dict[str, Body]) -> list[Problem]:
-    """Every cross-link anchor must exist in its target; links to drafts are flagged by rendering."""
-    by_file = {Path(page.source).name: page.slug for page in pages}
+def check_links(pages: list[Page], bodies: dict[str, Body], others: dict[str, Body] | None = None) -> list[Problem]:
+    """Every cross-link anchor must exist in its target; links to drafts are flagged by rendering.
+
+    `others` holds the bodies a translation may link to in the default edition, by their `../name.md`.
+    """
+    by_file = {Path(page.source).name: bodies[page.slug] for page in pages} | (others or {})
     problems = []
     for page in pages:
         for link in bodies[page.slug].links:
-            anchors = bodies[by_file[link.target]].anchors
+            anchors = by_file[link.target].anchors
             if link.anchor and link.anchor not in anchors:
                 problems.append(error(link.source or page.source, link.line,
                                       missing_anchor(link.written or link.target, link.anchor, anchors)))
@@ -197,7 +215,7 @@ def missing_anchor(target: str, anchor: str, anchors: frozenset[str]) -> str:
 
 
 def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: list[Page], published: list[Page],
-                       bodies: dict[str, Body]) -> list[Problem]:
+                       bodies: dict[str, Body], folder: str = "content/") -> list[Problem]:
     """Every medicine-safety link must lead to a heading of a published article, like a cross-link."""
     shown, text = config_file
     files = {Path(page.source).name for page in pages}
@@ -208,7 +226,7 @@ def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: 
         target, _, anchor = rule.link.partition("#")
         if target not in by_file:
             why = "is a draft (publish it or change the link)" if target in files else \
-                f"does not exist in content/{did_you_mean(target, by_file)}"
+                f"does not exist in {folder}{did_you_mean(target, by_file)}"
             problems.append(error(shown, line, f"safety link to '{target}': the article {why}"))
         elif anchor not in bodies[by_file[target]].anchors:
             problems.append(error(shown, line, "safety " + missing_anchor(target, anchor,

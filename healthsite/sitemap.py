@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from typing import Callable
 
-from .site import Site
+from .site import Site, Version
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def sitemap(site: Site) -> bytes:
-    """Every public HTML page, with the date it last changed where known."""
-    config = site.config
-    root = etree.Element("urlset", {"xmlns": NS})
-    paths = [(config.base_path, None), (f"{config.base_path}topics/", None)]
-    paths += [(topic.url, None) for topic in site.topics.values()]
-    paths += [(site.url(slug), page.meta.updated or page.meta.date) for slug, page in site.listed.items()]
-    for path, changed in paths:
-        url = etree.SubElement(root, "url")
-        etree.SubElement(url, "loc").text = config.absolute(path)
-        if changed:
-            etree.SubElement(url, "lastmod").text = changed.isoformat()
+    """Every public HTML page of every edition, with the date it last changed where known and its language
+    versions (hreflang alternates, x-default the default language's)."""
+    root = etree.Element("urlset", {"xmlns": NS, **({"xmlns:xhtml": XHTML} if site.editions else {})})
+    for one in (site, *site.editions):
+        config = one.config
+        paths = [(config.base_path, None), (f"{config.base_path}topics/", None)]
+        paths += [(topic.url, None) for topic in one.topics.values()]
+        paths += [(one.url(slug), page.meta.updated or page.meta.date) for slug, page in one.listed.items()]
+        for path, changed in paths:
+            url = etree.SubElement(root, "url")
+            etree.SubElement(url, "loc").text = config.absolute(path)
+            if changed:
+                etree.SubElement(url, "lastmod").text = changed.isoformat()
+            versions = one.versions.get(path.removeprefix(config.base_path), ())
+            for language, href in alternates(versions, config.absolute):
+                etree.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": language, "href": href})
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def alternates(versions: tuple[Version, ...], absolute: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of each language version of a page, then x-default: the default language's."""
+    return [(v.language, absolute(v.path)) for v in versions] + \
+        [("x-default", absolute(v.path)) for v in versions if v.default]
 
 
 def robots(site: Site) -> bytes:

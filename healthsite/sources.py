@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, care, editorial, images, workers
+from . import cache, care, editorial, images, translations, workers
+from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
 from .config import SiteConfig, load_config
@@ -36,20 +37,26 @@ class Sources:
     card_problems: list[Problem] = field(default_factory=list)
     config_file: tuple[str, str] = ("site.yaml", "")
     images: dict[str, images.Image] = field(default_factory=dict)
+    code: str = ""  # the edition's language folder ("" for the default language)
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
-                 files: list[SourceFile] | None = None) -> Sources:
-    """Load and check the configuration, the bibliography and every article, rendering published bodies."""
+                 files: list[SourceFile] | None = None, code: str = "", default: Sources | None = None) -> Sources:
+    """Load and check the configuration, the bibliography and every article, rendering published bodies.
+
+    With a language `code`, the edition in content/CODE/, whose articles may also link to the `default` one's.
+    """
     root = options.config.resolve().parent
-    config = config or stage(load_config(options.config, root))
+    config = (config or stage(load_config(options.config, root))).edition(code)
     bibliography = stage(load_bibliography(root / config.bibliography, root))
-    files = read_articles(root / "content", root) if files is None else files
-    cards, card_problems = care.read_cards(root / "content", root)
+    files = read_articles(root / "content" / code, root) if files is None else files
+    cards, card_problems = care.read_cards(root / "content" / code, root)
+    others = _other_edition(default)
     pictures, image_problems = images.scan(root)
     engine = previous.engine if previous else cache.engine_digest()
     keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
-    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures)
+    guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures,
+                  code, others)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
     done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
@@ -71,14 +78,17 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     check(check_pages(pages, config, root / "templates") + check_start_here(config, *config_file, pages, listed)
           + check_images(pages, pictures, root / "static"))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
-                 {tag for p in listed for tag in p.meta.tags}, pictures)
-    bodies, measured = _settle(published, bodies, measured, refs)
+                 {tag for p in listed for tag in p.meta.tags}, pictures, code, others)
+    bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability)
     used = _used_cards([bodies[p.slug] for p in listed])
     found = [p for body in bodies.values() for p in body.problems if p.level == "warning"]
     warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
                 + title_warnings(listed) + found)
+    if default is not None:
+        check(translations.check(pages, default.pages, default.published, code))
+        warnings += translations.freshness(listed, default.pages, code)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), config_file, pictures)
+                   _card_problems(cards, refs), config_file, pictures, code)
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -87,12 +97,24 @@ def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.Tex
 
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
-          cards: dict[str, SharedCard], tags: set[str], pictures: dict[str, images.Image]) -> Refs:
-    """What articles may link to (file name -> URL), cite, show and use as shared care cards."""
-    urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()}
+          cards: dict[str, SharedCard], tags: set[str], pictures: dict[str, images.Image], code: str = "",
+          others: tuple[dict[str, str], frozenset[str]] = ({}, frozenset())) -> Refs:
+    """What articles may link to (file name -> URL; a translation's `../name.md` for the default edition's), cite,
+    show and use as shared care cards, with the edition's translated body strings."""
+    urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()} | others[0]
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
-    return Refs(urls, drafts, frozenset(bibliography), config.emergency_number, cards, safety, config.base_url,
-                _other_pages(config, tags), pictures)
+    return Refs(urls, drafts | others[1], frozenset(bibliography), config.emergency_number, cards, safety,
+                config.base_url, _other_pages(config, tags), pictures, body_texts(code))
+
+
+def _other_edition(default: Sources | None) -> tuple[dict[str, str], frozenset[str]]:
+    """The default edition's articles as a translation links to them: `../name.md` -> URL, and its drafts."""
+    if default is None:
+        return {}, frozenset()
+    base = default.config.base_path
+    urls = {f"../{Path(p.source).name}": f"{base}{p.slug}/" for p in default.published if not p.meta.draft}
+    drafts = frozenset(f"../{Path(p.source).name}" for p in default.pages if p.meta.draft)
+    return urls, drafts
 
 
 def _other_pages(config: SiteConfig, tags: set[str]) -> frozenset[str]:
@@ -116,7 +138,7 @@ def _used_cards(bodies: list[Body]) -> set[str]:
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
-            refs: Refs) -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
+            refs: Refs, formula: str = "flesch-kincaid") -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
     """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
     renderer: Renderer | None = None
     settled, stats = {}, {}
@@ -127,17 +149,28 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
             known = None
         settled[page.slug] = body
-        stats[page.slug] = known or editorial.measure(body.prose, body.sections)
+        stats[page.slug] = known if known and known.formula == formula else \
+            editorial.measure(body.prose, body.sections, formula)
     return settled, stats
 
 
-def make_site(sources: Sources) -> Site:
-    """Check the bodies and the links between them, and assemble the site."""
+def make_site(sources: Sources, editions: list[Sources] | tuple[Sources, ...] = ()) -> Site:
+    """Check the bodies and the links between them, and assemble the site with its translated editions."""
+    site = _one_site(sources)
+    if not editions:
+        return site
+    return translations.link_editions(site, [_one_site(edition, sources) for edition in editions])
+
+
+def _one_site(sources: Sources, default: Sources | None = None) -> Site:
+    """One edition's site: its bodies and links checked (a translation's links to the default edition's too)."""
     check([p for body in sources.bodies.values() for p in body.problems] + sources.card_problems)
     listed = [page for page in sources.published if not page.meta.draft]
-    check(check_links(sources.published, sources.bodies) +
-          check_safety_links(sources.config, sources.config_file, sources.pages, listed, sources.bodies))
+    others = {f"../{Path(p.source).name}": default.bodies[p.slug] for p in default.published} if default else {}
+    check(check_links(sources.published, sources.bodies, others) +
+          check_safety_links(sources.config, sources.config_file, sources.pages, listed, sources.bodies,
+                             f"content/{sources.code}/" if sources.code else "content/"))
     return assemble(sources.config, sources.published, sources.bodies, sources.bibliography, sources.images,
-                    sources.root)
+                    sources.root, sources.code)
 
 

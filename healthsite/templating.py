@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
 
+from . import i18n
 from .problems import Problem, error, shown_path
 
 
-def environment(templates: Path, functions: dict[str, Callable[..., Any]]) -> jinja2.Environment:
-    """A Jinja environment over the theme's templates with the site's helper functions."""
+def environment(templates: Path, functions: dict[str, Callable[..., Any]], code: str = "",
+                language: str = "en-US") -> jinja2.Environment:
+    """A Jinja environment over the theme's templates with the site's helper functions, speaking one edition's
+    language: `{% trans %}`/`_()` from its catalog, dates in its locale."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(i18n.translations(code), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(functions)
-    env.filters["longdate"] = longdate
+    env.filters["longdate"] = lambda day: i18n.long_date(day, language)
     return env
-
-
-def longdate(day: dt.date) -> str:
-    """A date as readers write it: November 25, 2026."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path) -> tuple[str | None, list[Problem]]:

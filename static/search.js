@@ -77,20 +77,27 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = form.dataset.searching || "Searching…";
   let found;
   try {
     const search = await (await pagefind()).search(query);
     found = await Promise.all(search.results.slice(0, MAX_RESULTS).map((hit) => hit.data()));
   } catch {
-    if (ticket === latest) status.textContent = "Search is not available right now. Please browse the topics instead.";
+    if (ticket === latest) status.textContent = form.dataset.failed || "Search is not available right now. Please browse the topics instead.";
     return;
   }
   if (ticket !== latest) return;
-  const articles = found.length === 1 ? "1 article" : `${found.length} articles`;
-  status.textContent = found.length ? `${articles} found for “${query}”.` : `No articles found for “${query}”.`;
+  status.textContent = said(found.length, query);
   list.replaceChildren(...found.map(result));
   suggestions.hidden = found.length > 0;
+}
+
+// The status line in the page's language: the search form carries its sentences, with {count} and {query}.
+function said(count, query) {
+  const key = count === 0 ? "foundNone" : count === 1 ? "foundOne" : "foundMany";
+  const english = { foundNone: "No articles found for “{query}”.", foundOne: "1 article found for “{query}”.",
+    foundMany: "{count} articles found for “{query}”." }[key];
+  return (form.dataset[key] || english).replace("{count}", String(count)).replace("{query}", query);
 }
 
 function queryInUrl() {

@@ -44,7 +44,8 @@ def test_new_writes_a_draft_from_the_archetype(root: Path, capsys: pytest.Captur
     assert 'title: "Knee pain in runners"' in text and f"date: {dt.date.today()}" in text
     assert "\ndraft: true\n" in text and "tags: [running, exercise]" in text
     optional = {f.name for f in dataclasses.fields(FrontMatter)} - {"title", "description", "date", "tags",
-                                                                     "draft", "key_takeaways"}
+                                                                     "draft", "key_takeaways",
+                                                                     "translation_of", "translated_from"}
     assert [name for name in sorted(optional) if f"\n# {name}:" not in text] == []
     assert "## Frequently asked questions\n\n### " in text
     assert "!!! care NAME" in text  # no shared cards in this site: the example is a comment

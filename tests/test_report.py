@@ -141,6 +141,7 @@ def test_json_report(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     assert data["categories"] == ["safety", "evidence", "readability", "style"]
     assert data["thresholds"] == {"min_words": 0, "min_cross_links": 0, "min_citations": 1, "max_description": 160,
                                   "pass_grade": 8.0, "warn_grade": 10.0, "max_sentence_words": 25,
+                                  "readability": "flesch-kincaid", "pass_ease": 60.0, "warn_ease": 50.0,
                                   "require_review": False, "due_soon_days": 30}
     assert [a["slug"] for a in data["articles"]] == ["a", "b"]  # ranked: the article with a problem first
     assert data["articles"][0]["problems"] == {"safety": 0, "evidence": 1, "readability": 0, "style": 0}

@@ -7,13 +7,10 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..i18n import CARE_LEVELS
 from .state import text_of
 
-LEVELS = {
-    "non-urgent": ("Non-urgent advice:", "See a doctor if"),
-    "urgent": ("Urgent advice:", "Get medical help today if"),
-    "emergency": ("Immediate action required:", "Call {number} or go to the emergency room if"),
-}
+LEVELS = CARE_LEVELS
 OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")
 INDENT = "    "
 
@@ -64,13 +61,13 @@ class CareCardProcessor(Treeprocessor):
             self.extension.state.fail(f"!!! {kind}", f"unknown care card level '{kind}' "
                                                      f"(use {', '.join(LEVELS)})")
             return False
-        hidden, default = LEVELS[kind]
+        state, refs = self.extension.state, self.extension.refs
+        hidden, default = (state.ask(refs, "text", text) for text in LEVELS[kind])
         first = div[0] if len(div) and div[0].get("class") == "admonition-title" else None
         title = text_of(first) if first is not None else ""
         if first is not None:
             div.remove(first)
         if title in ("", kind.capitalize()):
-            state, refs = self.extension.state, self.extension.refs
             title = default.format(number=state.ask(refs, "emergency"))
         content = etree.Element("div", {"class": "care-card__content"})
         content.extend(list(div))

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
+from ..i18n import SOURCE
 from ..typed import did_you_mean
 
 CITATION = r"[ \t]*\[@([^\]\n]*)\]"  # the space before a citation goes, so its number never wraps alone
@@ -37,7 +38,7 @@ class CitationProcessor(InlineProcessor):
             occurrence = state.citations[key] = state.citations.get(key, 0) + 1
             number = list(state.citations).index(key) + 1
             link = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "id": f"cite-{number}-{occurrence}",
-                                               "aria-label": f"Source {number}"})
+                                               "aria-label": str(state.ask(refs, "text", SOURCE)) % {"number": number}})
             link.text = str(number)
             if len(sup) > 1:
                 sup[-2].tail = ", "

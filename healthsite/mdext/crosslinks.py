@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..i18n import IN_OTHER_LANGUAGE
 from ..typed import did_you_mean
 from .state import Link
 
@@ -76,6 +77,9 @@ class CrossLinkProcessor(Treeprocessor):
             state.fail(*_needles(href), f"link to '{target}': the article {why}")
             return
         link.set("href", url + (f"#{anchor}" if anchor else ""))
+        if target.startswith("../"):  # an article of the default language, linked from a translation
+            mark = etree.SubElement(link, "span", {"class": "other-language"})
+            mark.text = f" {state.ask(refs, 'text', IN_OTHER_LANGUAGE)}"
         source, line = state.where(*_needles(href))
         state.links.append(Link(target, anchor, line, source, written))
 

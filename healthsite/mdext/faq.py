@@ -6,9 +6,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..i18n import FAQ_HEADING
 from .state import text_of
-
-HEADING = "frequently asked questions"
 
 
 class FaqProcessor(Treeprocessor):
@@ -21,7 +20,8 @@ class FaqProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Find the FAQ heading and fold what follows it, up to the next h2, into items."""
         children = list(root)
-        start = next((i for i, c in enumerate(children) if c.tag == "h2" and text_of(c).lower() == HEADING), None)
+        heading = str(self.extension.state.ask(self.extension.refs, "text", FAQ_HEADING)).lower()
+        start = next((i for i, c in enumerate(children) if c.tag == "h2" and text_of(c).lower() == heading), None)
         if start is None:
             return
         end = next((i for i in range(start + 1, len(children)) if children[i].tag in ("h1", "h2")), len(children))

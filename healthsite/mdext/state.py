@@ -37,6 +37,7 @@ class Refs:
     base_url: str = ""
     pages: frozenset[str] = frozenset()  # addresses of the site's other pages, under its base path
     images: dict[str, Image] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # the edition's translations of the body strings
 
     @property
     def base_path(self) -> str:
@@ -69,6 +70,8 @@ class Refs:
             return self.cards.get(key)
         if kind == "safety":
             return self.safety
+        if kind == "text":
+            return self.texts.get(key, key)
         if kind == "path":
             return self.files.get(key, "" if key in self.pages else None)
         return self.emergency_number
