@@ -36,18 +36,16 @@ class Task:
 def plan(site: Site, root: Path) -> dict[str, Path | Task]:
     """Every media file the site publishes: a file to copy as it is, or a task whose result is published."""
     files: dict[str, Path | Task] = {}
-    for one in (site, *site.editions):  # a translated edition's media are published under its folder
-        prefix = f"{one.code}/" if one.code else ""
+    for one in (site, *site.editions):  # every edition's media, published at the site's root
         used = [v for body in one.bodies.values() for kind, _, v in body.lookups if kind == "image" and v]
         used += [one.images[page.meta.image] for page in one.pages.values() if page.meta.image in one.images]
         for image in used:
             for path, width, kind in image.variants():
-                files[prefix + path] = _task(root, image, width, kind)
+                files[path] = _task(root, image, width, kind)
         for slug in one.pages:
             preview = one.preview(slug)
             if preview.card:
-                name = preview.path.rsplit("/", 1)[-1]
-                files[prefix + preview.path] = Task(f"card-{one.code}{'-' * bool(one.code)}{name}", card=preview.card)
+                files[preview.path] = Task(f"card-{preview.path.rsplit('/', 1)[-1]}", card=preview.card)
     return files
 
 

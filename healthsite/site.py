@@ -77,6 +77,11 @@ class Site:
         """The pages readers can find: every page but the drafts a preview shows."""
         return {slug: page for slug, page in self.pages.items() if slug not in self.drafts}
 
+    @property
+    def root_path(self) -> str:
+        """The base path of the whole site, where media live for every edition (a translation's is under it)."""
+        return self.config.base_path.removesuffix(f"{self.code}/") if self.code else self.config.base_path
+
     def url(self, slug: str) -> str:
         """The site path of an article."""
         return f"{self.config.base_path}{slug}/"
@@ -99,7 +104,7 @@ class Site:
         """The social preview of an article: its own image, or its generated card."""
         page = self.pages[slug]
         topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
-        return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.config.base_path + path),
+        return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.root_path + path),
                        self.images, self.static, self.colours, engine_digest())
 
 

@@ -104,7 +104,8 @@ def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str],
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()} | others[0]
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
     return Refs(urls, drafts | others[1], frozenset(bibliography), config.emergency_number, cards, safety,
-                config.base_url, _other_pages(config, tags), pictures, body_texts(code))
+                config.base_url, _other_pages(config, tags), pictures, body_texts(code),
+                config.base_path.removesuffix(f"{code}/") if code else "")
 
 
 def _other_edition(default: Sources | None) -> tuple[dict[str, str], frozenset[str]]:

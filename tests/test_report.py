@@ -146,7 +146,8 @@ def test_json_report(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     assert [a["slug"] for a in data["articles"]] == ["a", "b"]  # ranked: the article with a problem first
     assert data["articles"][0]["problems"] == {"safety": 0, "evidence": 1, "readability": 0, "style": 0}
     assert data["articles"][1] == {
-        "slug": "b", "source": "content/b.md", "title": "B", "grade": 0.9, "smog": 0.0, "words": 18,
+        "slug": "b", "source": "content/b.md", "title": "B", "grade": 0.9, "formula": "flesch-kincaid", "smog": 0.0,
+        "words": 18,
         "sentences": 2, "long_sentences": 0, "readability": "pass", "citations": 1, "cross_links": 1,
         "inbound": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
         "review": {"status": "reviewed", "reviewed_by": "Dr Lee", "last_reviewed": "2026-01-10",

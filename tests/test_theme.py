@@ -10,6 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from healthsite import i18n
 from healthsite.pipeline import Options, build
 from tests.conftest import FIXTURE, REPO, article, build_copy
 
@@ -27,6 +28,13 @@ def soups(out: Path) -> dict[str, BeautifulSoup]:
     """Every HTML page of a built site, parsed, by path."""
     return {p.relative_to(out).as_posix(): BeautifulSoup(p.read_text(), "html.parser")
             for p in sorted(out.rglob("*.html"))}
+
+
+def said(soup: BeautifulSoup, text: str) -> str:
+    """An interface string as a page says it: from the catalog of the page's language (the folder of its URL)."""
+    tag = soup.html["lang"]
+    code = "" if tag.startswith("en") else tag.split("-")[0]
+    return i18n.translations(code).gettext(text)
 
 
 def articles(out: Path) -> dict[str, BeautifulSoup]:
@@ -104,7 +112,9 @@ def test_footer_names_the_publisher_once(site: Path) -> None:
     """The footer says who publishes the site once, without repeating the site's name."""
     for path, soup in soups(site).items():
         text = soup.find("footer", class_="site-footer").get_text(" ", strip=True)
-        assert text.count("Published by") == 1 and "is published by" not in text, path
+        published = said(soup, "Published by %(publisher)s. General health information, not personal medical "
+                                "advice.").split("%")[0]
+        assert text.count(published) == 1 and "is published by" not in text, path
 
 
 def test_cards_are_one_link_with_the_whole_description(site: Path) -> None:
@@ -113,8 +123,9 @@ def test_cards_are_one_link_with_the_whole_description(site: Path) -> None:
         for card in soup.select("article.card"):
             [link] = card.find_all("a")
             title = card.find(class_="card-title").get_text()
-            assert "card-link" in link["class"] and next(link.strings) == "Read More", path
-            assert link.get_text() == f"Read More about {title}", path
+            more = said(soup, "Read More")
+            assert "card-link" in link["class"] and next(link.strings) == more, path
+            assert link.get_text() == f"{more} {said(soup, 'about %(title)s') % {'title': title}}", path
             teaser = card.find("p", class_="card-teaser").get_text()
             assert "[...]" not in teaser and not teaser.endswith("..."), path
 
@@ -166,7 +177,7 @@ def test_every_page_has_the_shared_hooks(site: Path) -> None:
         assert soup.find("main", id="main"), path
         assert len(soup.find_all("h1")) == 1, path
         assert soup.find("header", class_="site-header") and soup.find("footer", class_="site-footer"), path
-        assert soup.find("nav", attrs={"aria-label": "Site"}), path
+        assert soup.find("nav", attrs={"aria-label": said(soup, "Site")}), path
         assert soup.html["lang"], path
 
 
@@ -184,7 +195,7 @@ def test_article_pages_have_the_theme_contract(site: Path) -> None:
         for card in cards:
             link = card.find("a", class_="card-link")
             title = card.find(class_="card-title").get_text()
-            assert next(link.strings) == "Read More" and title in link.get_text(), path
+            assert next(link.strings) == said(soup, "Read More") and title in link.get_text(), path
             assert card.find("p", class_="card-teaser"), path
 
 
@@ -197,7 +208,7 @@ def test_components_keep_their_markup(site: Path) -> None:
             title = card.find(["h2", "h3", "h4"], class_="care-card__title")  # one level below its section
             hidden = title.find(True)
             assert hidden.name == "span" and "visually-hidden" in hidden["class"], path
-            assert hidden.get_text() == LEVELS[level], path
+            assert hidden.get_text() == said(soup, LEVELS[level]), path
             assert card.find("div", class_="care-card__content"), path
             seen.add(level)
         for item in soup.select("section.faq > details.faq-item"):
@@ -227,11 +238,13 @@ def test_components_keep_their_markup(site: Path) -> None:
             back = item.find_all("a", class_="backref")
             if len(back) == 1:
                 assert back[0].get_text() == "\u21a9\ufe0e", path
-                assert back[0]["aria-label"] == f"Back to citation {number} in the text", path
+                assert back[0]["aria-label"] == said(soup, "Back to citation %(number)s in the text") % {
+                    "number": number}, path
             else:
                 letters = list("abcdefghijklmnopqrstuvwxyz"[:len(back)])
                 assert item.find(class_="backrefs").get_text().split() == ["\u21a9\ufe0e", *letters], path
-                assert all(a["aria-label"].startswith(f"Back to citation {number} in the text") for a in back), path
+                start = said(soup, "Back to citation %(number)s in the text") % {"number": number}
+                assert all(a["aria-label"].startswith(start) for a in back), path
             seen.add("reference")
     assert seen == {"non-urgent", "urgent", "emergency", "faq", "table", "citation", "reference"}
 

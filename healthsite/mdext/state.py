@@ -38,6 +38,7 @@ class Refs:
     pages: frozenset[str] = frozenset()  # addresses of the site's other pages, under its base path
     images: dict[str, Image] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # the edition's translations of the body strings
+    media_base: str = ""  # where images are published (a translation's: the site's root); default: base path
 
     @property
     def base_path(self) -> str:
@@ -59,7 +60,7 @@ class Refs:
         if kind == "image":
             return self.images.get(key)
         if kind == "base":
-            return self.base_path
+            return self.media_base or self.base_path
         if kind == "url":
             return self.urls.get(key)
         if kind == "draft":
