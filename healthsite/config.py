@@ -117,6 +117,8 @@ class Language:
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links of this edition (article files in "
                                                  "content/CODE/)", ())
     editorial: HouseRules | None = field("house rules of this edition (default: the site's)", None)
+    publisher: str = field("the publisher's name in this language (default: the site's)", "")
+    default_author: str = field("byline of this edition's articles without an author (default: the site's)", "")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class SiteConfig:
                        language=lang.language, name=lang.name, base_url=self.base_url.rstrip("/") + f"/{code}/",
                        emergency_number=lang.emergency_number or self.emergency_number, topics=lang.topics,
                        safety_links=lang.safety_links, editorial=lang.editorial or self.editorial,
-                       start_here="", languages={})
+                       publisher=lang.publisher or self.publisher,
+                       default_author=lang.default_author or self.default_author, start_here="", languages={})
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like '/slug/'."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from .site import Site
 from .writer import link_previous
 
 FOLDER = "pagefind"
+ENTRY = "pagefind-entry.json"
 
 
 def is_index(path: str) -> bool:
@@ -39,7 +41,17 @@ def index(site_folder: Path, config_name: str) -> list[Problem]:
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
         return [warning(config_name, 1, f"search index not built: Pagefind failed ({detail[0]})")]
+    steady_entry(site_folder / FOLDER / ENTRY)
     return []
+
+
+def steady_entry(path: Path) -> None:
+    """Pagefind lists an index's languages in a random order: sort them, so the same site gives the same bytes."""
+    if not path.is_file():
+        return
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 @dataclass
@@ -58,7 +70,8 @@ class SearchStep:
 
     def __call__(self, staging: Path) -> None:
         """Link the previous index into the new site if it still holds, or index the new site."""
-        pages = sorted(f"{slug}/index.html" for slug in self.site.listed)
+        pages = sorted(f"{one.code}/{slug}/index.html".lstrip("/") for one in (self.site, *self.site.editions)
+                       for slug in one.listed)  # every edition's articles: one index, split by language
         self.key = cache.digest(*pages, *(self.outputs.keys[path] for path in pages))
         old = [path for path in self.previous.outputs if is_index(path)]
         if self.key == self.previous.search and old and \

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import i18n
 from .site import Site
 
 
 def breadcrumbs(site: Site, slug: str) -> list[tuple[str, str]]:
     """(name, site path) from Home to the article, through its first topic."""
     page = site.pages[slug]
-    trail = [("Home", site.config.base_path)]
+    trail = [(i18n.translations(site.code).gettext("Home"), site.config.base_path)]
     for topic in site.topics_of(slug)[:1]:
         trail.append((topic.title, topic.url))
     return trail + [(page.meta.title, site.url(slug))]

@@ -34,7 +34,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCHEMES = ("light", "dark")
-KINDS = ("home", "article", "topics", "topic", "404", "search")
+KINDS = ("home", "article", "topics", "topic", "404", "search", "es-home", "es-article", "es-topic", "es-search",
+         "es-404")
+SPANISH_ARTICLES = ("/es/analgesicos-de-venta-libre-para-el-dolor-de-espalda/", "/es/aliviar-el-dolor-lumbar-en-casa/")
 # What the article pages under test must show between them: every component of the theme.
 FEATURES = {"FAQ": "section.faq details.faq-item", "table": "div.table-scroll table caption",
             "non-urgent care card": "div.care-card--non-urgent", "urgent care card": "div.care-card--urgent",
@@ -81,8 +83,12 @@ def features(site: Path) -> dict[str, set[str]]:
 def urls(site: Path, features: dict[str, set[str]]) -> dict[str, list[str]]:
     """The URLs of each page type (a missing address stands for the 404 page)."""
     topic = sorted(p.parent.name for p in site.glob("topics/*/index.html"))[0]
+    spanish = (site / "es" / "index.html").exists()
     return {"home": ["/"], "article": covering(features), "topics": ["/topics/"], "topic": [f"/topics/{topic}/"],
-            "404": ["/no-such-page/"], "search": ["/search/"] if (site / "search" / "index.html").exists() else []}
+            "404": ["/no-such-page/"], "search": ["/search/"] if (site / "search" / "index.html").exists() else [],
+            "es-home": ["/es/"] * spanish, "es-article": list(SPANISH_ARTICLES) * spanish,
+            "es-topic": [f"/es/topics/{topic}/"] * spanish, "es-search": ["/es/search/"] * spanish,
+            "es-404": ["/es/404.html"] * spanish}
 
 
 def read_headers(out: Path) -> list[tuple[str, str, str]]:
@@ -437,6 +443,28 @@ def test_search_finds_the_article_a_word_is_in(browser, server: str, site: Path,
     page.screenshot(path=screenshots / "search--results--desktop--light.png", full_page=True)
     assert axe_violations(page) == []
     assert errors == []
+    context.close()
+
+
+def test_spanish_search_finds_spanish_pages_with_stemming(browser, server: str, site: Path, screenshots: Path) -> None:
+    """/es/search/ searches the Spanish index only (Pagefind splits by <html lang>): the singular finds pages that
+    only have the plural, no English page is listed, and the status line is in Spanish."""
+    def prose(path: Path) -> str:
+        return (BeautifulSoup(path.read_text(), "html.parser").select_one("div.prose")
+                or BeautifulSoup("", "html.parser")).get_text().lower()
+    plural = sorted(f"/es/{p.parent.name}/" for p in site.glob("es/*/index.html") if "estiramientos" in prose(p))
+    assert plural and not [p for p in site.glob("es/*/index.html") if " estiramiento " in prose(p)]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page, errors = open_page(context, server + "/es/search/")
+    page.fill("#search-query", "estiramiento")
+    page.click("form.search-form button[type=submit]")
+    page.wait_for_selector("#search-results li h2 a")
+    found = [a.get_attribute("href") for a in page.query_selector_all("#search-results li h2 a")]
+    assert set(plural) <= set(found) and all(url.startswith("/es/") for url in found)
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^Se encontr(ó|aron) \d+ artículos? para "
+                                                                   r"“estiramiento”\.$"))
+    page.screenshot(path=screenshots / "es-search--results--desktop--light.png", full_page=True)
+    assert axe_violations(page) == [] and errors == []
     context.close()
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from healthsite.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import REPO
@@ -27,6 +28,8 @@ base_url: https://edits.example/
 publisher: P
 disclaimer: D
 call_to_action: {heading: H, text: T}
+languages:
+  es: {language: es-US, name: Español, title: Ediciones, disclaimer: A, call_to_action: {heading: C, text: U}}
 """
 BIB = "- {key: src, citation: A source.}\n"
 
@@ -40,6 +43,9 @@ bodies = st.builds(lambda link, form, cite, n, card, image: f"Text {n}" + (f" [s
 cards = st.builds(lambda level, n, cite, link: (level, f"- Sign {n}" + (" [@src]" if cite else "")
                                                  + (f" ([more]({link}.md))" if link else "") + ".\n"),
                   st.sampled_from(LEVELS), st.integers(0, 3), st.booleans(), st.sampled_from([None] + STEMS))
+spanish = st.builds(lambda link, n: f"Texto {n}" + link + ".\n\n## Parte\n\nMás.\n",
+                    st.sampled_from(["", " [ver](../bee.md)", " [ver](ant-es.md)", " [ver](../cat.md#part)"]),
+                    st.integers(0, 3))
 edits = st.one_of(
     st.tuples(st.just("title"), st.sampled_from(STEMS), titles),
     st.tuples(st.just("tags"), st.sampled_from(STEMS), st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
@@ -56,6 +62,7 @@ edits = st.one_of(
     st.tuples(st.just("card"), st.sampled_from(CARDS), st.one_of(st.none(), cards)),
     st.tuples(st.just("level"), st.sampled_from(CARDS), st.sampled_from(LEVELS)),
     st.tuples(st.just("image"), st.sampled_from(IMAGES), st.sampled_from([None, 0, 1, 2])),
+    st.tuples(st.just("es"), st.sampled_from(STEMS), st.one_of(st.none(), st.just("mark"), spanish)),
 )
 
 
@@ -82,6 +89,9 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     if kind == "image":
         write_image(site / "content" / "images" / stem, value)
         return
+    if kind == "es":
+        spanish_edit(site, stem, value)
+        return
     if kind == "add":
         articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
     elif stem not in articles:
@@ -99,6 +109,20 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     else:
         articles[stem][kind] = value
     (site / "content" / f"{stem}.md").write_text(render(articles[stem]))
+
+
+def spanish_edit(site: Path, stem: str, value: str | None) -> None:
+    """Write (a body), delete (None) or mark current ("mark") the Spanish translation of an article."""
+    path = site / "content" / "es" / f"{stem}-es.md"
+    if value is None:
+        path.unlink(missing_ok=True)
+    elif value == "mark":
+        if path.exists():
+            main(["translated", f"es/{stem}-es", "--config", str(site / "site.yaml"), "-q"])
+    else:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f'---\ntitle: "{stem} es"\ndescription: "Sobre {stem}."\ntranslation_of: {stem}.md\n---\n\n'
+                        + value)
 
 
 def card_edit(path: Path, kind: str, value: object) -> None:
@@ -153,6 +177,9 @@ def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
 @example([("body", "ant", "Text.\n\n!!! care red\n"), ("card", "red", ("urgent", "- Fever [@src].\n")),
           ("level", "red", "non-urgent"), ("card", "red", None), ("card", "red", ("emergency", "- See [b](bee.md).\n")),
           ("body", "bee", "Text.\n\n## Part\n\n!!! care blue\n"), ("card", "blue", ("urgent", "- Go.\n"))])
+@example([("es", "ant", "Texto [ver](../bee.md).\n"), ("es", "ant", "mark"), ("body", "ant", "Changed.\n"),
+          ("es", "bee", "Texto [ver](ant-es.md).\n"), ("draft", "bee", True), ("es", "ant", "mark"),
+          ("es", "bee", None), ("draft", "bee", False), ("delete", "ant", None)])
 @example([("body", "ant", '![A](images/pic.png "C")\n'), ("image", "pic.png", 2), ("image", "pic.png", None),
           ("image", "pic.png", 1), ("body", "bee", "![B](images/fig.svg)\n"), ("image", "fig.svg", 2)])
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
