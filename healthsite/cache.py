@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
+import json
 import os
-import pickle
+import secrets
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from . import plain
+from .content import Page
+from .editorial import TextStats
+from .markup import Body
 from .problems import Problem, warning
 from .writer import intact
 
 FOLDER = ".healthsite-cache"
-FORMAT = 2
+FORMAT = 3
+KEY_BYTES = 32
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin")
 
 
@@ -58,11 +67,12 @@ class Cache:
     engine: str = ""
     inputs: str = ""
     out: str = ""
-    bodies: dict[str, tuple] = field(default_factory=dict)
+    bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
+    lines: dict[str, bytes] = field(default_factory=dict)  # each body's line of the file it was read from
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -75,54 +85,148 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, BODIES = "manifest.pickle", "bodies.pickle"
+MANIFEST, BODIES = "manifest.json", "bodies.json"
+Entry = tuple[Page, Body, TextStats]
+Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     """The cache's manifest (bodies come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = _read(root / FOLDER / MANIFEST, engine)
+    manifest, problems = _read(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages = manifest
+    inputs, out, outputs, warnings, search, pages, stamp = manifest
+    if _stamp(root / FOLDER / BODIES) != stamp:
+        return Cache(engine), [_ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     """Fill in the cached pages and bodies (only a build that has to render needs them)."""
-    bodies, problems = _read(root / FOLDER / BODIES, cache.engine)
-    cache.bodies = bodies if isinstance(bodies, dict) else {}
+    lines, problems = _read(root / FOLDER / BODIES, cache.engine, _entries)
+    cache.bodies, cache.lines = ({k: e for k, (e, _) in lines.items()}, {k: r for k, (_, r) in lines.items()}) \
+        if lines else ({}, {})
     return problems
 
 
-def _read(path: Path, engine: str) -> tuple[Any, list[Problem]]:
-    """One cache file's payload, or None with the reason it is not trusted."""
-    shown = f"{FOLDER}/{path.name}"
-    if not path.exists():
+def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes]]:
+    """The bodies file: one JSON line per page, [key, entry]; each entry kept with its line, to write again as is."""
+    entries = {}
+    for line in payload.split(b"\n") if payload else ():
+        key, data = json.loads(line)
+        if not isinstance(key, str):
+            raise ValueError("a key that is not text")
+        entries[key] = (plain.decode(Entry, data), line)
+    return entries
+
+
+def _ignored(name: str, why: str) -> Problem:
+    """The one warning a cache that is not trusted gives."""
+    return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
+
+
+def _read(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
+    """One cache file's parsed payload, or None with the reason it is not trusted.
+
+    A file is a header line (format, engine, a keyed MAC of the payload) and a payload of JSON plain data:
+    reading it runs nothing, and a file changed by anyone without this machine's key is refused.
+    """
+    if not path.exists() and not path.is_symlink():
         return None, []
+    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
+        return None, [_ignored(path.name, "not a plain file")]
     try:
-        with path.open("rb") as stream:
-            version, made_by, payload = pickle.load(stream)
-    except Exception as exc:  # a damaged file can fail in any way inside pickle; it is never trusted
-        return None, [warning(shown, 1, f"build cache ignored: unreadable ({type(exc).__name__})")]
+        header_line, _, payload = path.read_bytes().partition(b"\n")
+        header = json.loads(header_line)
+        version, made_by, mac = header["format"], header["engine"], header["mac"]
+    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
     if version != FORMAT:
-        return None, [warning(shown, 1, "build cache ignored: another format")]
+        return None, [_ignored(path.name, "another format")]
     if made_by != engine:
-        return None, [warning(shown, 1, "build cache ignored: made by another version of the engine or its libraries")]
-    return payload, []
+        return None, [_ignored(path.name, "made by another version of the engine or its libraries")]
+    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(payload)):
+        return None, [_ignored(path.name, "damaged, or not written by this machine's builds")]
+    try:
+        return parse(payload), []
+    except (ValueError, TypeError, RecursionError) as exc:
+        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
 
 
-def save(root: Path, cache: Cache) -> None:
-    """Write the cache atomically, bodies before the manifest that vouches for them."""
+def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
+    """Write the cache atomically, bodies before the manifest that vouches for them.
+
+    A page the previous cache held, and this build reused as it was, is written as the line it was read from.
+    """
     folder = root / FOLDER
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        folder.unlink()  # a planted link or file: the cache is only ever written inside the site folder
     folder.mkdir(exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
-    _write(folder / BODIES, cache.engine, cache.bodies)
-    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages))
+    _replace(folder / ".gitignore", b"*\n")
+    old = previous or Cache()
+    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else
+             json.dumps([key, plain.encode(Entry, entry)], ensure_ascii=False, separators=(",", ":")).encode()
+             for key, entry in cache.bodies.items()]
+    _write(folder / BODIES, cache.engine, b"\n".join(lines))
+    manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
+                _stamp(folder / BODIES))
+    _write(folder / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
 
 
-def _write(path: Path, engine: str, payload: Any) -> None:
-    """Write one cache file through a temporary file, so a half-written file never replaces a whole one."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as stream:
-        pickle.dump((FORMAT, engine, payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+def _same(old: Entry | None, new: Entry) -> bool:
+    """Whether an entry is, part for part, the very one read from the cache."""
+    return old is not None and all(a is b for a, b in zip(old, new))
+
+
+def _write(path: Path, engine: str, payload: bytes) -> None:
+    """Write one cache file (header line, payload) through a temporary file: a half-written file never replaces a whole one."""
+    header = json.dumps({"format": FORMAT, "engine": engine, "mac": _mac(payload)}).encode()
+    _replace(path, header + b"\n" + payload)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Replace a file (never a link's target) through a new temporary file beside it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)  # a folder planted in the cache folder, under one of the cache's own names
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time; (-1, -1) when it is missing."""
+    try:
+        info = path.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def _mac(payload: bytes) -> str:
+    """A keyed digest of a payload, with this machine's key."""
+    return hmac.new(machine_key(), payload, "sha256").hexdigest()
+
+
+@functools.cache
+def machine_key() -> bytes:
+    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable)."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
+    path = home / "cache.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == KEY_BYTES:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        _replace(path, key)  # mkstemp makes it readable by its owner only
+    except OSError:
+        pass  # an unwritable home: caches live as long as this process
+    return key

@@ -60,7 +60,7 @@ def build(options: Options) -> Report:
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
                                  indexing.key if done else "",
-                                 len(site.pages)))
+                                 len(site.pages)), previous)
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
 

@@ -1,0 +1,126 @@
+"""A hostile site folder: planted files, links out of the site, unsafe URLs, resource bombs, odd requests."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from healthsite import cache
+from healthsite.pipeline import Options, build, validate
+from healthsite.problems import BuildError
+from tests.conftest import REPO, SITE_YAML, article
+
+PACKAGE = REPO / "healthsite"
+
+
+def problems_of(root: Path, **options: object) -> list[str]:
+    """The problems (as printed) of a build that must fail."""
+    with pytest.raises(BuildError) as failed:
+        build(Options(root / "site.yaml", **options))
+    return [str(p) for p in failed.value.problems]
+
+
+# 1. Nothing from the site folder runs -------------------------------------------------------------------------
+
+
+class Planted:
+    """Unpickling this creates a file: the proof that a pickle ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_the_engine_uses_no_executing_loader() -> None:
+    """No module imports pickle, marshal or shelve, or calls eval, exec or an unsafe YAML loader."""
+    banned_modules = {"pickle", "marshal", "shelve", "dill", "cloudpickle"}
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.name}: import {n}" for n in names if n.split(".")[0] in banned_modules]
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if name in ("eval", "exec", "unsafe_load", "full_load") or \
+                        name == "load" and isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "yaml":
+                    found.append(f"{path.name}:{node.lineno}: {name}()")
+    assert found == []
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "bodies.json", "manifest.pickle", "bodies.pickle"])
+def test_a_planted_pickle_never_runs(make_site, tmp_path: Path, name: str) -> None:
+    """A pickle planted in the cache folder is never unpickled, by `build` or by `check`."""
+    root = make_site({"content/a.md": article("A")})
+    marker = tmp_path / "ran"
+    build(Options(root / "site.yaml"))
+    (root / ".healthsite-cache" / name).write_bytes(pickle.dumps(Planted(marker)))
+    (root / "content" / "a.md").write_text(article("A changed"))
+    validate(Options(root / "site.yaml"), __import__("datetime").date(2026, 1, 1))
+    build(Options(root / "site.yaml"))
+    assert not marker.exists()
+    assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
+
+
+def _cache_file(root: Path, name: str) -> tuple[dict, bytes]:
+    """A cache file's header and payload."""
+    head, _, payload = (root / cache.FOLDER / name).read_bytes().partition(b"\n")
+    return json.loads(head), payload
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "deep", "wrong type", "header only",
+                                    "not json header", "directory", "link"])
+@pytest.mark.parametrize("name", ["manifest.json", "bodies.json"])
+def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, name: str, damage: str) -> None:
+    """Any damaged cache file gives exactly one warning, and the build renders everything again."""
+    root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
+    build(Options(root / "site.yaml"))
+    path = root / cache.FOLDER / name
+    data = path.read_bytes()
+    path.unlink()
+    if damage == "directory":
+        path.mkdir()
+    elif damage == "link":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"", "garbage": os.urandom(300),
+                          "deep": b"[" * 100000, "wrong type": data.split(b"\n")[0] + b"\n{\"a\": 1}",
+                          "header only": data.split(b"\n")[0], "not json header": b"\x80\x04\n[]"}[damage])
+    (root / "content" / "a.md").write_text(article("A changed"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
+    assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
+    assert build(Options(root / "site.yaml")).notices == []  # rebuilt: trusted again
+
+
+def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
+    """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML."""
+    root = make_site({"content/a.md": article("A", body="Plain words here.\n"), "content/b.md": article("B")})
+    build(Options(root / "site.yaml"))
+    path = root / cache.FOLDER / "bodies.json"
+    info = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"Plain words here.", b"<script>1</script>"[:17]))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    (root / "content" / "b.md").write_text(article("B changed"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message for p in report.notices] == ["build cache ignored: damaged, or not written by this machine's builds"]
+    assert "<script>" not in (root / "_site" / "a" / "index.html").read_text()
+
+
+def test_a_planted_cache_folder_link_is_replaced(make_site, tmp_path: Path) -> None:
+    """A `.healthsite-cache` that is a link out of the site is not read, and the cache is written inside the site."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = make_site({"content/a.md": article("A")})
+    (root / cache.FOLDER).symlink_to(elsewhere)
+    build(Options(root / "site.yaml"))
+    assert list(elsewhere.iterdir()) == []
+    assert (root / cache.FOLDER).is_dir() and not (root / cache.FOLDER).is_symlink()
