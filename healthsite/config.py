@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from . import typed
-from .files import read_source
-from .problems import Problem, shown_path
+from .files import inside, read_source
+from .problems import Problem, error, shown_path
 from .typed import field
 
 
@@ -17,6 +17,14 @@ def _url(value: str) -> str | None:
     """Check an absolute http(s) URL."""
     parts = urlsplit(value)
     return None if parts.scheme in ("http", "https") and parts.netloc else "must be an absolute http(s) URL"
+
+
+def _site_path(value: str) -> str | None:
+    """Check a path of an input file: relative to site.yaml, inside the site folder."""
+    pure = PurePosixPath(value.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or ":" in value or not value.strip():
+        return "must be a path inside the site folder, relative to site.yaml (no '..', not absolute)"
+    return None
 
 
 def _pattern(regex: str, what: str) -> typed.Check:
@@ -27,6 +35,9 @@ def _pattern(regex: str, what: str) -> typed.Check:
 def _at_least(minimum: float) -> typed.Check:
     """A check that a number is at least `minimum`."""
     return lambda value: None if value >= minimum else f"must be at least {minimum}"
+
+
+INPUT_PATHS = ("bibliography",)  # settings that name a file the build reads: each must lie inside the site
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,8 @@ class SiteConfig:
     output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")
     emergency_number: str = field("the number emergency care cards tell readers to call", "911",
                                   _pattern(r"[0-9 +()-]{2,20}", "a phone number"))
-    bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml")
+    bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml",
+                              _site_path)
     default_author: str = field("byline for articles without an author", "")
     topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
     readability: Readability = field("readability thresholds for `check`", Readability())
@@ -99,4 +111,10 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
     if text is None:
         return None, problems
     reader = typed.Reader(shown)
-    return typed.load(SiteConfig, text, reader), reader.problems
+    config = typed.load(SiteConfig, text, reader)
+    if config is None:
+        return None, reader.problems
+    problems = [error(shown, reader.key_lines.get(name, 1), f"'{name}' leads out of the site folder (through a "
+                      "link): the build reads only files inside it")
+                for name in INPUT_PATHS if not inside(root / getattr(config, name), root)]
+    return (None if problems else config), problems

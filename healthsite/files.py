@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .problems import Problem, error
+
+INPUT_FOLDERS = ("content", "templates", "static")
 
 
 def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
@@ -32,3 +35,22 @@ def line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:
     """(1-based line, index) of the first `needle` in `text` at or after `start`; (0, -1) if absent."""
     index = text.find(needle, start)
     return (text.count("\n", 0, index) + 1, index) if index >= 0 else (0, -1)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether a path, with every link followed, lies inside the folder `root`."""
+    return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
+
+
+def links_out(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Problem]:
+    """An error at every link in the site's input folders that leads out of the site folder (or nowhere)."""
+    problems = []
+    for name in folders:
+        for folder, dirs, files in os.walk(root / name):
+            for entry in sorted(dirs + files):
+                path = Path(folder, entry)
+                if path.is_symlink() and not (path.exists() and inside(path, root)):
+                    where = "nowhere" if not path.exists() else "outside the site folder"
+                    problems.append(error(path.relative_to(root).as_posix(), 1, f"a link that leads {where}: the build reads "
+                                          "and publishes only files inside the site folder; put the file itself here"))
+    return problems

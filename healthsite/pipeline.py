@@ -12,6 +12,7 @@ from . import cache, editorial
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
+from .files import links_out
 from .options import Options
 from .outputs import Outputs, theme_files
 from .problems import Problem, shown_path
@@ -81,6 +82,7 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
     config = stage(load_config(options.config, root))
+    check(links_out(root))
     out = (options.out or root / config.output_dir).resolve()
     check(check_output_dir(out, root, shown_path(options.config, root)))
     return root, config, out

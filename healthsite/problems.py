@@ -23,14 +23,31 @@ class Problem:
         return f"{self.path}:{self.line}: {self.level}: {self.message}"
 
 
+MESSAGE_LIMIT = 600
+EXCERPT_LIMIT = 60
+
+
 def error(path: str, line: int, message: str) -> Problem:
     """An error at a location."""
-    return Problem(path, max(line, 1), message, "error")
+    return Problem(printable(path, MESSAGE_LIMIT), max(line, 1), printable(message, MESSAGE_LIMIT), "error")
 
 
 def warning(path: str, line: int, message: str) -> Problem:
     """A warning at a location."""
-    return Problem(path, max(line, 1), message, "warning")
+    return Problem(printable(path, MESSAGE_LIMIT), max(line, 1), printable(message, MESSAGE_LIMIT), "warning")
+
+
+def printable(text: str, limit: int) -> str:
+    """Text safe to print on a terminal: control characters escaped (no escape sequences), cut at `limit`."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+
+
+def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, escaped excerpt of what a file holds, for a message (never a whole line of someone's file)."""
+    return printable(text, limit)
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

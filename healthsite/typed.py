@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .problems import Problem, error
+from .problems import Problem, error, excerpt
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Check = Callable[[Any], "str | None"]
@@ -65,7 +65,7 @@ class Reader:
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
-            return self.fail(node, f"invalid value: {exc}")
+            return self.fail(node, f"invalid value: {excerpt(str(exc), 200)}")
 
 
 def load(cls: type, text: str, reader: Reader) -> Any:
@@ -108,7 +108,7 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     for key, name, value_node in _pairs(node, reader):
         reader.key_lines.setdefault(name, reader.line(key))
         if name not in fields:
-            reader.fail(key, f"unknown key '{name}'{did_you_mean(name, fields)}")
+            reader.fail(key, f"unknown key '{excerpt(name)}'{did_you_mean(name, fields)}")
             ok = False
             continue
         value = convert(hints[name], value_node, reader)
@@ -139,7 +139,7 @@ def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str,
     for key, value in node.value:
         name = str(reader.scalar(key))
         if name in seen:
-            reader.fail(key, f"duplicate key '{name}'")
+            reader.fail(key, f"duplicate key '{excerpt(name)}'")
         seen.add(name)
         pairs.append((key, name, value))
     return pairs
@@ -186,7 +186,7 @@ def _date(node: yaml.ScalarNode, reader: Reader) -> Any:
         return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) \
             else dt.date.fromisoformat(str(value))
     except (ValueError, yaml.YAMLError):
-        return reader.fail(node, f"invalid date '{node.value}' (expected a real date as YYYY-MM-DD)")
+        return reader.fail(node, f"invalid date '{excerpt(node.value)}' (expected a real date as YYYY-MM-DD)")
 
 
 _NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
@@ -201,7 +201,7 @@ def _describe(node: yaml.Node, reader: Reader) -> str:
         return "a mapping"
     value = reader.scalar(node)
     kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value), "text")
-    return f"{kind} '{node.value}'" if node.value != "" else "nothing"
+    return f"{kind} '{excerpt(node.value)}'" if node.value != "" else "nothing"
 
 
 def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:

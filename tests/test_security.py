@@ -124,3 +124,63 @@ def test_a_planted_cache_folder_link_is_replaced(make_site, tmp_path: Path) -> N
     build(Options(root / "site.yaml"))
     assert list(elsewhere.iterdir()) == []
     assert (root / cache.FOLDER).is_dir() and not (root / cache.FOLDER).is_symlink()
+
+
+# 2. Nothing from outside the site is read or published ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["content/linked.md", "static/linked.css", "templates/linked.html",
+                                   "content/care/linked.md", "content/images/linked.svg", "static/sub/deep/x.txt",
+                                   "content/folder"])
+def test_a_link_out_of_the_site_is_an_error_at_its_path(make_site, tmp_path: Path, where: str) -> None:
+    """A link (to a file or a folder) in any input folder that leads outside the site folder is an error at its path."""
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "passwd").write_text("root:x:0:0:secret line\n")
+    root = make_site({"content/a.md": article("A")})
+    link = root / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(secret if where == "content/folder" else secret / "passwd")
+    problems = problems_of(root)
+    assert problems == [f"{where}:1: error: a link that leads outside the site folder: the build reads and "
+                        "publishes only files inside the site folder; put the file itself here"]
+    assert not (root / "_site").exists()
+
+
+def test_links_inside_the_site_are_fine_and_dangling_ones_are_errors(make_site) -> None:
+    """A link to a file inside the site folder is followed; one that leads nowhere is an error."""
+    root = make_site({"content/a.md": article("A"), "shared/b.md": article("B")})
+    (root / "content" / "b.md").symlink_to(root / "shared" / "b.md")
+    build(Options(root / "site.yaml"))
+    assert (root / "_site" / "b" / "index.html").exists()
+    (root / "static" / "gone.css").symlink_to(root / "nothing-here.css")
+    assert problems_of(root)[0].startswith("static/gone.css:1: error: a link that leads nowhere")
+
+
+@pytest.mark.parametrize("value", ["/etc/passwd", "../outside.yaml", "content/../../outside.yaml", "C:/refs.yaml",
+                                   "..\\\\outside.yaml"])
+def test_bibliography_must_lie_inside_the_site(make_site, value: str) -> None:
+    """`bibliography:` outside the site folder is an error at its line in site.yaml, and nothing of it is shown."""
+    root = make_site({"site.yaml": SITE_YAML + f'bibliography: "{value}"\n', "content/a.md": article("A")})
+    assert problems_of(root) == ["site.yaml:8: error: 'bibliography' must be a path inside the site folder, "
+                                 "relative to site.yaml (no '..', not absolute)"]
+
+
+def test_bibliography_linked_out_of_the_site_is_refused_unread(make_site, tmp_path: Path) -> None:
+    """A bibliography path inside the site that is a link to a file outside it is refused, unread."""
+    outside = tmp_path / "passwd"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    root = make_site({"site.yaml": SITE_YAML + "bibliography: refs.yaml\n", "content/a.md": article("A")})
+    (root / "refs.yaml").symlink_to(outside)
+    problems = problems_of(root)
+    assert problems == ["site.yaml:8: error: 'bibliography' leads out of the site folder (through a link): the "
+                        "build reads only files inside it"]
+
+
+def test_messages_show_only_a_short_escaped_excerpt(make_site) -> None:
+    """A value echoed in an error is cut short and its control characters escaped (no terminal escape sequences)."""
+    long_value = "x" * 5000
+    root = make_site({"content/a.md": article("A", tags=f'"\\e]0;owned\\a{long_value}"')})
+    [problem] = problems_of(root)
+    assert "\x1b" not in problem and "\x07" not in problem and len(problem) < 200
+    assert "\\x1b]0;owned\\x07xxx" in problem
