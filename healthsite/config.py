@@ -11,12 +11,7 @@ from . import typed
 from .files import inside, read_source
 from .problems import Problem, error, shown_path
 from .typed import field
-
-
-def _url(value: str) -> str | None:
-    """Check an absolute http(s) URL."""
-    parts = urlsplit(value)
-    return None if parts.scheme in ("http", "https") and parts.netloc else "must be an absolute http(s) URL"
+from .urls import base_url_problem, url_check
 
 
 def _site_path(value: str) -> str | None:
@@ -55,7 +50,7 @@ class CallToAction:
     heading: str = field("short heading of the box")
     text: str = field("one or two sentences")
     link_text: str = field("text of the box's link", "")
-    link_url: str = field("where the link goes (absolute URL or site path)", "")
+    link_url: str = field("where the link goes (absolute URL or site path)", "", url_check(site_path=True))
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ class SiteConfig:
     """Everything a publisher sets for one site."""
 
     title: str = field("the site's name, shown in the header and titles")
-    base_url: str = field("absolute URL the site is served from, e.g. https://example.org/", check=_url)
+    base_url: str = field("absolute URL the site is served from, e.g. https://example.org/", check=base_url_problem)
     publisher: str = field("the publisher's name (structured data, feed, footer)")
     disclaimer: str = field("medical disclaimer shown on every article")
     call_to_action: CallToAction = field("the box at the end of every article")

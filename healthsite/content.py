@@ -15,6 +15,7 @@ from .checks import check
 from .files import decode_source
 from .problems import Problem, error, shown_path
 from .typed import field
+from .urls import url_check
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -61,7 +62,7 @@ class FrontMatter:
     next_review_due: dt.date | None = field("date the next review is due", None)
     draft: bool = field("drafts are left out unless --drafts", False)
     template: str = field("template file in templates/", "article.html")
-    image: str = field("social preview image (site path or URL)", "")
+    image: str = field("social preview image (site path or URL)", "", url_check(site_path=True))
     image_alt: str = field("text alternative for the image", "")
 
 

@@ -184,3 +184,71 @@ def test_messages_show_only_a_short_escaped_excerpt(make_site) -> None:
     [problem] = problems_of(root)
     assert "\x1b" not in problem and "\x07" not in problem and len(problem) < 200
     assert "\\x1b]0;owned\\x07xxx" in problem
+
+
+# 3. Every URL field is checked ---------------------------------------------------------------------------------
+
+HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",
+           "java\\tscript:alert(1)", "java\\nscript:alert(1)", "\\x01javascript:alert(1)", "java&#115;cript:alert(1)",
+           "&#x6A;avascript:alert(1)", "javascript&colon;alert(1)", "data:text/html;base64,PHNjcmlwdD4=",
+           "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/x", "\\\\\\\\evil.example/x",
+           "/\\\\evil.example/x", "ftp://evil.example/", "blob:https://evil.example/x", "https://", "https:evil"]
+
+
+def _yaml(value: str) -> str:
+    """A YAML double-quoted string of a value written with Python escapes (so control characters survive)."""
+    return '"' + value.replace('"', '\\"') + '"'
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_urls_are_errors_in_every_url_field(make_site, value: str) -> None:
+    """bibliography url, call_to_action.link_url, front-matter image and base_url refuse every unsafe URL at its line."""
+    site = SITE_YAML.replace("https://test.example/", _yaml(value)) + f"  link_url: {_yaml(value)}\n" \
+        + "  link_text: Go\n"
+    bib = f"- key: src\n  citation: A source.\n  url: {_yaml(value)}\n"
+    root = make_site({"site.yaml": site, "content/bibliography.yaml": bib,
+                      "content/a.md": article("A", body="Text [@src].\n", image=_yaml(value), image_alt="x")})
+    with pytest.raises(BuildError) as failed:
+        build(Options(root / "site.yaml"))
+    where = sorted({(p.path, p.line, p.message.split(" ")[0]) for p in failed.value.problems})
+    assert where == [("site.yaml", 2, "'base_url'"), ("site.yaml", 8, "'link_url'")]
+    root = make_site({"site.yaml": SITE_YAML, "content/bibliography.yaml": bib, "content/a.md": article("A")})
+    assert [p.split(": error: ")[0] for p in problems_of(root)] == ["content/bibliography.yaml:3"]
+    root = make_site({"site.yaml": SITE_YAML, "content/bibliography.yaml": "- {key: src, citation: C}\n",
+                      "content/a.md": article("A", body="Text [@src].\n", image=_yaml(value), image_alt="x")})
+    assert [(p.split(":")[0], p.split(":")[1]) for p in problems_of(root)] == [("content/a.md", "4")]
+
+
+@pytest.mark.parametrize("value", ["https://doi.org/10.1/x", "javascript:alert(1)", "10.1000", "10.1000/a b",
+                                   "doi:10.1000/abc", "10.12/abc"])
+def test_a_doi_must_be_a_doi(make_site, value: str) -> None:
+    """A bibliography doi must be a bare DOI (it is linked as https://doi.org/DOI)."""
+    root = make_site({"content/bibliography.yaml": f"- key: src\n  citation: C.\n  doi: {_yaml(value)}\n",
+                      "content/a.md": article("A", body="Text [@src].\n")})
+    assert [p.split(": error: ")[0] for p in problems_of(root)] == ["content/bibliography.yaml:3"]
+
+
+@pytest.mark.parametrize("value", ["https://ex.example//evil.example/", "https://ex.example/a?b=1",
+                                   "https://ex.example/#top", "https://user:pw@ex.example/", "https://user@ex.example/",
+                                   "https://ex.example/a/../b/", "https://ex.example/./", "https://ex.example:99999/",
+                                   "https://ex.example/a\\\\b/", "ex.example", "/health/", "https://ex.example/a%20b/x y"])
+def test_base_url_is_a_plain_absolute_http_url(make_site, value: str) -> None:
+    """base_url: absolute http(s), a plain absolute path; no '//' path, query, fragment or user name."""
+    root = make_site({"site.yaml": SITE_YAML.replace("https://test.example/", _yaml(value)),
+                      "content/a.md": article("A")})
+    assert [p.split(": error: ")[0] for p in problems_of(root)] == ["site.yaml:2"]
+
+
+@pytest.mark.parametrize("base, link, image", [
+    ("https://ex.example/", "https://ex.example/clinics/", "https://cdn.example/a.png"),
+    ("http://ex.example:8080/health/", "/clinics/", "/icon.svg"),
+    ("https://ex.example/health", "clinics/", "icon.svg"),
+])
+def test_safe_urls_still_build(make_site, base: str, link: str, image: str) -> None:
+    """http(s) URLs and site paths are accepted where they make sense."""
+    root = make_site({"site.yaml": SITE_YAML.replace("https://test.example/", base) + f"  link_url: {link}\n",
+                      "content/bibliography.yaml": "- {key: s, citation: C., url: 'https://a.example/x?y=1&z=2', "
+                                                   "doi: 10.1000/xyz}\n",
+                      "content/a.md": article("A", body="Text [@s].\n", image=image, image_alt="A picture")})
+    build(Options(root / "site.yaml"))
+    assert f'href="{link}"' in (root / "_site" / "a" / "index.html").read_text()
