@@ -66,6 +66,15 @@ class Readability:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one article may cause, so no file can stall or exhaust a build."""
+
+    article_bytes: int = field("largest article file, in bytes", 1_000_000, _at_least(1))
+    line_characters: int = field("longest line of an article, in characters", 50_000, _at_least(1))
+    render_seconds: float = field("time one article may take to read and render, in seconds", 10.0, _at_least(0.1))
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything a publisher sets for one site."""
 
@@ -87,6 +96,7 @@ class SiteConfig:
     readability: Readability = field("readability thresholds for `check`", Readability())
     search: bool = field("build a Pagefind search index and the /search/ page", True)
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
+    limits: Limits = field("bounds on each article: size, line length, time to render", Limits())
 
     @property
     def base_path(self) -> str:

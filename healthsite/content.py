@@ -12,6 +12,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import typed
 from .checks import check
+from .config import Limits
 from .files import decode_source
 from .problems import Problem, error, shown_path
 from .typed import field
@@ -108,6 +109,22 @@ def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
             problems.append(error(f"{folder}/{path.name}", 1, f"cannot read file: {exc.strerror}"))
     check(problems)
     return files
+
+
+def over_limits(file: SourceFile, limits: Limits) -> list[Problem]:
+    """Errors for an article too large, or with a line too long, to be worth parsing (checked before reading it)."""
+    if len(file.data) > limits.article_bytes:
+        return [error(file.shown, 1, f"the file is {len(file.data):,} bytes, over the limit of "
+                                     f"{limits.article_bytes:,} (limits.article_bytes in site.yaml): split it")]
+    if len(file.data) <= limits.line_characters:
+        return []
+    for number, line in enumerate(file.data.split(b"\n"), start=1):
+        length = len(line.decode("utf-8", "replace")) if len(line) > limits.line_characters else 0
+        if length > limits.line_characters:
+            return [error(file.shown, number, f"the line is {length:,} characters long, over the limit of "
+                                              f"{limits.line_characters:,} (limits.line_characters in site.yaml): "
+                                              "break it up")]
+    return []
 
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from markdown import Markdown
 
 from .mdext import HealthExtension, Link, PageState, Refs, sanitize
-from .problems import Problem
+from .problems import Problem, error
 
+MAX_NESTING = 20  # levels of lists and block quotes inside each other
+INLINE_MARKS = "*_[<`"
 EXTENSIONS = ("tables", "toc", "attr_list", "admonition", "footnotes")
 SETTINGS = {"toc": {"toc_depth": "2-6"}}
 
@@ -40,7 +42,39 @@ class Renderer:
         """Render one Markdown body to sanitized HTML; problems come back inside the Body."""
         self.md.reset()
         state = self.extension.state = PageState(source, text, first_line)
-        html = sanitize(self.md.convert(text))
+        deep = too_deep(text)
+        if deep:
+            return failed(source, first_line + deep[0] - 1, deep[1])
+        try:
+            html = sanitize(self.md.convert(text))
+        except RecursionError:
+            line = first_line + _busiest_line(text) - 1
+            self.md.reset()
+            return failed(source, line, f"nested too deeply for the Markdown parser (emphasis, links or HTML "
+                                        f"inside each other): simplify this line")
         return Body(html, tuple(state.toc), frozenset(state.anchors), tuple(state.citations.items()),
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.problems),
                     tuple((kind, key, value) for (kind, key), value in state.lookups.items()))
+
+
+def failed(source: str, line: int, message: str) -> Body:
+    """The body of an article that could not be rendered: no HTML, one error."""
+    return Body("", (), frozenset(), (), (), (), (), (error(source, line, message),), ())
+
+
+def too_deep(text: str) -> tuple[int, str] | None:
+    """(line in the body, why) for the first line nested more than MAX_NESTING lists or quotes deep."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" \t>")
+        quotes = line[: len(line) - len(stripped)].count(">")
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" ")) if not quotes else 0
+        if quotes > MAX_NESTING or indent // 4 > MAX_NESTING and stripped[:1] in ("-", "*", "+", *"0123456789"):
+            return number, (f"lists or quotes nested more than {MAX_NESTING} levels deep: no reader can follow "
+                            "that; flatten them")
+    return None
+
+
+def _busiest_line(text: str) -> int:
+    """The body line with the most inline markup (where a too-deep nesting most likely is)."""
+    lines = text.split("\n")
+    return 1 + max(range(len(lines)), key=lambda i: sum(map(lines[i].count, INLINE_MARKS)))

@@ -48,6 +48,10 @@ class Reader:
 
     def parse(self, text: str) -> yaml.Node | None:
         """Compose the YAML text into a node tree; syntax errors become problems."""
+        unbounded = unbounded_yaml(text)
+        if unbounded:
+            self.problems.append(error(self.path, unbounded[0] + self.offset, unbounded[1]))
+            return None
         self.loader = Loader(text)
         try:
             return self.loader.get_single_node()
@@ -66,6 +70,30 @@ class Reader:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
             return self.fail(node, f"invalid value: {excerpt(str(exc), 200)}")
+
+
+MAX_DEPTH = 32
+OPEN = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken, yaml.FlowSequenceStartToken,
+        yaml.FlowMappingStartToken)
+CLOSE = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def unbounded_yaml(text: str) -> tuple[int, str] | None:
+    """(line, why) if YAML text could make unbounded work: an alias (a few bytes can expand to gigabytes) or
+    nesting deeper than MAX_DEPTH; None if it is bounded (syntax errors are left to the parser to report)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=Loader):
+            depth += isinstance(token, OPEN) - isinstance(token, CLOSE)
+            line = token.start_mark.line + 1
+            if isinstance(token, yaml.AliasToken):
+                return line, (f"YAML alias '*{excerpt(token.value, 40)}' is not allowed: write the value out "
+                              "in full (aliases can make a few bytes expand without bound)")
+            if depth > MAX_DEPTH:
+                return line, f"YAML nested more than {MAX_DEPTH} levels deep: flatten it"
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def load(cls: type, text: str, reader: Reader) -> Any:

@@ -252,3 +252,112 @@ def test_safe_urls_still_build(make_site, base: str, link: str, image: str) -> N
                       "content/a.md": article("A", body="Text [@s].\n", image=image, image_alt="A picture")})
     build(Options(root / "site.yaml"))
     assert f'href="{link}"' in (root / "_site" / "a" / "index.html").read_text()
+
+
+# 4. Bounded work -----------------------------------------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
+       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n" \
+       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n" \
+       "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n" \
+       "? [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n: bomb\n"
+ALIAS = "YAML alias '*a' is not allowed: write the value out in full (aliases can make a few bytes expand " \
+        "without bound)"
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_at_its_line(make_site) -> None:
+    """A billion-laughs alias bomb (used as a mapping key) in front matter is refused at once, at the alias's line."""
+    root = make_site({"content/a.md": "---\ntitle: T\ndescription: D\n" + BOMB + "---\nBody.\n"})
+    assert problems_of(root) == [f"content/a.md:5: error: {ALIAS}"]
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("site.yaml", SITE_YAML + BOMB, 9),
+    ("content/bibliography.yaml", "- &a {key: a, citation: C}\n- *a\n", 2),
+    ("site.yaml", SITE_YAML.replace("call_to_action:\n", "call_to_action: &a\n") + "x: *a\n", 8),
+    ("site.yaml", "base: &a\n  title: T\n<<: *a\n", 3),
+])
+def test_yaml_aliases_are_refused_in_every_yaml_file(make_site, name: str, text: str, line: int) -> None:
+    """site.yaml and the bibliography refuse aliases too (merge keys included)."""
+    root = make_site({name: text, "content/a.md": article("A")})
+    [problem] = problems_of(root)
+    assert problem.startswith(f"{name}:{line}: error: YAML alias '*")
+
+
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, "{a: " * 3000 + "1" + "}" * 3000,
+                                    "".join(f"{'  ' * i}k{i}:\n" for i in range(200)) + "  " * 200 + "v"])
+@pytest.mark.parametrize("name", ["site.yaml", "content/a.md", "content/bibliography.yaml"])
+def test_deep_yaml_is_an_error_not_a_traceback(make_site, nested: str, name: str) -> None:
+    """Deeply nested YAML anywhere is an error at a line, never a RecursionError."""
+    text = {"site.yaml": SITE_YAML + "x:\n  " + nested.replace("\n", "\n  ") + "\n",
+            "content/a.md": "---\ntitle: T\ndescription: D\nx:\n  " + nested.replace("\n", "\n  ") + "\n---\nBody.\n",
+            "content/bibliography.yaml": "- key: a\n  citation: C\n  x:\n    " + nested.replace("\n", "\n    ") + "\n"}[name]
+    root = make_site({name: text, "content/a.md": text if name == "content/a.md" else article("A")})
+    [problem] = problems_of(root)
+    assert problem.startswith(f"{name}:") and "nest" in problem  # ours at depth 32, or libyaml's own limit
+
+
+@pytest.mark.parametrize("body, line", [
+    (">" * 100 + " deep\n", 6), ("> " * 100 + "deep\n", 6),
+    ("".join("    " * i + "- item\n" for i in range(40)), 27), ("".join("\t" * i + "1. item\n" for i in range(40)), 27),
+    ("*a " * 3000 + "x" + " a*" * 3000 + "\n", 6), ("**a " * 3000 + "x" + " a**" * 3000 + "\n", 6),
+    ("Fine line.\n\n" + "_a " * 4000 + "x" + " a_" * 4000 + "\n", 8),
+])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_deep_markdown_is_an_error_at_its_line(make_site, body: str, line: int, jobs: int) -> None:
+    """Lists, quotes or emphasis nested too deep are an error at a line, never a RecursionError; others still report."""
+    files = {f"content/ok{i}.md": article(f"OK {i}") for i in range(40)}
+    files["content/z.md"] = article("Z", body="[broken](nowhere.md)\n")
+    root = make_site({**files, "content/a.md": article("A", body=body)})
+    problems = problems_of(root, jobs=jobs)
+    assert problems[0].startswith(f"content/a.md:{line}: error: ") and "nested" in problems[0]
+    assert problems[1].startswith("content/z.md:6: error: link to 'nowhere.md'")
+
+
+def test_article_size_and_line_length_limits(make_site) -> None:
+    """A file over the size limit or with an over-long line is an error (the limits are set in site.yaml)."""
+    root = make_site({"content/big.md": article("Big", body="Ten words of plain text here, nine and ten.\n" * 25_000),
+                      "content/wide.md": article("Wide", body="Fine.\n\n" + "é" * 60_000 + "\n"),
+                      "content/ok.md": article("OK", body="é" * 40_000 + "\n")})
+    assert problems_of(root) == [
+        "content/big.md:1: error: the file is 1,100,052 bytes, over the limit of 1,000,000 "
+        "(limits.article_bytes in site.yaml): split it",
+        "content/wide.md:8: error: the line is 60,000 characters long, over the limit of 50,000 "
+        "(limits.line_characters in site.yaml): break it up"]
+    (root / "site.yaml").write_text(SITE_YAML + "limits:\n  article_bytes: 2000000\n  line_characters: 70000\n")
+    build(Options(root / "site.yaml"))
+    (root / "site.yaml").write_text(SITE_YAML + "limits:\n  line_characters: 30000\n")
+    assert [p.split(": error:")[0] for p in problems_of(root)] == ["content/big.md:1", "content/ok.md:6",
+                                                                   "content/wide.md:8"]
+
+
+SLOW = "[" * 6000 + "x" + "](y)" * 6000 + "\n"  # quadratic in Python-Markdown's link pattern
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_over_its_time_budget_is_an_error_and_the_rest_still_reports(make_site, jobs: int) -> None:
+    """An article that takes too long to render is stopped and reported at its path; every other problem is too."""
+    files = {f"content/ok{i}.md": article(f"OK {i}") for i in range(40)}
+    files["content/z.md"] = article("Z", body="[broken](nowhere.md)\n")
+    root = make_site({**files, "content/slow.md": article("Slow", body=SLOW),
+                      "site.yaml": SITE_YAML + "limits:\n  render_seconds: 0.5\n"})
+    import time
+    started = time.monotonic()
+    problems = problems_of(root, jobs=jobs)
+    assert time.monotonic() - started < 15
+    assert problems == [
+        "content/slow.md:1: error: took longer than 0.5 s to read and render (limits.render_seconds in site.yaml): "
+        "look for a very long line or deeply nested lists, quotes, links or emphasis",
+        "content/z.md:6: error: link to 'nowhere.md': the article does not exist in content/"]
+
+
+def test_the_time_budget_holds_off_the_main_thread(make_site) -> None:
+    """In a thread (as the dev server rebuilds) the budget holds too."""
+    import threading
+    root = make_site({"content/slow.md": article("Slow", body=SLOW), "content/ok.md": article("OK"),
+                      "site.yaml": SITE_YAML + "limits:\n  render_seconds: 0.5\n"})
+    found: list[list[str]] = []
+    thread = threading.Thread(target=lambda: found.append(problems_of(root, jobs=1)))
+    thread.start()
+    thread.join(20)
+    assert found and found[0][0].startswith("content/slow.md:1: error: took longer than 0.5 s")
