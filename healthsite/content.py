@@ -101,12 +101,18 @@ class SourceFile:
 def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
     """Every article file of a content folder, in name order, read once."""
     folder = shown_path(content_dir, root)
+    if not content_dir.is_dir():
+        check([error(f"{folder}/", 1, "no content folder: the site's articles go in content/*.md (nothing was "
+                                      "built, so an empty site does not replace the published one)")])
     files, problems = [], []
     for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
         try:
             files.append(SourceFile(path, f"{folder}/{path.name}", path.read_bytes()))
         except OSError as exc:
             problems.append(error(f"{folder}/{path.name}", 1, f"cannot read file: {exc.strerror}"))
+    if not files and not problems:
+        problems.append(error(f"{folder}/", 1, "no articles: content/ holds no *.md files (nothing was built, "
+                                               "so an empty site does not replace the published one)"))
     check(problems)
     return files
 

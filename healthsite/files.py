@@ -46,7 +46,7 @@ def links_out(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Prob
     """An error at every link in the site's input folders that leads out of the site folder (or nowhere)."""
     problems = []
     for name in folders:
-        for folder, dirs, files in os.walk(root / name):
+        for folder, dirs, files in [(root, [name], [])] + list(os.walk(root / name)):
             for entry in sorted(dirs + files):
                 path = Path(folder, entry)
                 if path.is_symlink() and not (path.exists() and inside(path, root)):

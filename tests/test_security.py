@@ -361,3 +361,114 @@ def test_the_time_budget_holds_off_the_main_thread(make_site) -> None:
     thread.start()
     thread.join(20)
     assert found and found[0][0].startswith("content/slow.md:1: error: took longer than 0.5 s")
+
+
+# 5. A missing or empty content/ ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "only other files", "a file"])
+def test_no_articles_is_an_error_that_keeps_the_previous_site(make_site, damage: str) -> None:
+    """Without content/ (or with no article in it) the build fails, exit status 1, and the old site stays."""
+    import shutil
+    from healthsite.cli import main
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    before = (root / "_site" / "a" / "index.html").read_bytes()
+    shutil.rmtree(root / "content")
+    if damage == "a file":
+        (root / "content").write_text("not a folder")
+    elif damage != "missing":
+        (root / "content").mkdir()
+        if damage == "only other files":
+            (root / "content" / "notes.txt").write_text("x")
+    [problem] = problems_of(root)
+    assert problem.startswith("content/:1: error: no ")
+    assert main(["--config", str(root / "site.yaml"), "--quiet"]) == 1
+    assert (root / "_site" / "a" / "index.html").read_bytes() == before
+
+
+def test_serve_keeps_the_last_good_site_when_content_goes(make_site) -> None:
+    """The dev server keeps serving the last good site and says why when content/ disappears."""
+    import shutil
+    from tests.test_serve import Running
+    running = Running(make_site({"content/a.md": article("A title")}))
+    try:
+        shutil.rmtree(running.root / "content")
+        running.server.builder.run()
+        status = running.status()
+        assert not status["ok"] and status["problems"][0].startswith("content/:1: error: no content folder")
+        assert running.get("/a/")[0] == 200
+        assert "still serving the last good site" in running.stderr.getvalue()
+    finally:
+        running.server.stop()
+
+
+# 6. The dev server answers every request -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(make_site):
+    """A dev server for a one-article site."""
+    from tests.test_serve import Running
+    running = Running(make_site({"content/a.md": article("A title")}))
+    yield running
+    running.server.stop()
+
+
+def _exchange(port: int, request: bytes) -> bytes:
+    """Send raw bytes, return the whole answer (the server must answer, not drop the connection)."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+@pytest.mark.parametrize("target", ["/" + "a" * 300, "/a/" + "b" * 5000 + "/", "/%zz", "/%", "/%e9%ff",
+                                    "/a%00b", "/a\x00b", "/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd",
+                                    "/a/..%2f..%2fetc", "/\\..\\..\\x", "//evil.example/", "/" + "é" * 200,
+                                    "*", "http://127.0.0.1/a/", "/a/?" + "q" * 10000])
+def test_odd_paths_get_an_answer(server, capfd, target: str) -> None:
+    """Over-long segments, bad percent-encoding, NUL bytes and traversal get a 4xx (or the page), never a drop."""
+    answer = _exchange(server.port, b"GET " + target.encode("utf-8") + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Connection: close\r\n\r\n")
+    status = int(answer.split(b" ", 2)[1])
+    assert 200 <= status < 500 and b"root:" not in answer
+    assert "Traceback" not in server.stderr.getvalue() + capfd.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["[::1", "[zz]", "a:b:c", "host:99999", "[::1]:99999", "127.0.0.1:x",
+                                  "exa mple", "[]", ":80", "a@b", "\x7f", "[::1]]"])
+def test_malformed_host_headers_get_400(server, capfd, host: str) -> None:
+    """A malformed or bracketed Host header is a 400, never a dropped connection or a traceback."""
+    answer = _exchange(server.port, b"GET /a/ HTTP/1.1\r\nHost: " + host.encode("latin-1") + b"\r\n"
+                       b"Connection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.1 400")
+    assert "Traceback" not in server.stderr.getvalue() + capfd.readouterr().err
+
+
+@pytest.mark.parametrize("host, status", [("127.0.0.1", 200), ("localhost:8000", 200), ("[::1]:8000", 200),
+                                          ("[::1]", 200), ("evil.example", 403), ("[2001:db8::1]", 403)])
+def test_good_host_headers_still_checked(server, host: str, status: int) -> None:
+    """Well-formed Host headers are served, or refused when they name another host (DNS rebinding)."""
+    answer = _exchange(server.port, f"GET /a/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    assert int(answer.split(b" ", 2)[1]) == status
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX: " + b"y" * 70000 + b"\r\n\r\n",
+    b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n",
+    b"GET /a/ HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+    b"BREW /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET\r\n\r\n",
+    b"\x00\x01\x02 garbage\r\n\r\n",
+    b"GET /a/ HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n",
+])
+def test_malformed_requests_get_a_4xx(server, capfd, request_bytes: bytes) -> None:
+    """Over-long request lines or headers, a second Host, an unknown version or method: a 4xx or 5xx answer."""
+    answer = _exchange(server.port, request_bytes)
+    assert 400 <= int(answer.split(b" ", 2)[1]) < 600
+    assert "Traceback" not in server.stderr.getvalue() + capfd.readouterr().err
