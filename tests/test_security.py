@@ -472,3 +472,72 @@ def test_malformed_requests_get_a_4xx(server, capfd, request_bytes: bytes) -> No
     answer = _exchange(server.port, request_bytes)
     assert 400 <= int(answer.split(b" ", 2)[1]) < 600
     assert "Traceback" not in server.stderr.getvalue() + capfd.readouterr().err
+
+
+# 7. Markup integrity ---------------------------------------------------------------------------------------------
+
+FAQ = """\
+Intro.
+
+## Frequently asked questions
+
+### Can I take <abbr title="non-steroidal anti-inflammatory drugs">NSAIDs</abbr> &amp; still run?
+
+Yes, \\*carefully\\*, with <em>advice</em> &lt;always&gt;.
+
+### Is `x < y` a \\[question\\]?
+
+<span lang="la">Ita</span> vero.
+"""
+
+
+def test_structured_data_carries_no_markdown_internals(make_site) -> None:
+    """FAQPage questions and answers are clean text, the same as the visible ones (no placeholders or markers)."""
+    import re as regex
+    root = make_site({"content/a.md": article("A", body=FAQ)})
+    build(Options(root / "site.yaml"))
+    html = (root / "_site" / "a" / "index.html").read_text()
+    data = json.loads(regex.search(r'<script type="application/ld\+json">(.*?)</script>', html, regex.S).group(1))
+    faq = next(node for node in data["@graph"] if node["@type"] == "FAQPage")["mainEntity"]
+    assert [(q["name"], q["acceptedAnswer"]["text"]) for q in faq] == [
+        ("Can I take NSAIDs & still run?", "Yes, *carefully*, with advice <always>."),
+        ("Is x < y a [question]?", "Ita vero.")]
+    assert "wzxhzdk" not in html and "\x02" not in html and "\x03" not in html
+    assert 'NSAIDs</abbr> &amp; still run?</summary>' in html
+
+
+def test_headings_with_inline_html_give_clean_contents(make_site) -> None:
+    """The contents list shows a heading's text, not a placeholder of its inline HTML."""
+    body = "".join(f"## Part <abbr title='t'>P{i}</abbr>\n\nText.\n\n" for i in range(4))
+    root = make_site({"content/a.md": article("A", body=body)})
+    build(Options(root / "site.yaml"))
+    html = (root / "_site" / "a" / "index.html").read_text()
+    assert "wzxhzdk" not in html and ">Part P3<" in html
+
+
+@pytest.mark.parametrize("markup, line", [
+    ("## Heading {#main}\n", 6), ("Para\n{#ref-1}\n", 7), ("Para\n{: #cite-2-1 }\n", 7), ("Para\n{#table-3}\n", 7),
+    ("Para\n{#contents}\n", 7), ("Para\n{#references}\n", 7), ("Para\n{#key-takeaways}\n", 7),
+    ("Para\n{.care-card}\n", 7), ("Para\n{.care-card--emergency}\n", 7), ("Para\n{: class='faq-item' }\n", 7),
+    ("Para\n{.key-takeaways}\n", 7), ("Word *here*{.visually-hidden} too.\n", 6), ("Para\n{.CARE-CARD}\n", 7),
+    ('<div class="care-card care-card--emergency"><p>Call now</p></div>\n', 6),
+    ('Text <span class="visually-hidden">hidden</span> here.\n', 6), ('<p id="main">x</p>\n', 6),
+    ("Text <span id='ref-9'>x</span>.\n", 6), ('<div class="faq"><p>x</p></div>\n', 6),
+    ("## Symptoms\n\nText\n\nSee <span id=\"symptoms\">here</span>.\n", 10),
+    ("## Symptoms\n\nPara\n{#symptoms}\n", 9),
+])
+def test_content_cannot_claim_the_themes_ids_or_classes(make_site, markup: str, line: int) -> None:
+    """An attribute list or raw HTML that takes a theme id or class (or a heading's id) is an error at its line."""
+    root = make_site({"content/a.md": article("A", body=markup)})
+    [problem] = problems_of(root)
+    assert problem.startswith(f"content/a.md:{line}: error: the ")
+    assert "belongs to the theme" in problem or "is a heading's id" in problem
+
+
+def test_content_may_still_use_its_own_ids_and_classes(make_site) -> None:
+    """Ids and classes that are not the theme's pass, and a heading may have its own id."""
+    root = make_site({"content/a.md": article("A", body="## Signs {#warning-signs}\n\nPara\n{#my-note .note}\n\n"
+                                                    "<span class='highlight'>x</span>\n")})
+    build(Options(root / "site.yaml"))
+    html = (root / "_site" / "a" / "index.html").read_text()
+    assert 'id="warning-signs"' in html and 'id="my-note"' in html

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Sequence
 
 from ..files import line_of
 from ..problems import Problem, error
@@ -57,6 +61,7 @@ class PageState:
     anchors: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
+    claimed: list[tuple[str, str]] = field(default_factory=list)  # (id, where) content set on a non-heading
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""
@@ -75,12 +80,17 @@ class PageState:
         self.problems.append(error(self.source, self.line(needle), message))
 
 
+PLACEHOLDER = re.compile("\x02(?:wzxhzdk:([0-9]+)|([0-9]+))\x03")
 BLOCKS = frozenset("p li div h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption summary dt dd "
                    "section details".split())
 
 
-def text_of(element: etree.Element) -> str:
-    """The visible text of an element, without citation numbers, whitespace collapsed."""
+def text_of(element: etree.Element, stash: Sequence[object] = ()) -> str:
+    """The visible text of an element, without citation numbers, whitespace collapsed.
+
+    Python-Markdown's placeholders are resolved: raw HTML (from `stash`, the page's htmlStash) becomes its
+    text, a backslash-escaped character itself, and character references are decoded.
+    """
     parts: list[str] = []
 
     def walk(node: etree.Element) -> None:
@@ -94,4 +104,52 @@ def text_of(element: etree.Element) -> str:
         parts.append(node.tail or "" if node is not element else "")
 
     walk(element)
-    return " ".join("".join(parts).split())
+    return " ".join(plain_text("".join(parts), stash).split())
+
+
+def plain_text(text: str, stash: Sequence[object] = ()) -> str:
+    """Text with Python-Markdown's placeholders resolved (stashed HTML as its text) and entities decoded."""
+    def resolve(match: re.Match) -> str:
+        if match.group(1) is not None:
+            index = int(match.group(1))
+            return _html_text(str(stash[index])) if index < len(stash) else ""
+        return chr(int(match.group(2)))
+    return html.unescape(PLACEHOLDER.sub(resolve, text))
+
+
+class _Text(HTMLParser):
+    """The text of a piece of HTML, without scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        """Enter a script or style."""
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a script or style."""
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        """Keep visible text (entities stay encoded until the end)."""
+        if not self.hidden:
+            self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        """Keep a named character reference as written."""
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        """Keep a numeric character reference as written."""
+        self.handle_data(f"&#{name};")
+
+
+def _html_text(raw: str) -> str:
+    """The text of a stashed piece of raw HTML (a lone tag has none)."""
+    parser = _Text()
+    parser.feed(raw)
+    parser.close()
+    return "".join(parser.parts)
