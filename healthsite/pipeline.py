@@ -15,7 +15,7 @@ from .content import SourceFile, read_articles
 from .files import links_out
 from .options import Options
 from .outputs import Outputs, theme_files
-from .problems import Problem, shown_path
+from .problems import BuildError, Problem, error, shown_path
 from .search import SearchStep
 from .site import Site
 from .sources import Sources, make_site, read_sources
@@ -55,7 +55,7 @@ def build(options: Options) -> Report:
     check(editorial.as_errors(warnings) if options.strict else [])
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key))
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_site(outputs, out, indexing if config.search else None)
+    stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
@@ -64,6 +64,16 @@ def build(options: Options) -> Report:
                                  len(site.pages)), previous)
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
+
+
+def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> dict:
+    """Write the site; a file system that refuses (full, read-only, gone) is an error, not a traceback."""
+    try:
+        return write_site(outputs, out, indexing)
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildError([error(config_name, 1, f"cannot write the site to {out}: {exc.strerror or exc} "
+                                                f"({where}); the previous site was left as it was")]) from None
 
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:

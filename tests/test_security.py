@@ -541,3 +541,53 @@ def test_content_may_still_use_its_own_ids_and_classes(make_site) -> None:
     build(Options(root / "site.yaml"))
     html = (root / "_site" / "a" / "index.html").read_text()
     assert 'id="warning-signs"' in html and 'id="my-note"' in html
+
+
+# 8. Odd output folders -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("out, reason", [
+    ("/proc", "is a mount point"), ("/sys", "is a mount point"), ("/dev/shm", "is a mount point"),
+    ("/proc/healthsite-out", "is in a system folder"), ("/sys/kernel/healthsite-out", "is in a system folder"),
+    ("/dev/healthsite-out", "is in a system folder"), ("FILE", "exists and is not a folder"),
+    ("FILE/site", "which is a file, not a folder"), ("FILE/a/b", "which is a file, not a folder"),
+])
+def test_odd_output_folders_are_refused_clearly(make_site, tmp_path: Path, capsys, out: str, reason: str) -> None:
+    """A mount point, a system folder or a file as the output folder is a clear error (exit 1), not a traceback."""
+    from healthsite.cli import main
+    root = make_site({"content/a.md": article("A")})
+    (tmp_path / "file").write_text("x")
+    target = out.replace("FILE", str(tmp_path / "file"))
+    assert main(["--config", str(root / "site.yaml"), "--out", target, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"site.yaml:1: error: refusing output folder {target}: it ") and reason in err
+    assert "Traceback" not in err
+
+
+def test_a_read_only_place_is_refused(make_site, tmp_path: Path, monkeypatch) -> None:
+    """A folder the build may not write in is refused before anything is built."""
+    import healthsite.writer
+    root = make_site({"content/a.md": article("A")})
+    monkeypatch.setattr(healthsite.writer.os, "access", lambda path, mode: False)
+    assert problems_of(root, out=tmp_path / "new" / "out") == [
+        f"site.yaml:1: error: refusing output folder {tmp_path / 'new' / 'out'}: it cannot be written in {tmp_path} "
+        "(a read-only place, or one this user may not change)"]
+
+
+def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path: Path, monkeypatch) -> None:
+    """A write that fails midway (disk full, read-only remount) is an error and the previous site stays."""
+    import errno
+    import healthsite.writer
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    before = (root / "_site" / "a" / "index.html").read_bytes()
+    (root / "content" / "a.md").write_text(article("A changed"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / "_site" / "x"))
+
+    monkeypatch.setattr(healthsite.writer, "_swap", full)
+    [problem] = problems_of(root)
+    assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: No space left on device")
+    assert (root / "_site" / "a" / "index.html").read_bytes() == before
+    assert not [p for p in root.iterdir() if p.name.startswith("._site")]
