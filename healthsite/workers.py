@@ -52,6 +52,8 @@ class Worker:
     def __init__(self, refs: Refs, drafts: bool, budget: float = 0) -> None:
         self.refs, self.drafts, self.budget = refs, drafts, budget
         self.renderer = Renderer(refs)
+        if budget:  # libraries that load lazily do it now, not on the first article's time
+            editorial.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
 
     def __call__(self, job: Job) -> Done:
         """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
