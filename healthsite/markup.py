@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown import Markdown
@@ -11,6 +12,7 @@ from .problems import Problem, error
 
 MAX_NESTING = 20  # levels of lists and block quotes inside each other
 INLINE_MARKS = "*_[<`"
+DEEP_CANDIDATE = re.compile(r"^[ \t>]{%d,}" % (MAX_NESTING + 1), re.MULTILINE)
 EXTENSIONS = ("tables", "toc", "attr_list", "admonition", "footnotes")
 SETTINGS = {"toc": {"toc_depth": "2-6"}}
 
@@ -64,13 +66,16 @@ def failed(source: str, line: int, message: str) -> Body:
 
 def too_deep(text: str) -> tuple[int, str] | None:
     """(line in the body, why) for the first line nested more than MAX_NESTING lists or quotes deep."""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for candidate in DEEP_CANDIDATE.finditer(text):  # only a long run of indentation or '>' can be that deep
+        end = text.find("\n", candidate.start())
+        line = text[candidate.start():end if end >= 0 else None]
         stripped = line.lstrip(" \t>")
         quotes = line[: len(line) - len(stripped)].count(">")
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" ")) if not quotes else 0
         if quotes > MAX_NESTING or indent // 4 > MAX_NESTING and stripped[:1] in ("-", "*", "+", *"0123456789"):
-            return number, (f"lists or quotes nested more than {MAX_NESTING} levels deep: no reader can follow "
-                            "that; flatten them")
+            return text.count("\n", 0, candidate.start()) + 1, (
+                f"lists or quotes nested more than {MAX_NESTING} levels deep: no reader can follow that; "
+                "flatten them")
     return None
 
 
