@@ -221,16 +221,31 @@ class Handler(BaseHTTPRequestHandler):
 
     server: "_HTTPServer"
     server_version = "healthsite"
+    started = False  # whether this request's answer has begun (an error after that can only close the connection)
     default_request_version = "HTTP/1.0"  # so an answer to a malformed request line still has a status line
     timeout = 30
 
     def do_GET(self) -> None:
         """Answer GET."""
-        self._answer(body=True)
+        self._answer_safely(body=True)
 
     def do_HEAD(self) -> None:
         """Answer HEAD: the same headers, no body."""
-        self._answer(body=False)
+        self._answer_safely(body=False)
+
+    def _answer_safely(self, body: bool) -> None:
+        """Answer; a request that trips an unexpected error still gets an answer (500), not a dropped connection."""
+        self.started = False
+        try:
+            self._answer(body)
+        except GONE:
+            raise
+        except Exception as exc:  # the server must outlive any request; the reason goes to the client
+            self.close_connection = True
+            if not self.started:
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                           f"The dev server could not answer this request ({type(exc).__name__}).\n".encode(),
+                           body)
 
     def handle(self) -> None:
         """Handle the connection; a client that disconnects mid-response is not an error."""
@@ -310,6 +325,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _redirect(self, location: str) -> None:
         """A permanent redirect (always to a path on this server)."""
+        self.started = True
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
@@ -317,6 +333,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
         """Send a whole response that no browser should cache."""
+        self.started = True
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -328,6 +345,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self, outcome: Outcome | None) -> None:
         """Server-sent events: the current status, then each new one, until the client or the server leaves."""
+        self.started = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")

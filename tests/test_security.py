@@ -591,3 +591,16 @@ def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path:
     assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: No space left on device")
     assert (root / "_site" / "a" / "index.html").read_bytes() == before
     assert not [p for p in root.iterdir() if p.name.startswith("._site")]
+
+
+def test_an_unexpected_error_still_gets_an_answer(server, capfd, monkeypatch) -> None:
+    """Whatever goes wrong inside a request, the client gets a 500 and the terminal no traceback."""
+    import healthsite.serve
+
+    def broken(*args: object) -> None:
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr(healthsite.serve, "find_file", broken)
+    answer = _exchange(server.port, b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.0 500") and b"ValueError" in answer
+    assert "Traceback" not in capfd.readouterr().err
