@@ -14,7 +14,7 @@ from . import typed
 from .checks import check
 from .config import Limits
 from .files import decode_source
-from .problems import Problem, error, shown_path
+from .problems import Problem, error, excerpt, shown_path
 from .typed import field
 from .urls import url_check
 
@@ -32,7 +32,7 @@ def _max_length(limit: int) -> typed.Check:
 
 def _slug(value: str) -> str | None:
     """Check one slug."""
-    return None if SLUG.fullmatch(value) else f"'{value}' is not a slug (lowercase letters, digits and '-')"
+    return None if SLUG.fullmatch(value) else f"'{excerpt(value)}' is not a slug (lowercase letters, digits and '-')"
 
 
 def _slugs(values: tuple[str, ...]) -> str | None:

@@ -186,6 +186,15 @@ def test_messages_show_only_a_short_escaped_excerpt(make_site) -> None:
     assert "\\x1b]0;owned\\x07xxx" in problem
 
 
+@pytest.mark.parametrize("body", ["[x](" + "a" * 5000 + ".md)\n", "Text [@" + "k" * 5000 + "].\n",
+                                  "Text [@a b " + "c" * 5000 + "].\n"])
+def test_long_values_in_bodies_are_shown_as_excerpts(make_site, body: str) -> None:
+    """A link target or citation key of thousands of characters is echoed as a short excerpt."""
+    root = make_site({"content/a.md": article("A", body=body)})
+    [problem] = problems_of(root)
+    assert len(problem) < 250 and problem.startswith("content/a.md:6: error: ")
+
+
 # 3. Every URL field is checked ---------------------------------------------------------------------------------
 
 HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.treeprocessors import Treeprocessor
 
+from ..problems import excerpt
+
 THEME_IDS = re.compile(r"main|contents|contents-title|references|references-title|read-more-title|"
                        r"key-takeaways(-title)?|call-to-action(-title)?|article-topics-title|search-[a-z-]+|"
                        r"(ref|group|table)-[0-9]+|cite-[0-9]+-[0-9]+|fn(ref)?:.*|healthsite-.*", re.IGNORECASE)
@@ -35,7 +37,7 @@ def reserved(name: str, value: str) -> str | None:
 
 def complaint(name: str, value: str) -> str:
     """The error for a reserved id or class."""
-    return (f"the {name} '{value}' belongs to the theme (it marks its own parts, such as care cards, references "
+    return (f"the {name} '{excerpt(value)}' belongs to the theme (it marks its own parts, such as care cards, references "
             f"or the main landmark): choose another {name} or leave it out")
 
 
@@ -95,5 +97,5 @@ class RawHtmlClaims(Treeprocessor):
         headings = {el.get("id", "") for el in root.iter() if el.tag in HEADINGS or el.tag == "details"}
         for value, needle in state.claimed:
             if any(h == value or re.fullmatch(re.escape(value) + r"_[0-9]+", h) for h in headings):
-                state.fail(needle, f"the id '{value}' is a heading's id on this page (links to the heading would "
+                state.fail(needle, f"the id '{excerpt(value)}' is a heading's id on this page (links to the heading would "
                                    "land here): choose another id")
