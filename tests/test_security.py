@@ -613,3 +613,23 @@ def test_an_unexpected_error_still_gets_an_answer(server, capfd, monkeypatch) ->
     answer = _exchange(server.port, b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.0 500") and b"ValueError" in answer
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{% endfor %}",
+])
+def test_a_template_cannot_run_code(make_site, tmp_path: Path, payload: str) -> None:
+    """Templates run in Jinja's sandbox: reaching Python internals is an error at the template's line."""
+    marker = tmp_path / "ran"
+    root = make_site({"content/a.md": article("A")})
+    template = root / "templates" / "404.html"
+    text = template.read_text()
+    template.write_text(text.replace("{% block main %}", "{% block main %}" + payload.replace("MARKER", str(marker))))
+    line = text[:text.index("{% block main %}")].count("\n") + 1
+    problems = problems_of(root)
+    assert not marker.exists()
+    assert problems and all(p.startswith(f"templates/404.html:{line}: error: ") for p in problems), problems
