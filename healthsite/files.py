@@ -42,15 +42,25 @@ def inside(path: Path, root: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
 
 
-def links_out(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Problem]:
-    """An error at every link in the site's input folders that leads out of the site folder (or nowhere)."""
+def unsafe_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Problem]:
+    """An error at every link in the site's input folders that leads out of the site folder (or nowhere), and at
+    every entry that is neither a file nor a folder (a pipe or device could stall or flood the build)."""
     problems = []
     for name in folders:
         for folder, dirs, files in [(root, [name], [])] + list(os.walk(root / name)):
             for entry in sorted(dirs + files):
-                path = Path(folder, entry)
-                if path.is_symlink() and not (path.exists() and inside(path, root)):
-                    where = "nowhere" if not path.exists() else "outside the site folder"
-                    problems.append(error(path.relative_to(root).as_posix(), 1, f"a link that leads {where}: the build reads "
-                                          "and publishes only files inside the site folder; put the file itself here"))
+                why = _unsafe(Path(folder, entry), root)
+                if why:
+                    problems.append(error(Path(folder, entry).relative_to(root).as_posix(), 1, why))
     return problems
+
+
+def _unsafe(path: Path, root: Path) -> str | None:
+    """Why one entry of an input folder may not be read, or None."""
+    if path.is_symlink() and not (path.exists() and inside(path, root)):
+        where = "nowhere" if not path.exists() else "outside the site folder"
+        return (f"a link that leads {where}: the build reads and publishes only files inside the site folder; "
+                "put the file itself here")
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        return "neither a file nor a folder (a pipe, socket or device): remove it"
+    return None

@@ -12,7 +12,7 @@ from . import cache, editorial
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
-from .files import links_out
+from .files import inside, unsafe_inputs
 from .options import Options
 from .outputs import Outputs, theme_files
 from .problems import BuildError, Problem, error, shown_path
@@ -91,8 +91,11 @@ def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editoria
 def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
+    if options.config.is_symlink() and not inside(options.config, options.config.absolute().parent):
+        check([error(options.config.name, 1, "the configuration is a link out of its folder: the site folder "
+                                            "would be another one; give the real file with --config")])
     config = stage(load_config(options.config, root))
-    check(links_out(root))
+    check(unsafe_inputs(root))
     out = (options.out or root / config.output_dir).resolve()
     check(check_output_dir(out, root, shown_path(options.config, root)))
     return root, config, out

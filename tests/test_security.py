@@ -633,3 +633,24 @@ def test_a_template_cannot_run_code(make_site, tmp_path: Path, payload: str) -> 
     problems = problems_of(root)
     assert not marker.exists()
     assert problems and all(p.startswith(f"templates/404.html:{line}: error: ") for p in problems), problems
+
+
+@pytest.mark.parametrize("where", ["content/pipe.md", "templates/base2.html", "static/fifo.css", "content/care/x.md"])
+def test_pipes_and_devices_in_input_folders_are_errors(make_site, where: str) -> None:
+    """A named pipe (which would stall a read forever) in an input folder is an error at its path."""
+    root = make_site({"content/a.md": article("A")})
+    (root / where).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / where)
+    assert problems_of(root) == [f"{where}:1: error: neither a file nor a folder (a pipe, socket or device): "
+                                 "remove it"]
+
+
+def test_a_configuration_linked_out_of_its_folder_is_refused(make_site, tmp_path: Path) -> None:
+    """site.yaml as a link to another folder's configuration would make that folder the site: refused."""
+    root = make_site({"content/a.md": article("A")})
+    other = tmp_path / "other"
+    other.mkdir()
+    (root / "site.yaml").rename(other / "site.yaml")
+    (root / "site.yaml").symlink_to(other / "site.yaml")
+    assert problems_of(root) == ["site.yaml:1: error: the configuration is a link out of its folder: the site folder "
+                                 "would be another one; give the real file with --config"]
