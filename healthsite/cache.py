@@ -214,19 +214,38 @@ def _mac(payload: bytes) -> str:
 
 @functools.cache
 def machine_key() -> bytes:
-    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable)."""
+    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable).
+
+    Two builds that start at once agree on one key: the first to link its new key file into place wins.
+    """
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
     path = home / "cache.key"
-    try:
-        key = path.read_bytes()
-        if len(key) == KEY_BYTES:
-            return key
-    except OSError:
-        pass
+    key = _key_in(path)
+    if key:
+        return key
     key = secrets.token_bytes(KEY_BYTES)
     try:
         home.mkdir(parents=True, exist_ok=True)
-        _replace(path, key)  # mkstemp makes it readable by its owner only
+        if path.exists() or path.is_symlink():
+            path.unlink()  # a damaged key file: its caches are not trusted anyway
+        fd, temporary = tempfile.mkstemp(prefix=".cache.key.", dir=home)  # readable by its owner only
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(key)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     except OSError:
-        pass  # an unwritable home: caches live as long as this process
-    return key
+        return key  # an unwritable home: caches live as long as this process
+    return _key_in(path) or key
+
+
+def _key_in(path: Path) -> bytes | None:
+    """The key a key file holds, if it holds one."""
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None

@@ -654,3 +654,21 @@ def test_a_configuration_linked_out_of_its_folder_is_refused(make_site, tmp_path
     (root / "site.yaml").symlink_to(other / "site.yaml")
     assert problems_of(root) == ["site.yaml:1: error: the configuration is a link out of its folder: the site folder "
                                  "would be another one; give the real file with --config"]
+
+
+def test_the_cache_key_lives_outside_the_site_and_is_private(make_site, tmp_path: Path, monkeypatch) -> None:
+    """The key that signs caches is made once in the user's cache folder, readable by its owner only; a damaged
+    key file is replaced (and caches signed with another key are ignored)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache.machine_key.cache_clear()
+    try:
+        key_file = tmp_path / "xdg" / "healthsite" / "cache.key"
+        first = cache.machine_key()
+        assert key_file.read_bytes() == first and key_file.stat().st_mode & 0o077 == 0
+        cache.machine_key.cache_clear()
+        assert cache.machine_key() == first
+        key_file.write_bytes(b"short")
+        cache.machine_key.cache_clear()
+        assert cache.machine_key() != first and key_file.read_bytes() == cache.machine_key()
+    finally:
+        cache.machine_key.cache_clear()
