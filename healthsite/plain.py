@@ -13,6 +13,8 @@ import typing
 from typing import Any, Callable
 
 Coder = Callable[[Any], Any]
+PLAIN = {str: frozenset({str}), int: frozenset({int}), bool: frozenset({bool}),
+         object: frozenset({str, int, float, bool, type(None)})}  # types whose JSON form is the value itself
 
 
 def encode(tp: Any, value: Any) -> Any:
@@ -63,8 +65,14 @@ def _decoder(tp: Any) -> Coder:
     if tp is dt.date:
         return lambda d: dt.date.fromisoformat(d) if isinstance(d, str) else _bad(tp, d)
     if origin in (tuple, list, frozenset) and (len(args) == 1 or args[-1] is Ellipsis):
-        item, make = _decoder(args[0]), origin
-        return lambda d: make(item(x) for x in d) if isinstance(d, list) else _bad(tp, d)
+        item, make, kinds = _decoder(args[0]), origin, PLAIN.get(args[0])
+        if kinds:  # the common case, checked without a call per item
+            return lambda d: make(d) if isinstance(d, list) and all(type(x) in kinds for x in d) else _bad(tp, d)
+        return lambda d: make(map(item, d)) if isinstance(d, list) else _bad(tp, d)
+    if origin is tuple and all(a in PLAIN for a in args):
+        allowed = tuple(PLAIN[a] for a in args)
+        return lambda d: tuple(d) if isinstance(d, list) and len(d) == len(allowed) and \
+            tuple(map(_kind, d, allowed)) == allowed else _bad(tp, d)
     if origin is tuple:
         items = [_decoder(a) for a in args]
         return lambda d: tuple(code(x) for code, x in zip(items, d)) \
@@ -102,6 +110,11 @@ def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
     """A dataclass's init fields with their resolved types."""
     hints = typing.get_type_hints(cls)
     return tuple((f, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
+
+
+def _kind(value: Any, allowed: frozenset[type]) -> frozenset[type] | None:
+    """`allowed` if the value's type is one of them, else None."""
+    return allowed if type(value) in allowed else None
 
 
 def _bad(tp: Any, data: Any) -> Any:
