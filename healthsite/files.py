@@ -8,6 +8,7 @@ from pathlib import Path
 from .problems import Problem, error
 
 INPUT_FOLDERS = ("content", "templates", "static")
+SPECIAL = "neither a file nor a folder (a pipe, socket or device): remove it"
 
 
 def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
@@ -46,21 +47,33 @@ def unsafe_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[
     """An error at every link in the site's input folders that leads out of the site folder (or nowhere), and at
     every entry that is neither a file nor a folder (a pipe or device could stall or flood the build)."""
     problems = []
-    for name in folders:
-        for folder, dirs, files in [(root, [name], [])] + list(os.walk(root / name)):
-            for entry in sorted(dirs + files):
-                why = _unsafe(Path(folder, entry), root)
-                if why:
-                    problems.append(error(Path(folder, entry).relative_to(root).as_posix(), 1, why))
-    return problems
+    pending = [entry for entry in _entries(root) if entry.name in folders]
+    while pending:
+        entry = pending.pop()
+        why = _unsafe(entry, root)
+        if why:
+            problems.append(error(Path(entry.path).relative_to(root).as_posix(), 1, why))
+        elif entry.is_dir(follow_symlinks=False):
+            pending += _entries(Path(entry.path))
+    return sorted(problems)
 
 
-def _unsafe(path: Path, root: Path) -> str | None:
-    """Why one entry of an input folder may not be read, or None."""
-    if path.is_symlink() and not (path.exists() and inside(path, root)):
-        where = "nowhere" if not path.exists() else "outside the site folder"
-        return (f"a link that leads {where}: the build reads and publishes only files inside the site folder; "
-                "put the file itself here")
-    if path.exists() and not (path.is_file() or path.is_dir()):
-        return "neither a file nor a folder (a pipe, socket or device): remove it"
-    return None
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of a folder (none if it cannot be listed)."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _unsafe(entry: os.DirEntry, root: Path) -> str | None:
+    """Why one entry of an input folder may not be read, or None (file types come from the listing itself)."""
+    if entry.is_symlink():
+        path = Path(entry.path)
+        if not (path.exists() and inside(path, root)):
+            where = "nowhere" if not path.exists() else "outside the site folder"
+            return (f"a link that leads {where}: the build reads and publishes only files inside the site folder; "
+                    "put the file itself here")
+        return None if path.is_file() or path.is_dir() else SPECIAL
+    return None if entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False) else SPECIAL
