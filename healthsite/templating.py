@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from . import i18n
 from .problems import Problem, error, shown_path
@@ -14,9 +15,13 @@ from .problems import Problem, error, shown_path
 
 def environment(templates: Path, functions: dict[str, Callable[..., Any]], code: str = "",
                 language: str = "en-US") -> jinja2.Environment:
-    """A Jinja environment over the theme's templates with the site's helper functions, speaking one edition's
-    language: `{% trans %}`/`_()` from its catalog, dates in its locale."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
+    """A sandboxed Jinja environment over the theme's templates with the site's helper functions, speaking one
+    edition's language: `_()` from its catalog, dates in its locale.
+
+    The sandbox refuses Python internals (`__class__`, `__globals__`, ...): a template in the site folder can
+    shape pages but never run code.
+    """
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(i18n.translations(code), newstyle=True)  # type: ignore[attr-defined]
