@@ -133,6 +133,8 @@ class Language:
                                                  "content/CODE/)", ())
     editorial: HouseRules | None = field("house rules of this edition (default: the site's)", None)
     publisher: str = field("the publisher's name in this language (default: the site's)", "")
+    start_here: str = field("file name in content/CODE/ of the article featured as \"Start here\" on the edition's "
+                            "home page", "")
     default_author: str = field("byline of this edition's articles without an author (default: the site's)", "")
 
 
@@ -184,7 +186,8 @@ class SiteConfig:
                        emergency_number=lang.emergency_number or self.emergency_number, topics=lang.topics,
                        safety_links=lang.safety_links, editorial=lang.editorial or self.editorial,
                        publisher=lang.publisher or self.publisher,
-                       default_author=lang.default_author or self.default_author, start_here="", languages={})
+                       default_author=lang.default_author or self.default_author, start_here=lang.start_here,
+                       languages={})
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like '/slug/'."""

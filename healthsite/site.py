@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
@@ -189,11 +189,13 @@ def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page
     files = {Path(page.source).name for page in pages}
     if name in {Path(page.source).name for page in published}:
         return []
-    match = re.search(r"^start_here\s*:", text, re.MULTILINE)
+    match = re.search(rf"^\s*start_here\s*:\s*['\"]?{re.escape(name)}", text, re.MULTILINE) or \
+        re.search(r"^start_here\s*:", text, re.MULTILINE)
     line = text.count("\n", 0, match.start()) + 1 if match else 1
     hint = did_you_mean(name if name.endswith(".md") else f"{name}.md", files)
+    folder = PurePosixPath(pages[0].source).parent.as_posix() if pages else "content"
     why = "is a draft (publish it or choose another article)" if name in files else \
-        f"does not exist in content/{hint}"
+        f"does not exist in {folder}/{hint}"
     return [error(shown, line, f"start_here '{name}': the article {why}")]
 
 
