@@ -10,7 +10,6 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from healthsite import i18n
-
 from tests.conftest import FIXTURE, REPO, build_copy
 
 
