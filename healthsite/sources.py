@@ -38,6 +38,7 @@ class Sources:
     config_file: tuple[str, str] = ("site.yaml", "")
     images: dict[str, images.Image] = field(default_factory=dict)
     code: str = ""  # the edition's language folder ("" for the default language)
+    cards: dict[str, SharedCard] = field(default_factory=dict)  # the edition's shared care cards, by name
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -91,9 +92,9 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
                 + title_warnings(listed) + found)
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
-        warnings += translations.freshness(listed, default.pages, code)
+        warnings += translations.freshness(listed, default.pages, code, default.cards)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), config_file, pictures, code)
+                   _card_problems(cards, refs), config_file, pictures, code, cards)
 
 
 def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
@@ -165,7 +166,7 @@ def make_site(sources: Sources, editions: list[Sources] | tuple[Sources, ...] = 
     site = _one_site(sources)
     if not editions:
         return site
-    return translations.link_editions(site, [_one_site(edition, sources) for edition in editions])
+    return translations.link_editions(site, [_one_site(edition, sources) for edition in editions], sources.cards)
 
 
 def _one_site(sources: Sources, default: Sources | None = None) -> Site:

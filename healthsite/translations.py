@@ -7,11 +7,15 @@ import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
+from . import care
 from .config import SiteConfig
 from .content import SLUG, Page, parse_page
 from .problems import Problem, error, shown_path, warning
 from .site import Site, Version
+from .mdext.shared import USE
+from .mdext.state import SharedCard
 from .typed import did_you_mean
 
 FENCE = re.compile(r"^(```|~~~)")
@@ -20,8 +24,9 @@ INTRODUCTION = "the introduction"
 HEADER = "the title, description and key takeaways"
 
 
-def sections(page: Page) -> list[tuple[str, str]]:
-    """(name, text) of each part of an article a translation follows: its header, introduction and h2 sections."""
+def sections(page: Page, cards: Mapping[str, SharedCard] | None = None) -> list[tuple[str, str]]:
+    """(name, text) of each part of an article a translation follows: its header, introduction and h2 sections,
+    each with the shared care cards it uses (a changed card changes the sections that show it)."""
     meta = page.meta
     parts = [(HEADER, "\n".join((meta.title, meta.description, *meta.key_takeaways))), (INTRODUCTION, "")]
     fenced = False
@@ -30,8 +35,15 @@ def sections(page: Page) -> list[tuple[str, str]]:
         heading = None if fenced else H2.match(line)
         if heading:
             parts.append((heading.group(1), ""))
-        parts[-1] = (parts[-1][0], parts[-1][1] + line.rstrip() + "\n")
+        parts[-1] = (parts[-1][0], parts[-1][1] + line.rstrip() + "\n" + _card_text(line, cards or {}))
     return [(name, text.strip()) for name, text in parts]
+
+
+def _card_text(line: str, cards: Mapping[str, SharedCard]) -> str:
+    """The shared card a line uses, as the digest sees it: its level, title and advice."""
+    use = USE.fullmatch(line.strip())
+    card = cards.get((use.group(1) or "").strip()) if use else None
+    return f"{card.level}\n{card.title}\n{card.body}\n" if card else ""
 
 
 def _hash(text: str, size: int) -> str:
@@ -44,15 +56,15 @@ def _part(name: str, text: str) -> str:
     return _hash(name, 2) + _hash(text, 3)
 
 
-def digest(page: Page) -> str:
+def digest(page: Page, cards: Mapping[str, SharedCard] | None = None) -> str:
     """The version of an article a translation records: one short digest per section, joined by '-'."""
-    return "-".join(_part(name, text) for name, text in sections(page))
+    return "-".join(_part(name, text) for name, text in sections(page, cards))
 
 
-def changed_sections(page: Page, recorded: str) -> list[str]:
+def changed_sections(page: Page, recorded: str, cards: Mapping[str, SharedCard] | None = None) -> list[str]:
     """The sections of an article that changed, or are new, since the `recorded` version; removed ones counted."""
     old = {part[:4]: part for part in recorded.split("-")}
-    now = [(name, _part(name, text)) for name, text in sections(page)]
+    now = [(name, _part(name, text)) for name, text in sections(page, cards)]
     changed = [name for name, part in now if old.get(part[:4]) != part]
     removed = len(set(old) - {part[:4] for _, part in now})
     return changed + ([f"{removed} removed section{'s' * (removed != 1)}"] if removed else [])
@@ -83,7 +95,7 @@ def check(pages: list[Page], sources: list[Page], published: list[Page], code: s
                        for key in ("translation_of", "translated_from") if getattr(p.meta, key)]
 
 
-def freshness(pages: list[Page], sources: list[Page], code: str) -> list[Problem]:
+def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[str, SharedCard]) -> list[Problem]:
     """A warning on each translation that was never marked current, or whose English article changed since."""
     files = {Path(p.source).name: p for p in sources}
     problems = []
@@ -94,15 +106,15 @@ def freshness(pages: list[Page], sources: list[Page], code: str) -> list[Problem
         if not page.meta.translated_from:
             problems.append(warning(page.source, page.line("translation_of"), "translation not marked current: "
                                     f"when it matches {source.source}, run `{command}`"))
-        elif page.meta.translated_from != digest(source):
-            changed = ", ".join(f"'{name}'" for name in changed_sections(source, page.meta.translated_from))
+        elif page.meta.translated_from != digest(source, cards):
+            changed = ", ".join(f"'{name}'" for name in changed_sections(source, page.meta.translated_from, cards))
             problems.append(warning(page.source, page.line("translated_from"), f"translation out of date: "
                                     f"{source.source} changed since it was translated ({changed}); update the "
                                     f"translation, then run `{command}`"))
     return problems
 
 
-def link_editions(site: Site, editions: list[Site]) -> Site:
+def link_editions(site: Site, editions: list[Site], cards: Mapping[str, SharedCard]) -> Site:
     """The default site holding its translated editions, every site knowing each page's language versions."""
     by_name = {Path(page.source).name: slug for slug, page in site.listed.items()}
     keyed = {edition.code: _addresses(edition, by_name) for edition in editions}
@@ -115,7 +127,7 @@ def link_editions(site: Site, editions: list[Site]) -> Site:
                                                         one.config.base_path + address, not one.code))
     linked = [replace(one, versions={address: tuple(versions[key]) for address, key in keyed[one.code].items()
                                      if len(versions[key]) > 1},
-                      outdated=_outdated(one, site) if one.code else {}) for one in every]
+                      outdated=_outdated(one, site, cards) if one.code else {}) for one in every]
     return replace(linked[0], editions=tuple(linked[1:]))
 
 
@@ -129,14 +141,14 @@ def _addresses(site: Site, by_name: dict[str, str]) -> dict[str, str]:
         {address: f"{key}/" for address, key in articles.items() if key}
 
 
-def _outdated(edition: Site, site: Site) -> dict[str, tuple[str, ...]]:
+def _outdated(edition: Site, site: Site, cards: Mapping[str, SharedCard]) -> dict[str, tuple[str, ...]]:
     """The translations whose English article changed since they were marked current, with the changed sections."""
     files = {Path(page.source).name: page for page in site.pages.values()}
     found = {}
     for slug, page in edition.pages.items():
         source = files.get(page.meta.translation_of)
-        if source and page.meta.translated_from and page.meta.translated_from != digest(source):
-            found[slug] = tuple(changed_sections(source, page.meta.translated_from))
+        if source and page.meta.translated_from and page.meta.translated_from != digest(source, cards):
+            found[slug] = tuple(changed_sections(source, page.meta.translated_from, cards))
     return found
 
 
@@ -166,7 +178,8 @@ def mark_current(root: Path, config: SiteConfig, name: str, config_name: str = "
     source, problems = parse_page(source_path.read_bytes(), source_path.stem, shown_path(source_path, root))
     if source is None:
         return None, problems
-    path.write_bytes(with_key(data, page, "translated_from", digest(source)))
+    cards = care.read_cards(root / "content", root)[0]
+    path.write_bytes(with_key(data, page, "translated_from", digest(source, cards)))
     return path, []
 
 

@@ -12,7 +12,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from healthsite import i18n, translations
+from healthsite import care, i18n, translations
 from healthsite.cli import main
 from healthsite.content import parse_page
 from healthsite.pipeline import Options, build
@@ -207,7 +207,8 @@ def test_freshness(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
             "`python build.py translated es/alfa`"] == [str(p) for p in report.warnings if "translat" in str(p)]
     assert main(["translated", "es/alfa", "--config", str(config), "-q"]) == 0
     after = (root / "content/es/alfa.md").read_bytes()
-    value = translations.digest(parse_page((root / "content/a.md").read_bytes(), "a", "content/a.md")[0])
+    value = translations.digest(parse_page((root / "content/a.md").read_bytes(), "a", "content/a.md")[0],
+                                care.read_cards(root / "content", root)[0])
     assert after == before.replace(b"translation_of: a.md\n", f"translation_of: a.md\ntranslated_from: {value}\n"
                                    .encode())
     report = build(Options(config))
@@ -286,3 +287,15 @@ def test_readability_uses_the_editions_formula(make_site: Maker) -> None:
     report = build(Options(root / "site.yaml", clean=True))
     assert any(str(p).startswith("content/es/alfa.md:") and "Fernández Huerta ease" in str(p) and "(below 99)"
                in str(p) for p in report.warnings)
+
+
+def test_a_changed_english_care_card_puts_its_translations_out_of_date(make_site: Maker) -> None:
+    """Shared care advice counts as part of the sections that use it: editing it asks for the translations again."""
+    root = make_site(files())
+    config = root / "site.yaml"
+    assert main(["translated", "es/alfa", "--config", str(config), "-q"]) == 0
+    assert not [p for p in build(Options(config, clean=True)).warnings if "translat" in str(p)]
+    (root / "content/care/urgent-card.md").write_text(CARD.replace("Get help.", "Get help today."))
+    assert [str(p) for p in build(Options(config)).warnings if "translat" in str(p)] == [
+        "content/es/alfa.md:6: warning: translation out of date: content/a.md changed since it was translated "
+        "('Second part'); update the translation, then run `python build.py translated es/alfa`"]
