@@ -6,7 +6,8 @@ usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [-
 
 Prints, for healthsite, the cold build, the rebuild with nothing changed and the rebuild after one
 article's title changed (all without the search index, which no peer builds), and a cold build with the
-Pagefind search index; for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
+Pagefind search index; the floor (bench/floor.py: the articles through the build's own configured
+Python-Markdown on all cores, nothing else); for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
 ratios of the medians, and the peak memory of each build (all of its processes together, by PSS).
 """
 
@@ -160,6 +161,7 @@ def main() -> None:
         toggle_title(site)
         results.setdefault("healthsite one title edited", []).append(timed(ours(site, out), site))
         results.setdefault("healthsite cold, with the Pagefind index", []).append(with_search(site, out))
+        results.setdefault("floor", []).append(timed([sys.executable, str(HERE / "floor.py"), str(site)], site))
         for name, (command, cwd, target) in peers.items():
             shutil.rmtree(target, ignore_errors=True)
             results.setdefault(f"{name} cold", []).append(timed(command, cwd))
@@ -170,9 +172,10 @@ def main() -> None:
 def report(results: dict[str, list[Run]], articles: int) -> None:
     """Print medians, ratios to the peers' cold builds and peak memory as a Markdown table."""
     median = {name: statistics.median(r.seconds for r in runs) for name, runs in results.items()}
-    peers = [name for name in ("Hugo cold", "Pelican cold") if name in median]
-    print(f"\n{articles} articles, {os.cpu_count()} cores, median of {len(next(iter(results.values())))} rounds\n")
-    print("| build | wall time | peak memory |" + "".join(f" vs {p.split()[0]} cold |" for p in peers))
+    peers = [name for name in ("floor", "Hugo cold", "Pelican cold", "MkDocs cold") if name in median]
+    print(f"\n{articles} articles, {os.cpu_count()} cores, median of {len(next(iter(results.values())))} rounds, "
+          f"rows interleaved in each round (ratios are of medians from the same run)\n")
+    print("| build | wall time | peak memory |" + "".join(f" vs {p} |" for p in peers))
     print("|---|---|---|" + "---|" * len(peers))
     for name, runs in results.items():
         peak = max(r.peak_mib for r in runs)

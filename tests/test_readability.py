@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 from hypothesis import given, settings
@@ -55,3 +57,20 @@ def test_cached_meter_counts_each_word_once() -> None:
     finally:
         meter.pyphen.positions = original
     assert hyphenated == []
+
+
+def test_meter_loads_without_pkg_resources() -> None:
+    """The meter imports textstat without pkg_resources (a third of a second) and still reads its word lists."""
+    script = """
+import sys
+from healthsite import editorial
+meter = editorial.meter()
+assert "pkg_resources" not in sys.modules, "pkg_resources was imported"
+easy = meter.dale_chall_readability_score("The patient rests and walks a little each day.")
+import pkg_resources, importlib
+sys.modules.pop("textstat.textstat"); sys.modules.pop("textstat")
+from textstat.textstat import textstatistics
+assert textstatistics().dale_chall_readability_score("The patient rests and walks a little each day.") == easy
+"""
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
