@@ -10,6 +10,7 @@ from . import typed
 from .files import line_of, read_source
 from .problems import Problem, error, shown_path
 from .typed import field
+from .urls import doi_problem, url_check
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,8 @@ class Source:
 
     key: str = field("the name used in [@key] citations")
     citation: str = field("the full reference as shown in the References list")
-    url: str = field("where to read it", "")
-    doi: str = field("digital object identifier, if it has one", "")
+    url: str = field("where to read it", "", url_check())
+    doi: str = field("digital object identifier, if it has one", "", doi_problem)
     pmid: str = field("PubMed ID, if it has one", "")
     topics: tuple[str, ...] = field("editorial notes: topics it covers (not shown)", ())
     facts: tuple[str, ...] = field("editorial notes: what it supports (not shown)", ())

@@ -3,55 +3,27 @@
 from __future__ import annotations
 
 import functools
-import hashlib
+import hmac
+import json
 import os
-import pickle
-import sys
+import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from . import plain
+from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
+from .content import Page
+from .editorial import TextStats
+from .markup import Body
 from .problems import Problem, warning
 from .writer import intact
 
 FOLDER = ".healthsite-cache"
-FORMAT = 2
-LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
-             "rcssmin", "pillow", "defusedxml")
-
-
-def digest(*parts: bytes | str) -> str:
-    """A hex digest of several parts, unambiguously joined."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-@functools.cache
-def engine_digest() -> str:
-    """What the engine is: its own source files, the libraries it renders with, and Python's version.
-
-    Computed once per process: the code that runs is the code that was imported.
-    """
-    package = Path(__file__).parent
-    files = sorted(package.rglob("*.py"))
-    versions = [f"{name}={_version(name)}" for name in LIBRARIES]
-    return digest(sys.version, *versions, *(p.relative_to(package).as_posix() for p in files),
-                  *(p.read_bytes() for p in files))
-
-
-def _version(name: str) -> str:
-    """An installed distribution's version, or '?'."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
+FORMAT = 3
+KEY_BYTES = 32
 @dataclass
 class Cache:
     """What the last successful build left behind for the next one."""
@@ -59,11 +31,12 @@ class Cache:
     engine: str = ""
     inputs: str = ""
     out: str = ""
-    bodies: dict[str, tuple] = field(default_factory=dict)
+    bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
+    lines: dict[str, bytes] = field(default_factory=dict)  # each body's line of the file it was read from
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -76,54 +49,174 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, BODIES = "manifest.pickle", "bodies.pickle"
+MANIFEST, BODIES = "manifest.json", "bodies.json"
+Entry = tuple[Page, Body, TextStats]
+Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     """The cache's manifest (bodies come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = _read(root / FOLDER / MANIFEST, engine)
+    manifest, problems = _read(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages = manifest
+    inputs, out, outputs, warnings, search, pages, stamp = manifest
+    if _stamp(root / FOLDER / BODIES) != stamp:
+        return Cache(engine), [_ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     """Fill in the cached pages and bodies (only a build that has to render needs them)."""
-    bodies, problems = _read(root / FOLDER / BODIES, cache.engine)
-    cache.bodies = bodies if isinstance(bodies, dict) else {}
+    lines, problems = _read(root / FOLDER / BODIES, cache.engine, _entries)
+    cache.bodies, cache.lines = ({k: e for k, (e, _) in lines.items()}, {k: r for k, (_, r) in lines.items()}) \
+        if lines else ({}, {})
     return problems
 
 
-def _read(path: Path, engine: str) -> tuple[Any, list[Problem]]:
-    """One cache file's payload, or None with the reason it is not trusted."""
-    shown = f"{FOLDER}/{path.name}"
-    if not path.exists():
+def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes]]:
+    """The bodies file: one JSON line per page, [key, entry]; each entry kept with its line, to write again as is."""
+    entries = {}
+    for line in payload.split(b"\n") if payload else ():
+        key, data = json.loads(line)
+        if not isinstance(key, str):
+            raise ValueError("a key that is not text")
+        entries[key] = (plain.decode(Entry, data), line)
+    return entries
+
+
+def _ignored(name: str, why: str) -> Problem:
+    """The one warning a cache that is not trusted gives."""
+    return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
+
+
+def _read(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
+    """One cache file's parsed payload, or None with the reason it is not trusted.
+
+    A file is a header line (format, engine, a keyed MAC of the payload) and a payload of JSON plain data:
+    reading it runs nothing, and a file changed by anyone without this machine's key is refused.
+    """
+    if not path.exists() and not path.is_symlink():
         return None, []
+    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
+        return None, [_ignored(path.name, "not a plain file")]
     try:
-        with path.open("rb") as stream:
-            version, made_by, payload = pickle.load(stream)
-    except Exception as exc:  # a damaged file can fail in any way inside pickle; it is never trusted
-        return None, [warning(shown, 1, f"build cache ignored: unreadable ({type(exc).__name__})")]
+        header_line, _, payload = path.read_bytes().partition(b"\n")
+        header = json.loads(header_line)
+        version, made_by, mac = header["format"], header["engine"], header["mac"]
+    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
     if version != FORMAT:
-        return None, [warning(shown, 1, "build cache ignored: another format")]
+        return None, [_ignored(path.name, "another format")]
     if made_by != engine:
-        return None, [warning(shown, 1, "build cache ignored: made by another version of the engine or its libraries")]
-    return payload, []
+        return None, [_ignored(path.name, "made by another version of the engine or its libraries")]
+    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(payload)):
+        return None, [_ignored(path.name, "damaged, or not written by this machine's builds")]
+    try:
+        return parse(payload), []
+    except (ValueError, TypeError, RecursionError) as exc:
+        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
 
 
-def save(root: Path, cache: Cache) -> None:
-    """Write the cache atomically, bodies before the manifest that vouches for them."""
+def own_folder(root: Path) -> Path:
+    """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
+    inside the site folder)."""
     folder = root / FOLDER
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        folder.unlink()
     folder.mkdir(exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
-    _write(folder / BODIES, cache.engine, cache.bodies)
-    _write(folder / MANIFEST, cache.engine, (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages))
+    return folder
 
 
-def _write(path: Path, engine: str, payload: Any) -> None:
-    """Write one cache file through a temporary file, so a half-written file never replaces a whole one."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as stream:
-        pickle.dump((FORMAT, engine, payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
+    """Write the cache atomically, bodies before the manifest that vouches for them.
+
+    A page the previous cache held, and this build reused as it was, is written as the line it was read from.
+    """
+    folder = own_folder(root)
+    _replace(folder / ".gitignore", b"*\n")
+    old = previous or Cache()
+    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else
+             json.dumps([key, plain.encode(Entry, entry)], ensure_ascii=False, separators=(",", ":")).encode()
+             for key, entry in cache.bodies.items()]
+    _write(folder / BODIES, cache.engine, b"\n".join(lines))
+    manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
+                _stamp(folder / BODIES))
+    _write(folder / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
+
+
+def _same(old: Entry | None, new: Entry) -> bool:
+    """Whether an entry is, part for part, the very one read from the cache."""
+    return old is not None and all(a is b for a, b in zip(old, new))
+
+
+def _write(path: Path, engine: str, payload: bytes) -> None:
+    """Write one cache file (header line, payload) through a temporary file: a half-written file never replaces a whole one."""
+    header = json.dumps({"format": FORMAT, "engine": engine, "mac": _mac(payload)}).encode()
+    _replace(path, header + b"\n" + payload)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Replace a file (never a link's target) through a new temporary file beside it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)  # a folder planted in the cache folder, under one of the cache's own names
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time; (-1, -1) when it is missing."""
+    try:
+        info = path.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def _mac(payload: bytes) -> str:
+    """A keyed digest of a payload, with this machine's key."""
+    return hmac.new(machine_key(), payload, "sha256").hexdigest()
+
+
+@functools.cache
+def machine_key() -> bytes:
+    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable).
+
+    Two builds that start at once agree on one key: the first to link its new key file into place wins.
+    """
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
+    path = home / "cache.key"
+    key = _key_in(path)
+    if key:
+        return key
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if path.exists() or path.is_symlink():
+            path.unlink()  # a damaged key file: its caches are not trusted anyway
+        fd, temporary = tempfile.mkstemp(prefix=".cache.key.", dir=home)  # readable by its owner only
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(key)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    except OSError:
+        return key  # an unwritable home: caches live as long as this process
+    return _key_in(path) or key
+
+
+def _key_in(path: Path) -> bytes | None:
+    """The key a key file holds, if it holds one."""
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None

@@ -185,7 +185,7 @@ def run_new(args: argparse.Namespace) -> int:
     if not args.quiet:
         shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
         print(f"created {shown} (a draft)\n"
-              f"next: write it, then preview it with `python build.py serve --drafts` at "
+              f"next: write it, then preview it with `python build.py serve` at "
               f"http://127.0.0.1:8000/{request.slug}/ and run `python build.py check`; delete `draft: true` "
               "when it is ready to publish")
     return 0

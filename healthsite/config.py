@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from . import typed
-from .files import read_source
-from .problems import Problem, shown_path
+from .files import inside, read_source
+from .problems import Problem, error, shown_path
 from .typed import field
+from .urls import base_url_problem, url_check
 
 
-def _url(value: str) -> str | None:
-    """Check an absolute http(s) URL."""
-    parts = urlsplit(value)
-    return None if parts.scheme in ("http", "https") and parts.netloc else "must be an absolute http(s) URL"
+def _site_path(value: str) -> str | None:
+    """Check a path of an input file: relative to site.yaml, inside the site folder."""
+    pure = PurePosixPath(value.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or ":" in value or not value.strip():
+        return "must be a path inside the site folder, relative to site.yaml (no '..', not absolute)"
+    return None
 
 
 def _pattern(regex: str, what: str) -> typed.Check:
@@ -27,6 +30,9 @@ def _pattern(regex: str, what: str) -> typed.Check:
 def _at_least(minimum: float) -> typed.Check:
     """A check that a number is at least `minimum`."""
     return lambda value: None if value >= minimum else f"must be at least {minimum}"
+
+
+INPUT_PATHS = ("bibliography",)  # settings that name a file the build reads: each must lie inside the site
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class CallToAction:
     heading: str = field("short heading of the box")
     text: str = field("one or two sentences")
     link_text: str = field("text of the box's link", "")
-    link_url: str = field("where the link goes (absolute URL or site path)", "")
+    link_url: str = field("where the link goes (absolute URL or site path)", "", url_check(site_path=True))
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,20 @@ class SafetyLink:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one article may cause, so no file can stall or exhaust a build."""
+
+    article_bytes: int = field("largest article file, in bytes", 1_000_000, _at_least(1))
+    line_characters: int = field("longest line of an article, in characters", 50_000, _at_least(1))
+    render_seconds: float = field("time one article may take to read and render, in seconds", 10.0, _at_least(0.1))
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything a publisher sets for one site."""
 
     title: str = field("the site's name, shown in the header and titles")
-    base_url: str = field("absolute URL the site is served from, e.g. https://example.org/", check=_url)
+    base_url: str = field("absolute URL the site is served from, e.g. https://example.org/", check=base_url_problem)
     publisher: str = field("the publisher's name (structured data, feed, footer)")
     disclaimer: str = field("medical disclaimer shown on every article")
     call_to_action: CallToAction = field("the box at the end of every article")
@@ -103,7 +118,8 @@ class SiteConfig:
     output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")
     emergency_number: str = field("the number emergency care cards tell readers to call", "911",
                                   _pattern(r"[0-9 +()-]{2,20}", "a phone number"))
-    bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml")
+    bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml",
+                              _site_path)
     default_author: str = field("byline for articles without an author", "")
     topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
     editorial: HouseRules = field("house rules that `check` and `build` warn about", HouseRules())
@@ -111,6 +127,7 @@ class SiteConfig:
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
                                                  "to its section (warning; error with --strict)", ())
+    limits: Limits = field("bounds on each article: size, line length, time to render", Limits())
 
     @property
     def base_path(self) -> str:
@@ -130,4 +147,10 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
     if text is None:
         return None, problems
     reader = typed.Reader(shown)
-    return typed.load(SiteConfig, text, reader), reader.problems
+    config = typed.load(SiteConfig, text, reader)
+    if config is None:
+        return None, reader.problems
+    problems = [error(shown, reader.key_lines.get(name, 1), f"'{name}' leads out of the site folder (through a "
+                      "link): the build reads only files inside it")
+                for name in INPUT_PATHS if not inside(root / getattr(config, name), root)]
+    return (None if problems else config), problems

@@ -13,9 +13,11 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import typed
 from .checks import check
+from .config import Limits
 from .files import decode_source
-from .problems import Problem, error, shown_path
+from .problems import Problem, error, excerpt, shown_path
 from .typed import field
+from .urls import url_check
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -31,7 +33,7 @@ def _max_length(limit: int) -> typed.Check:
 
 def _slug(value: str) -> str | None:
     """Check one slug."""
-    return None if SLUG.fullmatch(value) else f"'{value}' is not a slug (lowercase letters, digits and '-')"
+    return None if SLUG.fullmatch(value) else f"'{excerpt(value)}' is not a slug (lowercase letters, digits and '-')"
 
 
 def _slugs(values: tuple[str, ...]) -> str | None:
@@ -62,7 +64,8 @@ class FrontMatter:
     next_review_due: dt.date | None = field("date the next review is due", None)
     draft: bool = field("never built; shown with a Draft banner in previews (serve, --drafts)", False)
     template: str = field("template file in templates/", "article.html")
-    image: str = field("social preview image: images/NAME.png (content/images/), a static/ path or a URL", "")
+    image: str = field("social preview image: images/NAME.png (content/images/), a static/ path or a URL", "",
+                       url_check(site_path=True))
     image_alt: str = field("text alternative for the image", "")
 
 
@@ -100,14 +103,36 @@ class SourceFile:
 def read_articles(content_dir: Path, root: Path) -> list[SourceFile]:
     """Every article file of a content folder, in name order, read once."""
     folder = shown_path(content_dir, root)
+    if not content_dir.is_dir():
+        check([error(f"{folder}/", 1, "no content folder: the site's articles go in content/*.md (nothing was "
+                                      "built, so an empty site does not replace the published one)")])
     files, problems = [], []
     for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
         try:
             files.append(SourceFile(path, f"{folder}/{path.name}", path.read_bytes()))
         except OSError as exc:
             problems.append(error(f"{folder}/{path.name}", 1, f"cannot read file: {exc.strerror}"))
+    if not files and not problems:
+        problems.append(error(f"{folder}/", 1, "no articles: content/ holds no *.md files (nothing was built, "
+                                               "so an empty site does not replace the published one)"))
     check(problems)
     return files
+
+
+def over_limits(file: SourceFile, limits: Limits) -> list[Problem]:
+    """Errors for an article too large, or with a line too long, to be worth parsing (checked before reading it)."""
+    if len(file.data) > limits.article_bytes:
+        return [error(file.shown, 1, f"the file is {len(file.data):,} bytes, over the limit of "
+                                     f"{limits.article_bytes:,} (limits.article_bytes in site.yaml): split it")]
+    if len(file.data) <= limits.line_characters:
+        return []
+    for number, line in enumerate(file.data.split(b"\n"), start=1):
+        length = len(line.decode("utf-8", "replace")) if len(line) > limits.line_characters else 0
+        if length > limits.line_characters:
+            return [error(file.shown, number, f"the line is {length:,} characters long, over the limit of "
+                                              f"{limits.line_characters:,} (limits.line_characters in site.yaml): "
+                                              "break it up")]
+    return []
 
 
 def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:

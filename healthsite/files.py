@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .problems import Problem, error
+
+INPUT_FOLDERS = ("content", "templates", "static")
+SPECIAL = "neither a file nor a folder (a pipe, socket or device): remove it"
 
 
 def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
@@ -32,3 +36,44 @@ def line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:
     """(1-based line, index) of the first `needle` in `text` at or after `start`; (0, -1) if absent."""
     index = text.find(needle, start)
     return (text.count("\n", 0, index) + 1, index) if index >= 0 else (0, -1)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether a path, with every link followed, lies inside the folder `root`."""
+    return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
+
+
+def unsafe_inputs(root: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Problem]:
+    """An error at every link in the site's input folders that leads out of the site folder (or nowhere), and at
+    every entry that is neither a file nor a folder (a pipe or device could stall or flood the build)."""
+    problems = []
+    pending = [entry for entry in _entries(root) if entry.name in folders]
+    while pending:
+        entry = pending.pop()
+        why = _unsafe(entry, root)
+        if why:
+            problems.append(error(Path(entry.path).relative_to(root).as_posix(), 1, why))
+        elif entry.is_dir(follow_symlinks=False):
+            pending += _entries(Path(entry.path))
+    return sorted(problems)
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of a folder (none if it cannot be listed)."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _unsafe(entry: os.DirEntry, root: Path) -> str | None:
+    """Why one entry of an input folder may not be read, or None (file types come from the listing itself)."""
+    if entry.is_symlink():
+        path = Path(entry.path)
+        if not (path.exists() and inside(path, root)):
+            where = "nowhere" if not path.exists() else "outside the site folder"
+            return (f"a link that leads {where}: the build reads and publishes only files inside the site folder; "
+                    "put the file itself here")
+        return None if path.is_file() or path.is_dir() else SPECIAL
+    return None if entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False) else SPECIAL

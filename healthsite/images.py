@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import PIL
 from PIL import Image as PilImage
 
-from .cache import digest
+from .digests import digest
 from .problems import Problem, error, shown_path
 from .svg import check_svg
 

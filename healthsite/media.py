@@ -11,7 +11,8 @@ from PIL import Image as PilImage
 from PIL import ImageOps
 
 from . import workers
-from .cache import FOLDER, digest
+from .cache import own_folder
+from .digests import digest
 from .images import Image
 from .site import Site
 from .social import Card, draw
@@ -36,7 +37,8 @@ class Task:
 def plan(site: Site, root: Path) -> dict[str, Path | Task]:
     """Every media file the site publishes: a file to copy as it is, or a task whose result is published."""
     files: dict[str, Path | Task] = {}
-    used = [v for body in site.bodies.values() for kind, _, v in body.lookups if kind == "image" and v]
+    used = [site.images[key] for body in site.bodies.values() for kind, key, v in body.lookups
+            if kind == "image" and v and key in site.images]
     used += [site.images[page.meta.image] for page in site.pages.values() if page.meta.image in site.images]
     for image in used:
         for path, width, kind in image.variants():
@@ -61,8 +63,8 @@ def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
 
     Files of the cache that this site no longer uses are removed, so the cache holds one site's media.
     """
-    folder = root / FOLDER / MEDIA
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = own_folder(root) / MEDIA
+    folder.mkdir(exist_ok=True)
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
     missing = [t for key, t in sorted(tasks.items()) if not (folder / key).is_file()]

@@ -12,9 +12,10 @@ from . import cache, care, editorial, images, media, workers
 from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile, read_articles
+from .files import inside, unsafe_inputs
 from .options import PREVIEW, Options
 from .outputs import Outputs, theme_files
-from .problems import Problem, error, shown_path
+from .problems import BuildError, Problem, error, shown_path
 from .search import SearchStep
 from .site import Site
 from .sources import Sources, make_site, read_sources
@@ -55,15 +56,25 @@ def build(options: Options) -> Report:
     made = media.produce(site, root, options.jobs or workers.default_jobs())
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_site(outputs, out, indexing if config.search else None)
+    stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug]) for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
                                  indexing.key if done else "",
-                                 len(site.pages)))
+                                 len(site.pages)), previous)
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
+
+
+def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> dict:
+    """Write the site; a file system that refuses (full, read-only, gone) is an error, not a traceback."""
+    try:
+        return write_site(outputs, out, indexing)
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildError([error(config_name, 1, f"cannot write the site to {out}: {exc.strerror or exc} "
+                                                f"({where}); the previous site was left as it was")]) from None
 
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
@@ -81,7 +92,11 @@ def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editoria
 def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
+    if options.config.is_symlink() and not inside(options.config, options.config.absolute().parent):
+        check([error(options.config.name, 1, "the configuration is a link out of its folder: the site folder "
+                                            "would be another one; give the real file with --config")])
     config = stage(load_config(options.config, root))
+    check(unsafe_inputs(root))
     published = (root / config.output_dir).resolve()
     out = (options.out or (root / PREVIEW if options.drafts else published)).resolve()
     shown = shown_path(options.config, root)

@@ -28,14 +28,19 @@ class Problem:
         return f"{self.path}:{self.line}: {self.level}: {self.message}"
 
 
+MESSAGE_LIMIT = 600
+EXCERPT_LIMIT = 60
+
+
 def error(path: str, line: int, message: str) -> Problem:
     """An error at a location."""
-    return Problem(path, max(line, 1), message, "error")
+    return Problem(printable(path, MESSAGE_LIMIT), max(line, 1), printable(message, MESSAGE_LIMIT), "error")
 
 
 def warning(path: str, line: int, message: str, category: Category = "style") -> Problem:
     """A warning at a location, in a category of `CATEGORIES` (safety matters rank first)."""
-    return Problem(path, max(line, 1), message, "warning", category)
+    return Problem(printable(path, MESSAGE_LIMIT), max(line, 1), printable(message, MESSAGE_LIMIT), "warning",
+                   category)
 
 
 def as_error(problem: Problem) -> Problem:
@@ -47,6 +52,19 @@ def ranked(problems: Iterable[Problem]) -> list[Problem]:
     """Problems most serious first: errors, then warnings by category, then by place."""
     return sorted(problems, key=lambda p: (p.level != "error", CATEGORIES.index(p.category), p.path, p.line,
                                            p.message))
+
+
+def printable(text: str, limit: int) -> str:
+    """Text safe to print on a terminal: control characters escaped (no escape sequences), cut at `limit`."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+
+
+def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, escaped excerpt of what a file holds, for a message (never a whole line of someone's file)."""
+    return printable(text, limit)
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

@@ -8,6 +8,7 @@ import ipaddress
 import json
 import mimetypes
 import os
+import re
 import signal
 import socket
 import socketserver
@@ -20,7 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .pipeline import Options
 from .watch import Builder, Builds, Outcome, Watcher
@@ -31,6 +32,8 @@ SCRIPT_URL = PREFIX + "reload.js"
 KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 0.2
 GONE = (ConnectionError, TimeoutError)  # a client that went away mid-response
+MAX_NAME = 255  # bytes in one file name: longer path segments name nothing
+HOST = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._~!$&'()*+,;=%-]+))(?::([0-9]{1,5}))?")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -141,6 +144,14 @@ def port_number(text: str) -> int:
 
 def find_file(out: Path, base_path: str, target: str) -> Path | Redirect | None:
     """The file inside `out` a request target names, a redirect to add a folder's slash, or None (404)."""
+    try:
+        return _find(out, base_path, target)
+    except (OSError, ValueError):  # e.g. a name too long for the file system
+        return None
+
+
+def _find(out: Path, base_path: str, target: str) -> Path | Redirect | None:
+    """find_file's work; a name the file system refuses raises OSError."""
     raw, _, query = target.partition("#")[0].partition("?")
     lowered = raw.lower()
     if not raw.startswith("/") or raw.startswith("//") or any(c in lowered for c in ("%2f", "%5c", "%00")):
@@ -156,7 +167,8 @@ def find_file(out: Path, base_path: str, target: str) -> Path | Redirect | None:
     if not path.startswith(base_path):
         return None
     parts = path[len(base_path):].split("/")
-    if any(part in (".", "..", MARKER) for part in parts) or "" in parts[:-1]:
+    if any(part in (".", "..", MARKER) or len(part.encode("utf-8", "surrogateescape")) > MAX_NAME for part in parts) \
+            or "" in parts[:-1]:
         return None
     found = _inside(out.joinpath(*parts), out)
     if found is not None and found.is_dir():
@@ -216,15 +228,31 @@ class Handler(BaseHTTPRequestHandler):
 
     server: "_HTTPServer"
     server_version = "healthsite"
+    started = False  # whether this request's answer has begun (an error after that can only close the connection)
+    default_request_version = "HTTP/1.0"  # so an answer to a malformed request line still has a status line
     timeout = 30
 
     def do_GET(self) -> None:
         """Answer GET."""
-        self._answer(body=True)
+        self._answer_safely(body=True)
 
     def do_HEAD(self) -> None:
         """Answer HEAD: the same headers, no body."""
-        self._answer(body=False)
+        self._answer_safely(body=False)
+
+    def _answer_safely(self, body: bool) -> None:
+        """Answer; a request that trips an unexpected error still gets an answer (500), not a dropped connection."""
+        self.started = False
+        try:
+            self._answer(body)
+        except GONE:
+            raise
+        except Exception as exc:  # the server must outlive any request; the reason goes to the client
+            self.close_connection = True
+            if not self.started:
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                           f"The dev server could not answer this request ({type(exc).__name__}).\n".encode(),
+                           body)
 
     def handle(self) -> None:
         """Handle the connection; a client that disconnects mid-response is not an error."""
@@ -240,7 +268,10 @@ class Handler(BaseHTTPRequestHandler):
         """Route a request."""
         outcome = self.server.builds.current()
         route = self.path.partition("?")[0]
-        if self._foreign_host():
+        host = host_name(self.headers.get_all("Host") or [])
+        if host is None:
+            self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"Malformed Host header.\n", body)
+        elif self._foreign_host(host):
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
                        b"This dev server only answers requests addressed to this machine.\n", body)
         elif route == SCRIPT_URL:
@@ -255,9 +286,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._file(outcome, body)
 
-    def _foreign_host(self) -> bool:
+    def _foreign_host(self, host: str) -> bool:
         """On a loopback server, a request naming another host (browsers always name one): DNS rebinding."""
-        host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
         return bool(host) and is_loopback(self.server.server_name) and not is_loopback(host)
 
     def _file(self, outcome: Outcome, body: bool) -> None:
@@ -302,6 +332,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _redirect(self, location: str) -> None:
         """A permanent redirect (always to a path on this server)."""
+        self.started = True
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
@@ -309,6 +340,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
         """Send a whole response that no browser should cache."""
+        self.started = True
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -320,6 +352,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self, outcome: Outcome | None) -> None:
         """Server-sent events: the current status, then each new one, until the client or the server leaves."""
+        self.started = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -370,6 +403,21 @@ class _HTTPServer(ThreadingHTTPServer):
         """Ignore clients that went away; report anything else."""
         if not isinstance(sys.exc_info()[1], GONE):
             super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+def host_name(values: list[str]) -> str | None:
+    """The host a request's Host header names ('' without one), or None if it is malformed or given twice."""
+    if not values or len(values) == 1 and not values[0].strip():
+        return ""
+    found = HOST.fullmatch(values[0].strip()) if len(values) == 1 else None
+    if found is None or found.group(3) and int(found.group(3)) > 65535:
+        return None
+    if found.group(1) is None:
+        return found.group(2).lower()
+    try:
+        return str(ipaddress.IPv6Address(found.group(1)))
+    except ValueError:
+        return None
 
 
 def is_loopback(host: str) -> bool:

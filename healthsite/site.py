@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
-from .cache import engine_digest
+from .digests import engine_digest
 from .config import SiteConfig
 from .content import Page
 from .files import line_of

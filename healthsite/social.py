@@ -15,7 +15,7 @@ from PIL import Image as PilImage
 from PIL import ImageDraw, ImageFont
 
 from . import assets
-from .cache import digest
+from .digests import digest
 from .content import Page
 from .images import FOLDER, Image
 from .problems import Problem, error

@@ -9,7 +9,7 @@ from . import cache, care, editorial, images, workers
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
 from .config import SiteConfig, load_config
-from .content import Page, SourceFile, read_articles
+from .content import Page, SourceFile, over_limits, read_articles
 from .markup import Body, Renderer
 from .mdext import Refs, SharedCard
 from .options import Options
@@ -45,6 +45,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config = config or stage(load_config(options.config, root))
     bibliography = stage(load_bibliography(root / config.bibliography, root))
     files = read_articles(root / "content", root) if files is None else files
+    refused = {file.shown: over_limits(file, config.limits) for file in files}
+    files = [file for file in files if not refused[file.shown]]
     cards, card_problems = care.read_cards(root / "content", root)
     pictures, image_problems = images.scan(root)
     engine = previous.engine if previous else cache.engine_digest()
@@ -52,8 +54,10 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
-    done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress))
-    pages, bodies, measured, problems, slug_keys = [], {}, {}, card_problems + image_problems, {}
+    done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
+                            config.limits.render_seconds))
+    pages, bodies, measured, slug_keys = [], {}, {}, {}
+    problems = [p for found in refused.values() for p in found] + card_problems + image_problems
     for file in files:
         key = keys[file.shown]
         page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
@@ -62,7 +66,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             pages.append(page)
             bodies[page.slug], measured[page.slug] = body, stats
             slug_keys[page.slug] = key
-    check(problems)
+    if errors_only(problems):  # stopping here: say too what rendering found in the bodies that did render
+        check(problems + [p for body in bodies.values() if body for p in body.problems])
     published = [page for page in pages if options.drafts or not page.meta.draft]
     shown = shown_path(options.config, root)
     config_file = (shown, read_source(options.config, shown)[0] or "")

@@ -8,13 +8,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from .problems import Problem, error, shown_path
 
 
 def environment(templates: Path, functions: dict[str, Callable[..., Any]]) -> jinja2.Environment:
-    """A Jinja environment over the theme's templates with the site's helper functions."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
+    """A sandboxed Jinja environment over the theme's templates with the site's helper functions.
+
+    The sandbox refuses Python internals (`__class__`, `__globals__`, ...): a template in the site folder can
+    shape pages but never run code.
+    """
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.globals.update(functions)

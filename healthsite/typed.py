@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .problems import Problem, error
+from .problems import Problem, error, excerpt
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Check = Callable[[Any], "str | None"]
@@ -48,6 +48,10 @@ class Reader:
 
     def parse(self, text: str) -> yaml.Node | None:
         """Compose the YAML text into a node tree; syntax errors become problems."""
+        unbounded = unbounded_yaml(text)
+        if unbounded:
+            self.problems.append(error(self.path, unbounded[0] + self.offset, unbounded[1]))
+            return None
         self.loader = Loader(text)
         try:
             return self.loader.get_single_node()
@@ -63,7 +67,31 @@ class Reader:
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
-            return self.fail(node, f"invalid value: {exc}")
+            return self.fail(node, f"invalid value: {excerpt(str(exc), 200)}")
+
+
+MAX_DEPTH = 32
+OPEN = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken, yaml.FlowSequenceStartToken,
+        yaml.FlowMappingStartToken)
+CLOSE = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def unbounded_yaml(text: str) -> tuple[int, str] | None:
+    """(line, why) if YAML text could make unbounded work: an alias (a few bytes can expand to gigabytes) or
+    nesting deeper than MAX_DEPTH; None if it is bounded (syntax errors are left to the parser to report)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=Loader):
+            depth += isinstance(token, OPEN) - isinstance(token, CLOSE)
+            line = token.start_mark.line + 1
+            if isinstance(token, yaml.AliasToken):
+                return line, (f"YAML alias '*{excerpt(token.value, 40)}' is not allowed: write the value out "
+                              "in full (aliases can make a few bytes expand without bound)")
+            if depth > MAX_DEPTH:
+                return line, f"YAML nested more than {MAX_DEPTH} levels deep: flatten it"
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _syntax(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
@@ -123,7 +151,7 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     for key, name, value_node in _pairs(node, reader):
         reader.key_lines.setdefault(name, reader.line(key))
         if name not in fields:
-            reader.fail(key, f"unknown key '{name}'{did_you_mean(name, fields)}")
+            reader.fail(key, f"unknown key '{excerpt(name)}'{did_you_mean(name, fields)}")
             ok = False
             continue
         value = convert(hints[name], value_node, reader)
@@ -154,7 +182,7 @@ def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str,
     for key, value in node.value:
         name = str(reader.scalar(key))
         if name in seen:
-            reader.fail(key, f"duplicate key '{name}'")
+            reader.fail(key, f"duplicate key '{excerpt(name)}'")
         seen.add(name)
         pairs.append((key, name, value))
     return pairs
@@ -163,7 +191,7 @@ def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str,
 def _sequence(item: Any, node: yaml.Node, reader: Reader) -> Any:
     """A tuple from a sequence node."""
     if not isinstance(node, yaml.SequenceNode):
-        hint = f": write a list as [{', '.join(map(str.strip, node.value.split(',')))}]" \
+        hint = f": write a list as [{excerpt(', '.join(map(str.strip, node.value.split(','))))}]" \
             if isinstance(node, yaml.ScalarNode) and isinstance(reader.scalar(node), str) and node.value.strip() else ""
         return reader.fail(node, f"expected a list, got {_describe(node, reader)}{hint}")
     items = tuple(convert(item, child, reader) for child in node.value)
@@ -205,7 +233,7 @@ def _date(node: yaml.ScalarNode, reader: Reader) -> Any:
         return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) \
             else dt.date.fromisoformat(str(value))
     except (ValueError, yaml.YAMLError):
-        return reader.fail(node, f"invalid date '{node.value}' (expected a real date as YYYY-MM-DD)")
+        return reader.fail(node, f"invalid date '{excerpt(node.value)}' (expected a real date as YYYY-MM-DD)")
 
 
 _NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
@@ -220,7 +248,7 @@ def _describe(node: yaml.Node, reader: Reader) -> str:
         return "a mapping"
     value = reader.scalar(node)
     kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value), "text")
-    return f"{kind} '{node.value}'" if node.value != "" else "nothing"
+    return f"{kind} '{excerpt(node.value)}'" if node.value != "" else "nothing"
 
 
 def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:

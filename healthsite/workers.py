@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -16,7 +17,7 @@ from .editorial import TextStats
 from .markup import Body, Renderer
 from .mdext import Refs
 from .options import Progress
-from .problems import Problem, errors_only
+from .problems import Problem, error, errors_only
 
 MIN_PER_WORKER = 16
 T = TypeVar("T")
@@ -41,14 +42,30 @@ class Done:
     problems: list[Problem]
 
 
-class Worker:
-    """Parses, renders and measures articles with one reusable Markdown converter."""
+class Overtime(BaseException):
+    """Raised inside a job that ran out of its time (a BaseException, so no `except Exception` swallows it)."""
 
-    def __init__(self, refs: Refs, drafts: bool) -> None:
+
+class Worker:
+    """Parses, renders and measures articles with one reusable Markdown converter, each within a time budget."""
+
+    def __init__(self, refs: Refs, drafts: bool, budget: float = 0) -> None:
+        self.refs, self.drafts, self.budget = refs, drafts, budget
         self.renderer = Renderer(refs)
-        self.drafts = drafts
+        if budget:  # libraries that load lazily do it now, not on the first article's time
+            editorial.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
 
     def __call__(self, job: Job) -> Done:
+        """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
+        done = within(self.budget, self.work, job) if self.budget else self.work(job)
+        if done is not None:
+            return done
+        self.renderer = Renderer(self.refs)  # the stopped one may be mid-page, or still running in its thread
+        return Done(None, None, None, [error(job.shown, 1, f"took longer than {self.budget:g} s to read and "
+                                             "render (limits.render_seconds in site.yaml): look for a very long "
+                                             "line or deeply nested lists, quotes, links or emphasis")])
+
+    def work(self, job: Job) -> Done:
         """Parse one file; render and measure its body unless it is a draft that will not be published."""
         page, problems = parse_page(job.data, job.stem, job.shown)
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
@@ -57,15 +74,68 @@ class Worker:
         return Done(page, body, editorial.measure(body.prose, body.sections), problems)
 
 
+def within(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | None:
+    """Run one job within `seconds`; None if it ran out of time.
+
+    In a main thread (the command line, every pool process) a timer signal interrupts the job, even inside a
+    regular expression; elsewhere (the dev server's rebuild thread) the job runs in a thread of its own that is
+    abandoned and told to stop when its time is up.
+    """
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _alarmed(seconds, work, job)
+    return _threaded(seconds, work, job)
+
+
+def _alarmed(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | None:
+    """Run a job under a real-time timer whose signal raises Overtime in it."""
+    def stop(signum: int, frame: object) -> None:
+        raise Overtime
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return work(job)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except Overtime:
+        return None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _threaded(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | None:
+    """Run a job in a thread of its own; past its time, leave it (raising Overtime in it at its next step)."""
+    outcome: list[Done | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work(job))
+        except BaseException as exc:  # handed to the caller (Overtime ends the thread quietly)
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="healthsite-render", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive() or not outcome:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident or 0), ctypes.py_object(Overtime))
+        return None
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 def default_jobs() -> int:
     """The number of cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None) -> list[Done]:
-    """Parse and render every job, in order, on up to `workers` processes."""
+def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None,
+        budget: float = 0) -> list[Done]:
+    """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds."""
     workers = min(workers, len(jobs) // MIN_PER_WORKER)
-    results = _pooled(jobs, refs, drafts, workers) if workers > 1 else map(Worker(refs, drafts), jobs)
+    results = _pooled(jobs, refs, drafts, budget, workers) if workers > 1 else \
+        map(Worker(refs, drafts, budget), jobs)
     done = []
     for result in results:
         done.append(result)
@@ -77,11 +147,11 @@ def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progr
 _worker: Worker | None = None  # each pool process's own converter, set once by its initializer
 
 
-def _start(refs: Refs | None = None, drafts: bool = False) -> None:
+def _start(refs: Refs | None = None, drafts: bool = False, budget: float = 0) -> None:
     """Pool initializer: build this process's converter once (if it renders); Ctrl-C is the parent's to handle."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Worker(refs, drafts) if refs is not None else None
+    _worker = Worker(refs, drafts, budget) if refs is not None else None
 
 
 def _work(job: Job) -> Done:
@@ -90,10 +160,10 @@ def _work(job: Job) -> Done:
     return _worker(job)
 
 
-def _pooled(jobs: list[Job], refs: Refs, drafts: bool, workers: int) -> Iterator[Done]:
+def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int) -> Iterator[Done]:
     """Results from a process pool, in job order."""
     chunk = max(1, len(jobs) // (workers * 8))
-    with _pool(workers, (refs, drafts)) as pool:
+    with _pool(workers, (refs, drafts, budget)) as pool:
         yield from pool.map(_work, jobs, chunksize=chunk)
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from .problems import BuildError, Problem, error
 
+PSEUDO = ("/proc", "/sys", "/dev")
 MARKER = ".healthsite-output"
 MARKER_TEXT = b"This folder is written by healthsite; each build replaces it whole.\n"
 
@@ -27,9 +28,27 @@ def check_output_dir(out: Path, root: Path, config_name: str) -> list[Problem]:
         reason = "holds or lies inside content/, templates/ or static/"
     elif out.exists() and not out.is_dir():
         reason = "exists and is not a folder"
+    elif os.path.ismount(out):
+        reason = "is a mount point, which cannot be replaced whole; use a folder inside it"
+    elif any(out == Path(p) or Path(p) in out.parents for p in PSEUDO):
+        reason = "is in a system folder (/proc, /sys, /dev) that holds no files"
     elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         reason = "is a folder that holds files healthsite did not write; choose an empty or new folder"
+    else:
+        reason = _unwritable(out)
     return [error(config_name, 1, f"refusing output folder {out}: it {reason}")] if reason else []
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why the folder that will hold `out` (its nearest existing ancestor) cannot be written, or None."""
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"lies inside {folder}, which is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot be written in {folder} (a read-only place, or one this user may not change)"
+    return None
 
 
 def write_site(files: Iterable[tuple[str, bytes | None]], out: Path,

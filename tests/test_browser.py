@@ -607,7 +607,7 @@ def lighthouse_scores(command: str, url: str, report: Path) -> dict[str, float]:
     import subprocess
     flags = " ".join(CHROMIUM_ARGS)
     subprocess.run([command, url, "--quiet", f"--chrome-flags={flags}", "--output=json", f"--output-path={report}"],
-                   env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, timeout=180, capture_output=True)
+                   env={**os.environ, "CHROME_PATH": chromium()}, check=True, timeout=180, capture_output=True)
     data = json.loads(report.read_text())
     return {name: category["score"] for name, category in data["categories"].items()}
 

@@ -199,7 +199,7 @@ def test_corrupt_cache_is_ignored_with_a_warning(make_site) -> None:
     """A damaged cache file is never trusted: the build warns and renders everything."""
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
-    (root / ".healthsite-cache" / "bodies.pickle").write_bytes(b"not a pickle")
+    (root / ".healthsite-cache" / "bodies.json").write_bytes(b"not a cache")
     (root / "content" / "a.md").write_text(article("A changed"))
     report = build(Options(root / "site.yaml"))
     assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
@@ -265,17 +265,24 @@ def test_search_can_be_turned_off(make_site) -> None:
 
 def test_cache_from_another_format_or_engine_is_not_trusted(make_site) -> None:
     """A cache written by another format or engine version is ignored with a warning, and everything is rendered."""
-    import pickle
+    import json
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
-    manifest = root / ".healthsite-cache" / "manifest.pickle"
-    version, engine, payload = pickle.loads(manifest.read_bytes())
-    manifest.write_bytes(pickle.dumps((version, "another engine", payload)))
+    manifest = root / ".healthsite-cache" / "manifest.json"
+    header_line, _, payload = manifest.read_bytes().partition(b"\n")
+    header = json.loads(header_line)
+
+    def rewrite(**changes: object) -> None:
+        manifest.write_bytes(json.dumps({**header, **changes}).encode() + b"\n" + payload)
+
+    rewrite(engine="another engine")
     report = build(Options(root / "site.yaml"))
     assert [p.message for p in report.notices] == [
         "build cache ignored: made by another version of the engine or its libraries"]
     assert report.written == report.files
-    manifest.write_bytes(pickle.dumps((version + 1, engine, payload)))
+    header_line, _, payload = manifest.read_bytes().partition(b"\n")
+    header = json.loads(header_line)
+    rewrite(format=header["format"] + 1)
     assert [p.message for p in build(Options(root / "site.yaml")).notices] == [
         "build cache ignored: another format"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from pathlib import Path
 from typing import Any, Iterator
 
 from healthsite.config import SiteConfig
@@ -36,7 +35,9 @@ def shown(default: Any) -> str | None:
         return "required"
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"
-    if isinstance(default, (int, float)):
+    if isinstance(default, int):
+        return f"`{default}`"
+    if isinstance(default, float):
         return f"`{default:g}`"
     if isinstance(default, str):
         return f"`{default}`" if default else '`""`'

@@ -209,9 +209,9 @@ def test_changed_image_rerenders_the_page(raster_site: Path) -> None:
 def test_unreadable_raster_is_an_error_at_its_path(make_site, capsys) -> None:
     """A file that is not the image its name says is an error at the file."""
     root = site_with(make_site, "![A runner](images/run.png)\n", {"content/images/run.png": b"not a png"})
-    assert errors(root, capsys)[0].startswith("content/images/run.png:1: error: cannot read the image")
+    assert any(line.startswith("content/images/run.png:1: error: cannot read the image") for line in errors(root, capsys))
     root = site_with(make_site, "![A runner](images/run.png)\n", {"content/images/run.png": SVG})
-    assert errors(root, capsys)[0].startswith("content/images/run.png:1: error: cannot read the image")
+    assert any(line.startswith("content/images/run.png:1: error: cannot read the image") for line in errors(root, capsys))
 
 
 UNSAFE = {
@@ -257,7 +257,7 @@ def test_unsafe_svg_is_an_error_at_its_path(make_site, capsys, name: str) -> Non
 def test_malformed_svg(make_site, capsys, svg: str, message: str) -> None:
     """Entities are refused before they are expanded; broken or sizeless SVGs are errors at the file."""
     root = site_with(make_site, "![A dog](images/bird-dog.svg)\n", {"content/images/bird-dog.svg": svg})
-    assert errors(root, capsys)[0].startswith(message)
+    assert any(line.startswith(message) for line in errors(root, capsys))
 
 
 def test_svg_size_from_width_and_height(make_site) -> None:

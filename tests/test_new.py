@@ -39,7 +39,7 @@ def test_new_writes_a_draft_from_the_archetype(root: Path, capsys: pytest.Captur
     assert (code, err) == (0, "")
     path = root / "content" / "knee-pain.md"
     assert out.splitlines()[0] == f"created {path} (a draft)"
-    assert "python build.py serve --drafts" in out and "/knee-pain/" in out and "draft: true" in out
+    assert "python build.py serve`" in out and "/knee-pain/" in out and "draft: true" in out
     text = path.read_text()
     assert 'title: "Knee pain in runners"' in text and f"date: {dt.date.today()}" in text
     assert "\ndraft: true\n" in text and "tags: [running, exercise]" in text

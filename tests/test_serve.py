@@ -330,7 +330,7 @@ def test_what_triggers_a_rebuild(tmp_path: Path) -> None:
     """Sources and the files site.yaml names trigger rebuilds; the output, the cache and editor files do not."""
     wanted = SourceFilter(tmp_path, lambda: frozenset({tmp_path / "site.yaml", tmp_path / "refs.yaml"}))
     paths = ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml",
-             "_site/index.html", "_preview/a/index.html", ".healthsite-cache/manifest.pickle", "._site.new-x1/a/index.html", "notes.txt",
+             "_site/index.html", "_preview/a/index.html", ".healthsite-cache/manifest.json", "._site.new-x1/a/index.html", "notes.txt",
              "content/.a.md.swp", "content/a.md~", "other.yaml"]
     chosen = [path for path in paths if wanted(Change.modified, str(tmp_path / path))]
     assert chosen == ["content/a.md", "templates/base.html", "static/style.css", "site.yaml", "refs.yaml"]

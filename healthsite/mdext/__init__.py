@@ -7,6 +7,7 @@ from markdown.extensions import Extension
 
 from .carecards import CareCardProcessor
 from .citations import CitationProcessor
+from .claims import ClaimingAttrList, RawHtmlClaims
 from .crosslinks import CrossLinkProcessor
 from .faq import FaqProcessor
 from .images import ImageProcessor
@@ -39,7 +40,9 @@ class HealthExtension(Extension):
         md.treeprocessors.register(ImageProcessor(md, self), "images", 6)  # after attr_list (8)
         md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
         md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)
-        md.treeprocessors.register(MentionProcessor(md, self), "mentions", 2)
+        md.treeprocessors.register(ClaimingAttrList(md, self), "attr_list", 8)  # replaces Python-Markdown's own
+        md.treeprocessors.register(RawHtmlClaims(md, self), "claims", 2)
+        md.treeprocessors.register(MentionProcessor(md, self), "mentions", 1)
 
     def reset(self) -> None:
         """Forget the previous page."""

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as etree
 from markdown.inlinepatterns import InlineProcessor
 
 from ..typed import did_you_mean
+from ..problems import excerpt
 
 CITATION = r"[ \t]*\[@([^\]\n]*)\]"  # the space before a citation goes, so its number never wraps alone
 KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")
@@ -27,12 +28,12 @@ class CitationProcessor(InlineProcessor):
         sup = etree.Element("sup", {"class": "citations"})
         if not all(keys):
             written = m.group(0).strip()
-            state.fail(written, f"malformed citation '{written}' (write [@key] or [@key1; @key2])")
+            state.fail(written, f"malformed citation '{excerpt(written)}' (write [@key] or [@key1; @key2])")
             return sup, m.start(0), m.end(0)
         for index, key in enumerate(k.group(1) for k in keys):
             if not state.ask(refs, "source", key):
-                state.fail(f"@{key}", f"unknown source '{key}'{did_you_mean(key, refs.sources)}: add it to the "
-                                      "bibliography or fix the key")
+                state.fail(f"@{key}", f"unknown source '{excerpt(key)}'{did_you_mean(key, refs.sources)}: add it to "
+                                      "the bibliography or fix the key")
                 continue
             occurrence = state.citations[key] = state.citations.get(key, 0) + 1
             number = list(state.citations).index(key) + 1

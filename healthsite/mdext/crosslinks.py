@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..problems import excerpt
 from ..typed import did_you_mean
 from .state import Link
 
@@ -73,7 +74,7 @@ class CrossLinkProcessor(Treeprocessor):
             hint = did_you_mean(target, refs.urls)
             why = "is a draft (publish it or remove the link)" if state.ask(refs, "draft", target) else \
                 f"does not exist in content/{hint}"
-            state.fail(*_needles(href), f"link to '{target}': the article {why}")
+            state.fail(*_needles(href), f"link to '{excerpt(target)}': the article {why}")
             return
         link.set("href", url + (f"#{anchor}" if anchor else ""))
         source, line = state.where(*_needles(href))

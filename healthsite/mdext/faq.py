@@ -21,7 +21,8 @@ class FaqProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Find the FAQ heading and fold what follows it, up to the next h2, into items."""
         children = list(root)
-        start = next((i for i, c in enumerate(children) if c.tag == "h2" and text_of(c).lower() == HEADING), None)
+        start = next((i for i, c in enumerate(children)
+                      if c.tag == "h2" and text_of(c, self.md.htmlStash.rawHtmlBlocks).lower() == HEADING), None)
         if start is None:
             return
         end = next((i for i in range(start + 1, len(children)) if children[i].tag in ("h1", "h2")), len(children))
@@ -46,7 +47,8 @@ class FaqProcessor(Treeprocessor):
             else:
                 section.append(child)
         for details in section.iter("details"):
-            self.extension.state.faq.append((text_of(details[0]), text_of(details[1])))
+            stash = self.md.htmlStash.rawHtmlBlocks
+            self.extension.state.faq.append((text_of(details[0], stash), text_of(details[1], stash)))
         return section
 
     def item(self, section: etree.Element, question: etree.Element) -> etree.Element:

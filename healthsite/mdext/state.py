@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Sequence
 from urllib.parse import urlsplit
 
+from ..digests import digest
 from ..files import line_of
 from ..images import Image
 from ..problems import Problem, error, warning
@@ -75,7 +79,13 @@ class Refs:
 
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
         """Whether every fact a body was rendered with still holds."""
-        return all(self.answer(kind, key) == value for kind, key, value in lookups)
+        return all(plain_fact(self.answer(kind, key)) == value for kind, key, value in lookups)
+
+
+def plain_fact(value: object) -> object:
+    """A fact as a body records it (plain data, so the cache can keep it): a scalar as it is, anything else (a card,
+    an image, the safety rules) by a digest of its fields."""
+    return value if value is None or isinstance(value, (str, int, float, bool)) else digest(repr(value))
 
 
 @dataclass(frozen=True)
@@ -118,10 +128,12 @@ class PageState:
     lookups: dict[tuple[str, str], object] = field(default_factory=dict)
     origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
     mentions: list[Mention] = field(default_factory=list)
+    claimed: list[tuple[str, str]] = field(default_factory=list)  # (id, where) content set on a non-heading
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""
-        value = self.lookups[kind, key] = refs.answer(kind, key)
+        value = refs.answer(kind, key)
+        self.lookups[kind, key] = plain_fact(value)
         return value
 
     def where(self, *needles: str, nth: int = 0) -> tuple[str, int]:
@@ -162,12 +174,17 @@ class PageState:
         return self.where(title)[1]
 
 
+PLACEHOLDER = re.compile("\x02(?:wzxhzdk:([0-9]+)|([0-9]+))\x03")
 BLOCKS = frozenset("p li div figure figcaption h1 h2 h3 h4 h5 h6 td th tr ul ol blockquote pre table caption "
                    "summary dt dd section details".split())
 
 
-def text_of(element: etree.Element) -> str:
-    """The visible text of an element, without citation numbers, whitespace collapsed."""
+def text_of(element: etree.Element, stash: Sequence[object] = ()) -> str:
+    """The visible text of an element, without citation numbers, whitespace collapsed.
+
+    Python-Markdown's placeholders are resolved: raw HTML (from `stash`, the page's htmlStash) becomes its
+    text, a backslash-escaped character itself, and character references are decoded.
+    """
     parts: list[str] = []
 
     def walk(node: etree.Element) -> None:
@@ -181,7 +198,56 @@ def text_of(element: etree.Element) -> str:
         parts.append(node.tail or "" if node is not element else "")
 
     walk(element)
-    return " ".join("".join(parts).split())
+    return " ".join(plain_text("".join(parts), stash).split())
+
+
+def plain_text(text: str, stash: Sequence[object] = ()) -> str:
+    """Text with Python-Markdown's placeholders resolved (stashed HTML as its text) and entities decoded."""
+    def resolve(match: re.Match) -> str:
+        if match.group(1) is not None:
+            index = int(match.group(1))
+            return _html_text(str(stash[index])) if index < len(stash) else ""
+        return chr(int(match.group(2)))
+    return html.unescape(PLACEHOLDER.sub(resolve, text))
+
+
+class _Text(HTMLParser):
+    """The text of a piece of HTML, without scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        """Enter a script or style."""
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a script or style."""
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        """Keep visible text (entities stay encoded until the end)."""
+        if not self.hidden:
+            self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        """Keep a named character reference as written."""
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        """Keep a numeric character reference as written."""
+        self.handle_data(f"&#{name};")
+
+
+def _html_text(raw: str) -> str:
+    """The text of a stashed piece of raw HTML (a lone tag has none)."""
+    parser = _Text()
+    parser.feed(raw)
+    parser.close()
+    return "".join(parser.parts)
+
 
 
 def plain_heading(line: str) -> str:
