@@ -178,6 +178,24 @@ def _stamp(path: Path) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
+def sign(path: Path, data: bytes) -> None:
+    """Write a file of the cache with a keyed digest beside it (`NAME.mac`), so a planted file is never trusted."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    path.with_name(path.name + ".mac").write_text(_mac(path.name.encode() + b"\0" + data))
+
+
+def signed(path: Path) -> bool:
+    """Whether a file of the cache is one this machine wrote (`sign`), unchanged."""
+    try:
+        mac = path.with_name(path.name + ".mac").read_text()
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except (OSError, UnicodeDecodeError):
+        return False
+    return data is not None and hmac.compare_digest(mac, _mac(path.name.encode() + b"\0" + data))
+
+
 def _mac(payload: bytes) -> str:
     """A keyed digest of a payload, with this machine's key."""
     return hmac.new(machine_key(), payload, "sha256").hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from PIL import Image as PilImage
 from PIL import ImageOps
 
 from . import workers
-from .cache import own_folder
+from .cache import own_folder, sign, signed
 from .digests import digest
 from .images import Image
 from .site import Site
@@ -64,17 +63,18 @@ def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
     Files of the cache that this site no longer uses are removed, so the cache holds one site's media.
     """
     folder = own_folder(root) / MEDIA
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        folder.unlink()  # planted: the cache never reads, writes or deletes through a link
     folder.mkdir(exist_ok=True)
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
-    missing = [t for key, t in sorted(tasks.items()) if not (folder / key).is_file()]
+    missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
     weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
     for task, data in zip(missing, workers.make_all(make, missing, weight, jobs)):
-        temporary = folder / f"{task.key}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, folder / task.key)
+        sign(folder / task.key, data)
+    kept = set(tasks) | {f"{key}.mac" for key in tasks}
     for stale in folder.iterdir():
-        if stale.name not in tasks:
+        if stale.name not in kept:
             stale.unlink()
     return {path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}
 

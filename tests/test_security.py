@@ -126,6 +126,31 @@ def test_a_planted_cache_folder_link_is_replaced(make_site, tmp_path: Path) -> N
     assert (root / cache.FOLDER).is_dir() and not (root / cache.FOLDER).is_symlink()
 
 
+
+def test_planted_media_are_made_again_and_a_media_link_is_not_followed(make_site, tmp_path: Path) -> None:
+    """A preview card planted (or edited) in the cache's media folder is not published: it is drawn again; a media
+    folder that is a link out of the site is neither read nor emptied."""
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+    media = root / cache.FOLDER / "media"
+    for path in [p for p in media.iterdir() if not p.name.endswith(".mac")]:
+        path.write_bytes(b"\x89PNG planted")
+    (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))  # a real rebuild
+    build(Options(root / "site.yaml"))
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean and clean
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the cache's")
+    for path in media.iterdir():
+        path.unlink()
+    media.rmdir()
+    media.symlink_to(elsewhere)
+    (root / "content" / "a.md").write_text(article("A", "Third text.\n", tags="[a-topic]"))
+    build(Options(root / "site.yaml"))
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and media.is_dir() and not media.is_symlink()
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+
 # 2. Nothing from outside the site is read or published ---------------------------------------------------------
 
 
