@@ -166,12 +166,15 @@ def free_port() -> int:
 
 
 def fetch(port: int, path: str) -> bytes:
-    """One GET of a local URL; b"" when the server does not answer (yet)."""
+    """One GET of a local URL; b"" when the server does not answer (yet) or the response is cut short."""
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", path)
         return connection.getresponse().read()
-    except OSError:
+    except http.client.IncompleteRead:
+        print(f"port {port}: a response shorter than its Content-Length", file=sys.stderr)
+        return b""
+    except (OSError, http.client.HTTPException):
         return b""
 
 
