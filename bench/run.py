@@ -2,19 +2,28 @@
 """Benchmark healthsite against Hugo, Pelican and MkDocs on one synthetic corpus, runs interleaved.
 
 usage: python bench/run.py [--articles 1000] [--rounds 3] [--work bench/work] [--peers Hugo,Pelican,MkDocs]
-                          [--no-peers]
+                          [--no-peers] [--serve [--edits 12]]
 
 Prints, for healthsite, the cold build, the rebuild with nothing changed and the rebuild after one
 article's title changed (all without the search index, which no peer builds), and a cold build with the
-Pagefind search index; for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
+Pagefind search index; the floor (bench/floor.py: the articles through the build's own configured
+Python-Markdown on all cores, nothing else); for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
 ratios of the medians, and the peak memory of each build (all of its processes together, by PSS).
+
+With --serve it measures the preview instead: `python build.py serve` and `hugo server` run side by side on
+the same corpus; each edit (titles and bodies in turn) is made to one, then the other. The time is from just
+before the edited file is written to the first response of the page's URL holding the new text (the page is
+requested every 5 ms), and, for healthsite, to the reload event (a new build id on /__healthsite/events).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -137,6 +146,120 @@ def peer_commands(work: Path, articles: int) -> dict[str, tuple[list[str], Path,
     return {name: spec for name, spec in found.items() if shutil.which(spec[0][0])}
 
 
+@dataclass
+class Server:
+    """A preview server on the bench corpus: its command, folder, the edited file and that file's page URL."""
+
+    name: str
+    command: list[str]
+    cwd: Path
+    source: Path
+    page: str
+    port: int
+
+
+def free_port() -> int:
+    """A TCP port that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> bytes:
+    """One GET of a local URL; b"" when the server does not answer (yet) or the response is cut short."""
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    except http.client.IncompleteRead:
+        print(f"port {port}: a response shorter than its Content-Length", file=sys.stderr)
+        return b""
+    except (OSError, http.client.HTTPException):
+        return b""
+
+
+def listen(port: int, seen: list[tuple[float, str]]) -> None:
+    """Record the arrival time and build id of every status event of healthsite's reload stream."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=None)
+    connection.request("GET", "/__healthsite/events")
+    response = connection.getresponse()
+    while line := response.fp.readline():
+        if line.startswith(b"data: "):
+            seen.append((time.perf_counter(), json.loads(line[6:]).get("build", "")))
+
+
+def edited(text: str, number: int) -> tuple[str, str]:
+    """The article with a new marker in its title (even edits) or a new last paragraph (odd ones)."""
+    marker = f"Servebench{number}x"
+    if number % 2 == 0:
+        return text.replace('title: "', f'title: "{marker} ', 1), marker
+    return text.rstrip("\n") + f"\n\n{marker} is a new sentence.\n", marker
+
+
+def serve_bench(site: Path, work: Path, articles: int, edits: int) -> dict[str, list[float]]:
+    """Edit-to-served times (seconds) of healthsite's and Hugo's preview servers, edits interleaved."""
+    port, hugo_port = free_port(), free_port()
+    servers = [Server("healthsite serve", [*ours(site, site / "_preview")[:2], "serve", "--config",
+                                           str(site / "site.yaml"), "--port", str(port), "--quiet"],
+                      site, site / "content" / "article-00002.md", "/article-00002/", port)]
+    if shutil.which("hugo"):
+        hugo = work / f"peers-{articles}" / "hugo"
+        servers.append(Server("hugo server", ["hugo", "server", "--port", str(hugo_port), "--bind", "127.0.0.1"],
+                              hugo, hugo / "content" / "articles" / "article-00002.md", "/articles/article-00002/",
+                              hugo_port))
+    processes = [subprocess.Popen(s.command, cwd=s.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for s in servers]
+    originals = {s.name: s.source.read_text() for s in servers}
+    seen: list[tuple[float, str]] = []
+    times: dict[str, list[float]] = {}
+    try:
+        for server in servers:
+            deadline = time.perf_counter() + 600
+            while not fetch(server.port, server.page) and time.perf_counter() < deadline:
+                time.sleep(0.2)
+        threading.Thread(target=listen, args=(port, seen), daemon=True).start()
+        time.sleep(1)
+        for number in range(edits):
+            for server in servers:
+                text, marker = edited(originals[server.name], number)
+                events = len(seen)
+                started = time.perf_counter()
+                server.source.write_text(text)
+                while marker.encode() not in fetch(server.port, server.page):
+                    if time.perf_counter() - started > 60:
+                        sys.exit(f"{server.name}: edit {number} not served after 60 s")
+                    time.sleep(0.005)
+                times.setdefault(f"{server.name}: edit to new page served", []).append(
+                    time.perf_counter() - started)
+                if server.name.startswith("healthsite"):
+                    while len(seen) == events and time.perf_counter() - started < 60:
+                        time.sleep(0.005)
+                    times.setdefault(f"{server.name}: edit to reload event", []).append(seen[events][0] - started)
+                time.sleep(0.5)
+            print(f"edit {number + 1}/{edits} done", file=sys.stderr)
+    finally:
+        for server in servers:
+            server.source.write_text(originals[server.name])
+        for process in processes:
+            process.terminate()
+            process.wait()
+    return times
+
+
+def serve_report(times: dict[str, list[float]]) -> None:
+    """Print medians, 95th percentiles and ratios to Hugo's median as a Markdown table."""
+    hugo = times.get("hugo server: edit to new page served")
+    print(f"\n{len(next(iter(times.values())))} edits (titles and bodies in turn), {os.cpu_count()} cores, "
+          "servers side by side, edits interleaved\n")
+    print("| preview | median | p95 |" + (" vs hugo server median |" if hugo else ""))
+    print("|---|---|---|" + ("---|" if hugo else ""))
+    for name, values in times.items():
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        ratio = f" {statistics.median(values) / statistics.median(hugo):.2f}x |" if hugo else ""
+        print(f"| {name} | {statistics.median(values) * 1000:.0f} ms | {p95 * 1000:.0f} ms |{ratio}")
+
+
 def main() -> None:
     """Run the benchmark and print its table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -145,8 +268,14 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--peers", default="Hugo,Pelican,MkDocs", help="which peers to build (comma-separated)")
+    ap.add_argument("--serve", action="store_true", help="measure the preview servers instead of builds")
+    ap.add_argument("--edits", type=int, default=12, help="with --serve: how many edits to time")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.serve:
+        site = prepare(args.articles, args.work, bool(shutil.which("hugo")))
+        serve_report(serve_bench(site, args.work, args.articles, args.edits))
+        return
     chosen = set() if args.no_peers else set(args.peers.split(","))
     peers = {k: v for k, v in peer_commands(args.work, args.articles).items() if k in chosen}
     site = prepare(args.articles, args.work, bool(peers))
@@ -160,6 +289,7 @@ def main() -> None:
         toggle_title(site)
         results.setdefault("healthsite one title edited", []).append(timed(ours(site, out), site))
         results.setdefault("healthsite cold, with the Pagefind index", []).append(with_search(site, out))
+        results.setdefault("floor", []).append(timed([sys.executable, str(HERE / "floor.py"), str(site)], site))
         for name, (command, cwd, target) in peers.items():
             shutil.rmtree(target, ignore_errors=True)
             results.setdefault(f"{name} cold", []).append(timed(command, cwd))
@@ -170,9 +300,10 @@ def main() -> None:
 def report(results: dict[str, list[Run]], articles: int) -> None:
     """Print medians, ratios to the peers' cold builds and peak memory as a Markdown table."""
     median = {name: statistics.median(r.seconds for r in runs) for name, runs in results.items()}
-    peers = [name for name in ("Hugo cold", "Pelican cold") if name in median]
-    print(f"\n{articles} articles, {os.cpu_count()} cores, median of {len(next(iter(results.values())))} rounds\n")
-    print("| build | wall time | peak memory |" + "".join(f" vs {p.split()[0]} cold |" for p in peers))
+    peers = [name for name in ("floor", "Hugo cold", "Pelican cold", "MkDocs cold") if name in median]
+    print(f"\n{articles} articles, {os.cpu_count()} cores, median of {len(next(iter(results.values())))} rounds, "
+          f"rows interleaved in each round (ratios are of medians from the same run)\n")
+    print("| build | wall time | peak memory |" + "".join(f" vs {p} |" for p in peers))
     print("|---|---|---|" + "---|" * len(peers))
     for name, runs in results.items():
         peak = max(r.peak_mib for r in runs)

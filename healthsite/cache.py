@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import json
 import os
@@ -24,6 +25,7 @@ from .writer import intact
 FOLDER = ".healthsite-cache"
 FORMAT = 3
 KEY_BYTES = 32
+KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 @dataclass
 class Cache:
     """What the last successful build left behind for the next one."""
@@ -206,7 +208,12 @@ def machine_key() -> bytes:
     """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable).
 
     Two builds that start at once agree on one key: the first to link its new key file into place wins.
+    A key given in the environment (HEALTHSITE_CACHE_KEY, e.g. from a CI secret) is used instead, so a cache
+    restored on another machine that has the same secret is trusted.
     """
+    given = os.environ.get(KEY_VARIABLE, "")
+    if given:
+        return hashlib.sha256(given.encode()).digest()
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
     path = home / "cache.key"
     key = _key_in(path)

@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
+from .media import MEDIA
 from .problems import Problem
 from .site import Site
 
@@ -60,11 +61,22 @@ class Outputs:
         for asset in files.values():
             yield asset.published, assets.content(asset, files)
         for path, source in self.media.items():
-            yield path, source.read_bytes()
+            self.keys[path] = key = cache.digest(path, *_media_identity(self.root, source))
+            if self.unchanged(path, key):
+                self.kept += 1
+                yield path, None
+            else:
+                yield path, source.read_bytes()
         yield "feed.xml", feed.feed(self.site)
         yield "sitemap.xml", sitemap.sitemap(self.site)
         yield "robots.txt", sitemap.robots(self.site)
         check(problems)
+
+
+def _media_identity(root: Path, source: Path) -> tuple[str | bytes, ...]:
+    """What a media file is: a made one is named by the digest of what it was made from, a copied one by its bytes."""
+    made = root / cache.FOLDER / MEDIA
+    return ("made", source.name) if source.parent == made else ("copied", source.read_bytes())
 
 
 def _asset_url(site: Site, files: dict[str, assets.Asset]):

@@ -120,12 +120,13 @@ class Builder:
             return self._failed((error("healthsite", 1, f"internal error: {exc!r}"),), out, base_path)
         finally:
             self.options = replace(self.options, clean=False)
+        outcome = self.builds.publish((), report.out, base_path)  # open pages reload before the terminal is written
         for problem in report.warnings:
             print(problem, file=self.stderr)
         if not self.quiet:
             print(f"{verb} {report.files} files ({report.written} written) in {report.seconds:.1f} s",
                   file=self.stdout, flush=True)
-        return self.builds.publish((), report.out, base_path)
+        return outcome
 
     def _failed(self, problems: tuple[Problem, ...], out: Path | None, base_path: str | None) -> Outcome:
         """Publish a failed build; before any good build, an earlier run's output still counts as the last good."""

@@ -497,3 +497,47 @@ def test_serve_shows_drafts_with_a_banner(make_site) -> None:
         assert not (root / "_site").exists()
     finally:
         server.server.stop()
+
+
+SERVED_BIB = "- {key: smith, citation: Smith A. Backs. 2020.}\n"
+SERVED_CARD = '---\nlevel: emergency\ntitle: "Call 999 now if you have"\n---\n\n- Numbness around your bottom [@smith].\n'
+SERVED_EDITS = [
+    ("content/alpha.md", article("Alpha retitled", "Alpha text [@smith].\n\n!!! care signs\n")),
+    ("content/beta.md", article("Beta title", "Beta body, edited, links [alpha](alpha.md) [@smith].\n")),
+    ("content/care/signs.md", SERVED_CARD.replace("Numbness around your bottom", "New weakness in both legs")),
+    ("content/bibliography.yaml", SERVED_BIB.replace("Backs. 2020.", "Backs and runs. 2nd ed. 2021.")),
+    ("site.yaml", SITE_YAML.replace("Test Health", "Test Health Renamed")),
+]
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by its URL path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("edits", [SERVED_EDITS[i:i + 1] for i in range(len(SERVED_EDITS))] + [SERVED_EDITS])
+def test_served_site_equals_a_clean_build(make_site, tmp_path: Path, edits: list[tuple[str, str]]) -> None:
+    """After edits to an article, a shared care card, the bibliography or site.yaml, every file served is the
+    file a clean build of the same sources writes (pages with the reload script added, nothing else)."""
+    root = make_site({"content/bibliography.yaml": SERVED_BIB, "content/care/signs.md": SERVED_CARD,
+                      "content/alpha.md": article("Alpha title", "Alpha text [@smith].\n\n!!! care signs\n"),
+                      "content/beta.md": article("Beta title", "Beta [alpha](alpha.md) [@smith].\n")})
+    running = Running(root)
+    try:
+        for path, text in edits:
+            generation = running.status()["generation"]
+            (root / path).write_text(text)
+            running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"], 30)
+        clean = tmp_path / "clean"
+        build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
+        expected = site_files(clean)
+        build_id = running.status()["build"]
+        for path, data in expected.items():
+            if path == ".healthsite-output":
+                continue
+            url = "/" + (path.removesuffix("index.html") if path.endswith("index.html") else path)
+            status, _, served = running.get(url)
+            assert status == 200, url
+            assert served == (with_reload(data, build_id) if path.endswith(".html") else data), url
+    finally:
+        running.server.stop()
