@@ -20,7 +20,8 @@ from healthsite.pipeline import Options, build, make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
 # The house rules come from site.yaml (`editorial:`), the library's own rules from here.
-RULES = load_config(REPO / "site.yaml", REPO)[0].editorial
+CONFIG = load_config(REPO / "site.yaml", REPO)[0]
+RULES = CONFIG.editorial
 MIN_CITATIONS = RULES.min_citations  # distinct sources cited by every article
 MIN_CROSS_LINKS = RULES.min_cross_links  # distinct in-text links to other articles
 MAX_MEDIAN_GRADE = RULES.pass_grade  # median Flesch-Kincaid grade of the library
@@ -28,7 +29,7 @@ MAX_GRADE = RULES.pass_grade  # no article above this grade
 MIN_WORDS = RULES.min_words  # words of prose in every article body
 MAX_DESCRIPTION = RULES.max_description  # characters: cards show the description whole
 SELF_TREATMENT_DAYS = 10  # the one limit for treating pain yourself: the Drug Facts label's 10 days
-OVERVIEW = "lower-back-pain-after-running"  # the hub article links to every other article
+OVERVIEW = CONFIG.start_here.removesuffix(".md")  # the hub ("Start here") article links to every other article
 SHARED_CARDS = ("back-pain-emergency", "back-pain-urgent")  # used by every article that discusses back pain
 BACK_PAIN_TAGS = {"back-pain", "running"}
 
