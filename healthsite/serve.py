@@ -150,6 +150,13 @@ def find_file(out: Path, base_path: str, target: str) -> Path | Redirect | None:
         return None
 
 
+def not_found_page(out: Path, base_path: str, target: str) -> Path | None:
+    """The 404 page for a missing address: the one of the edition it is under (`/es/404.html`), else the site's."""
+    first = target.partition("?")[0].removeprefix(base_path).split("/", 1)[0]
+    edition = find_file(out, base_path, f"{base_path}{first}/404.html") if first else None
+    return edition if isinstance(edition, Path) else _inside(out / "404.html", out)
+
+
 def _find(out: Path, base_path: str, target: str) -> Path | Redirect | None:
     """find_file's work; a name the file system refuses raises OSError."""
     raw, _, query = target.partition("#")[0].partition("?")
@@ -316,7 +323,7 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(found, Redirect):
             return HTTPStatus.MOVED_PERMANENTLY, found, None
         status = HTTPStatus.OK if found else HTTPStatus.NOT_FOUND
-        found = found or _inside(out / "404.html", out)
+        found = found or not_found_page(out, base_path, self.path)
         if found is None:
             return status, None, None
         data = _read(found)

@@ -541,3 +541,15 @@ def test_served_site_equals_a_clean_build(make_site, tmp_path: Path, edits: list
             assert served == (with_reload(data, build_id) if path.endswith(".html") else data), url
     finally:
         running.server.stop()
+
+
+def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
+    """A missing /es/... page is answered with /es/404.html (the Spanish one), anything else with the site's."""
+    from healthsite.serve import not_found_page
+    (tmp_path / "es").mkdir()
+    (tmp_path / "404.html").write_text("site")
+    (tmp_path / "es" / "404.html").write_text("es")
+    cases = {"/es/no-such-page/": "es", "/es/a/b?q=1": "es", "/no-such-page/": "site", "/": "site",
+             "/fr/x/": "site", "/%2e%2e/es/x": "site"}
+    assert {t: not_found_page(tmp_path, "/", t).read_text() for t in cases} == cases
+    assert not_found_page(tmp_path, "/health/", "/health/es/x/") is not None
