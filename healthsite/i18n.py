@@ -32,7 +32,9 @@ CARE_LEVELS = {
 IN_OTHER_LANGUAGE = N_("(in English)")
 FAQ_HEADING = N_("Frequently asked questions")
 SOURCE = N_("Source %(number)s")  # the accessible name of a citation's number
-BODY_STRINGS = (*(text for pair in CARE_LEVELS.values() for text in pair), IN_OTHER_LANGUAGE, FAQ_HEADING, SOURCE)
+TABLE = N_("Table %(number)s")  # the accessible name of a table without a caption
+BODY_STRINGS = (*(text for pair in CARE_LEVELS.values() for text in pair), IN_OTHER_LANGUAGE, FAQ_HEADING, SOURCE,
+                TABLE)
 
 
 def po_file(code: str) -> Path:

@@ -223,3 +223,12 @@ def test_hostile_content_never_reaches_the_output() -> None:
                 "<iframe", "<object", "<style", "<svg", "style="):
         assert bad not in html, bad
     assert "hover" in html
+
+
+def test_a_table_without_a_caption_is_named_in_the_page_language() -> None:
+    """The box of a table with no caption is named "Table N", from the edition's catalog ("Tabla N" in Spanish)."""
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    english = Renderer(Refs({}, frozenset(), frozenset(), "911")).render("a.md", table, 1)
+    spanish = Renderer(Refs({}, frozenset(), frozenset(), "911", texts={"Table %(number)s": "Tabla %(number)s"}))
+    assert 'aria-label="Table 1"' in english.html
+    assert 'aria-label="Tabla 1"' in spanish.render("a.md", table, 1).html

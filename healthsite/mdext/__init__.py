@@ -36,7 +36,7 @@ class HealthExtension(Extension):
         md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
         md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
-        md.treeprocessors.register(TableProcessor(md), "tables", 13)
+        md.treeprocessors.register(TableProcessor(md, self), "tables", 13)
         md.treeprocessors.register(ImageProcessor(md, self), "images", 6)  # after attr_list (8)
         md.treeprocessors.register(FaqProcessor(md, self), "faq", 4)
         md.treeprocessors.register(OutlineProcessor(md, self), "outline", 3)

@@ -6,6 +6,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..i18n import TABLE
+
 CAPTION = "Table:"
 # Narrow screens stack each row into a block, which takes a table's built-in semantics away in some browsers:
 # explicit roles keep it a table for screen readers whatever the CSS does.
@@ -15,6 +17,10 @@ ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row"
 
 class TableProcessor(Treeprocessor):
     """Gives each table header scopes, roles, column labels on its cells, its caption and a focusable box."""
+
+    def __init__(self, md, extension) -> None:
+        super().__init__(md)
+        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Process every table of the page in document order."""
@@ -58,7 +64,8 @@ class TableProcessor(Treeprocessor):
             parent.remove(following)
             box.set("aria-labelledby", f"table-{number}")
         else:
-            box.set("aria-label", f"Table {number}")
+            label = self.extension.state.ask(self.extension.refs, "text", TABLE)
+            box.set("aria-label", label % {"number": number})
         parent.remove(table)
         box.append(table)
         parent.insert(index, box)
