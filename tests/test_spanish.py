@@ -158,9 +158,12 @@ def test_spanish_home_topics_feed_and_404(make_site: Maker) -> None:
 def test_sitemap_lists_alternates(make_site: Maker) -> None:
     """Each translated page's sitemap entry lists every language version and x-default."""
     out = built(make_site)
-    xml = BeautifulSoup((out / "sitemap.xml").read_text(), "html.parser")
-    entry = next(u for u in xml.find_all("url") if u.loc.get_text() == "https://test.example/es/alfa/")
-    assert {(l["hreflang"], l["href"]) for l in entry.find_all("xhtml:link")} == {
+    import xml.etree.ElementTree as ElementTree
+    names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    xml = ElementTree.fromstring((out / "sitemap.xml").read_bytes())
+    entry = next(u for u in xml.findall("s:url", names)
+                 if u.findtext("s:loc", namespaces=names) == "https://test.example/es/alfa/")
+    assert {(l.get("hreflang"), l.get("href")) for l in entry.findall("x:link", names)} == {
         ("en-US", "https://test.example/a/"), ("es-US", "https://test.example/es/alfa/"),
         ("x-default", "https://test.example/a/")}
 
