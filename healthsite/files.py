@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .problems import Problem, error
@@ -30,6 +31,15 @@ def decode_source(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, [error(shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def setting_line(text: str, key: str, value: str, section: str = "") -> int:
+    """The line of a YAML file that sets `key: value` (else where the value, then `section:` or `key:`, first
+    appears; else 1): where a message about that setting points."""
+    match = re.search(rf"^[ \t-]*{re.escape(key)}[ \t]*:[ \t]*['\"]?{re.escape(value)}", text, re.MULTILINE)
+    if match:
+        return text.count("\n", 0, match.start()) + 1
+    return line_of(text, value)[0] or line_of(text, f"{section or key}:")[0] or 1
 
 
 def line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -12,7 +11,7 @@ from .cards import read_more, topic_pages
 from .digests import engine_digest
 from .config import SiteConfig
 from .content import Page
-from .files import line_of
+from .files import setting_line
 from .images import Image
 from .markup import Body
 from .problems import Problem, error, warning
@@ -189,9 +188,7 @@ def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page
     files = {Path(page.source).name for page in pages}
     if name in {Path(page.source).name for page in published}:
         return []
-    match = re.search(rf"^\s*start_here\s*:\s*['\"]?{re.escape(name)}", text, re.MULTILINE) or \
-        re.search(r"^start_here\s*:", text, re.MULTILINE)
-    line = text.count("\n", 0, match.start()) + 1 if match else 1
+    line = setting_line(text, "start_here", name)
     hint = did_you_mean(name if name.endswith(".md") else f"{name}.md", files)
     folder = PurePosixPath(pages[0].source).parent.as_posix() if pages else "content"
     why = "is a draft (publish it or choose another article)" if name in files else \
@@ -229,7 +226,7 @@ def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: 
     by_file = {Path(page.source).name: page.slug for page in published}
     problems = []
     for rule in config.safety_links:
-        line = line_of(text, rule.link)[0] or line_of(text, "safety_links:")[0]
+        line = setting_line(text, "link", rule.link, "safety_links")
         target, _, anchor = rule.link.partition("#")
         if target not in by_file:
             why = "is a draft (publish it or change the link)" if target in files else \
