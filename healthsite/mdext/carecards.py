@@ -8,19 +8,15 @@ import xml.etree.ElementTree as etree
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import CARE_LEVELS
-from .state import text_of
+from .state import Hooked, text_of
 
 LEVELS = CARE_LEVELS
 OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")
 INDENT = "    "
 
 
-class CareCardProcessor(Treeprocessor):
+class CareCardProcessor(Hooked, Treeprocessor):
     """Turns admonition blocks into care cards; any other admonition type is an error."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Convert each admonition, giving its heading the level below the section it is in."""

@@ -15,6 +15,7 @@ from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_r
 from markdown.treeprocessors import Treeprocessor
 
 from ..problems import excerpt
+from .state import Hooked
 
 THEME_IDS = re.compile(r"main|contents|contents-title|references|references-title|read-more-title|"
                        r"key-takeaways(-title)?|call-to-action(-title)?|article-topics-title|search-[a-z-]+|"
@@ -41,12 +42,8 @@ def complaint(name: str, value: str) -> str:
             f"or the main landmark): choose another {name} or leave it out")
 
 
-class ClaimingAttrList(AttrListTreeprocessor):
+class ClaimingAttrList(Hooked, AttrListTreeprocessor):
     """Python-Markdown's attribute lists, refusing the theme's ids and classes and noting ids set on non-headings."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """Check what the attribute list asks for, then assign it."""
@@ -73,12 +70,8 @@ class _Attributes(HTMLParser):
         self.found += [(name, value or "") for name, value in attrs]
 
 
-class RawHtmlClaims(Treeprocessor):
+class RawHtmlClaims(Hooked, Treeprocessor):
     """Refuses the theme's ids and classes in raw HTML, and any id (in content) that a heading of the page has."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Check every piece of raw HTML, then every id content set against the headings' ids."""

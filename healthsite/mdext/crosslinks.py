@@ -12,15 +12,11 @@ from markdown.treeprocessors import Treeprocessor
 from ..i18n import IN_OTHER_LANGUAGE
 from ..problems import excerpt
 from ..typed import did_you_mean
-from .state import Link
+from .state import Hooked, Link
 
 
-class CrossLinkProcessor(Treeprocessor):
+class CrossLinkProcessor(Hooked, Treeprocessor):
     """Rewrites links to source files and site addresses, and marks external links rel="noopener"."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Visit every link of the page."""

@@ -7,15 +7,11 @@ import xml.etree.ElementTree as etree
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import FAQ_HEADING
-from .state import text_of
+from .state import Hooked, text_of
 
 
-class FaqProcessor(Treeprocessor):
+class FaqProcessor(Hooked, Treeprocessor):
     """Rebuilds the FAQ section as `section.faq` and records its questions and answers."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Find the FAQ heading and fold what follows it, up to the next h2, into items."""

@@ -14,6 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..images import FOLDER, KINDS, Image
 from ..typed import did_you_mean
+from .state import Hooked
 
 DECORATIVE = "decorative"
 LONG_ALT = 150
@@ -21,12 +22,11 @@ SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 HOW = "write what it shows between the brackets: ![A runner stretching](images/stretch.svg)"
 
 
-class ImageProcessor(Treeprocessor):
+class ImageProcessor(Hooked, Treeprocessor):
     """Checks every image's file and alt text, then publishes it as a figure (or inline) with its variants."""
 
     def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
+        super().__init__(md, extension)
         self.where = ("", 0)
 
     def run(self, root: etree.Element) -> None:

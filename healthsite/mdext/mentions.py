@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from markdown.treeprocessors import Treeprocessor
 
-from .state import Mention, text_of
+from .state import Hooked, Mention, text_of
 
 HIDDEN = re.compile(r"\]\([^)\n]*\)|\[@[^\]\n]*\]|<[^>\n]*>|\{[:#.][^}\n]*\}")  # link targets, citations, tags, attrs
 
@@ -19,12 +19,8 @@ def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)", re.IGNORECASE)
 
 
-class MentionProcessor(Treeprocessor):
+class MentionProcessor(Hooked, Treeprocessor):
     """Records the first mention of each safety-link term on a page that does not link to the term's section."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Search the page's visible text, shared cards included, once per safety link."""

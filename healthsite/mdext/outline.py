@@ -6,17 +6,13 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from .state import text_of
+from .state import Hooked, text_of
 
 SKIPPED = ("care-card", "table-scroll")
 
 
-class OutlineProcessor(Treeprocessor):
+class OutlineProcessor(Hooked, Treeprocessor):
     """Records sections (h2), every id, and the prose used for readability."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Walk the finished tree once."""

@@ -8,7 +8,7 @@ from markdown.preprocessors import Preprocessor
 
 from ..problems import error
 from ..typed import did_you_mean
-from .state import SharedCard
+from .state import Hooked, SharedCard
 
 USE = re.compile(r"!!! +(?i:care)(?:[ \t]+(.*?))?[ \t]*")
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -20,12 +20,8 @@ def card_lines(card: SharedCard) -> list[str]:
     return [f"!!! {card.level}{title}"] + [f"    {line}" if line.strip() else "" for line in card.body.split("\n")]
 
 
-class SharedCardProcessor(Preprocessor):
+class SharedCardProcessor(Hooked, Preprocessor):
     """Puts each used shared card in place as an inline care card, remembering where each line came from."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
         """Expand every `!!! care NAME` line of the page."""

@@ -17,6 +17,14 @@ from ..images import Image
 from ..problems import Problem, error, warning
 
 
+class Hooked:
+    """A Python-Markdown processor that reaches the page's state and the site's references through the extension."""
+
+    def __init__(self, md, extension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+
 @dataclass(frozen=True)
 class SharedCard:
     """One shared care card: where it is written, its level and title, and its Markdown body."""

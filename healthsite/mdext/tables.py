@@ -7,6 +7,7 @@ import xml.etree.ElementTree as etree
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import TABLE
+from .state import Hooked
 
 CAPTION = "Table:"
 # Narrow screens stack each row into a block, which takes a table's built-in semantics away in some browsers:
@@ -15,12 +16,8 @@ ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row"
          "td": "cell"}
 
 
-class TableProcessor(Treeprocessor):
+class TableProcessor(Hooked, Treeprocessor):
     """Gives each table header scopes, roles, column labels on its cells, its caption and a focusable box."""
-
-    def __init__(self, md, extension) -> None:
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         """Process every table of the page in document order."""
