@@ -10,6 +10,12 @@ Pagefind search index; the floor (bench/floor.py: the articles through the build
 Python-Markdown on all cores, nothing else); for each peer found on PATH (pip install -e ".[bench]"), its cold build; then the
 ratios of the medians, and the peak memory of each build (all of its processes together, by PSS).
 
+With --scale SMALL,LARGE (e.g. 10000,100000) it builds both corpora cold and again with nothing changed,
+without peers, and checks goal 4: the large build's peak memory, its time against the small one's, and
+its nothing-changed rebuild.
+
+Every mode ends with a table of the goals of issue 18 it measures: target, measured figure, met or not.
+
 With --serve it measures the preview instead: `python build.py serve` and `hugo server` run side by side on
 the same corpus; each edit (titles and bodies in turn) is made to one, then the other. The time is from just
 before the edited file is written to the first response of the page's URL holding the new text (the page is
@@ -43,6 +49,17 @@ call_to_action: {{heading: Need help?, text: Ask a doctor.}}
 search: {search}
 """
 EDITED = 'title: "Edited '
+
+
+GIB = 1024.0  # MiB
+# Issue 18's build goals: (goal, measured row, the row it is a ratio to, the largest ratio that meets it)
+BUILD_GOALS = (
+    ("2. cold build (no search) vs the floor", "healthsite cold", "floor", 1.15),
+    ("3. one title edited vs Hugo's cold build", "healthsite one title edited", "Hugo cold", 0.25),
+    ("3. nothing changed vs Hugo's cold build", "healthsite no change", "Hugo cold", 0.10),
+)
+SERVE_GOAL_MS = {"median": 150.0, "p95": 300.0}  # goal 1: each healthsite serve row, edit to served or event
+SCALE_TIME_RATIO, SCALE_MEMORY_MIB, SCALE_NO_CHANGE_S = 11.0, 1.5 * GIB, 5.0  # goal 4
 
 
 @dataclass
@@ -246,18 +263,45 @@ def serve_bench(site: Path, work: Path, articles: int, edits: int) -> dict[str, 
     return times
 
 
+def percentile_95(values: list[float]) -> float:
+    """The 95th percentile of some timings (the nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def statistic(values: list[float], name: str) -> float:
+    """The median or the 95th percentile of some timings."""
+    return statistics.median(values) if name == "median" else percentile_95(values)
+
+
 def serve_report(times: dict[str, list[float]]) -> None:
-    """Print medians, 95th percentiles and ratios to Hugo's median as a Markdown table."""
+    """Print medians, 95th percentiles and ratios to Hugo's median as a Markdown table, then goal 1's rows."""
     hugo = times.get("hugo server: edit to new page served")
     print(f"\n{len(next(iter(times.values())))} edits (titles and bodies in turn), {os.cpu_count()} cores, "
           "servers side by side, edits interleaved\n")
     print("| preview | median | p95 |" + (" vs hugo server median |" if hugo else ""))
     print("|---|---|---|" + ("---|" if hugo else ""))
     for name, values in times.items():
-        ordered = sorted(values)
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         ratio = f" {statistics.median(values) / statistics.median(hugo):.2f}x |" if hugo else ""
-        print(f"| {name} | {statistics.median(values) * 1000:.0f} ms | {p95 * 1000:.0f} ms |{ratio}")
+        print(f"| {name} | {statistics.median(values) * 1000:.0f} ms | {percentile_95(values) * 1000:.0f} ms |{ratio}")
+    rows = []
+    for name, values in times.items():
+        if name.startswith("healthsite"):
+            for stat, target in SERVE_GOAL_MS.items():
+                measured = statistic(values, stat) * 1000
+                beside = f" ({measured / (statistic(hugo, stat) * 1000):.2f}x hugo server's {stat})" if hugo else ""
+                rows.append((f"1. {name.removeprefix('healthsite serve: ')}, {stat}", f"<= {target:.0f} ms",
+                             f"{measured:.0f} ms{beside}", measured <= target))
+    goals_table(rows)
+
+
+def goals_table(rows: list[tuple[str, str, str, bool]]) -> None:
+    """Print issue 18's goals measured in this run: target, measured figure, met or not."""
+    if not rows:
+        return
+    print("\n| goal | target | measured | met |\n|---|---|---|---|")
+    for goal, target, measured, met in rows:
+        print(f"| {goal} | {target} | {measured} | {'yes' if met else '**no**'} |")
 
 
 def main() -> None:
@@ -270,8 +314,12 @@ def main() -> None:
     ap.add_argument("--peers", default="Hugo,Pelican,MkDocs", help="which peers to build (comma-separated)")
     ap.add_argument("--serve", action="store_true", help="measure the preview servers instead of builds")
     ap.add_argument("--edits", type=int, default=12, help="with --serve: how many edits to time")
+    ap.add_argument("--scale", metavar="SMALL,LARGE", help="goal 4: cold and nothing-changed builds of two corpora")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        scale_bench([int(n) for n in args.scale.split(",")], args.work)
+        return
     if args.serve:
         site = prepare(args.articles, args.work, bool(shutil.which("hugo")))
         serve_report(serve_bench(site, args.work, args.articles, args.edits))
@@ -309,6 +357,38 @@ def report(results: dict[str, list[Run]], articles: int) -> None:
         peak = max(r.peak_mib for r in runs)
         ratios = "".join(f" {median[name] / median[p]:.2f}x |" for p in peers)
         print(f"| {name} | {median[name]:.2f} s | {peak:.0f} MiB |{ratios}")
+    goals_table([(goal, f"<= {target:.2f}x", f"{median[row] / median[against]:.2f}x "
+                  f"({median[row]:.2f} s / {median[against]:.2f} s)", median[row] / median[against] <= target)
+                 for goal, row, against, target in BUILD_GOALS if row in median and against in median])
+
+
+def scale_bench(sizes: list[int], work: Path) -> None:
+    """Goal 4: each corpus built cold, then again with nothing changed; memory, time ratio and no-change time."""
+    if len(sizes) != 2 or sizes[0] >= sizes[1]:
+        sys.exit("--scale takes two corpus sizes, the smaller first: e.g. --scale 10000,100000")
+    runs: dict[int, tuple[Run, Run]] = {}
+    for size in sizes:
+        site, out = prepare(size, work, False), work / f"out-{size}"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(site / ".healthsite-cache", ignore_errors=True)
+        cold = timed(ours(site, out), site)
+        runs[size] = (cold, timed(ours(site, out), site))
+        print(f"{size} articles done", file=sys.stderr)
+    print(f"\n{os.cpu_count()} cores, one run of each, without the search index\n")
+    print("| build | wall time | peak memory |\n|---|---|---|")
+    for size, (cold, again) in runs.items():
+        print(f"| {size} articles cold | {cold.seconds:.2f} s | {cold.peak_mib:.0f} MiB |")
+        print(f"| {size} articles nothing changed | {again.seconds:.2f} s | {again.peak_mib:.0f} MiB |")
+    small, large = runs[sizes[0]][0], runs[sizes[1]]
+    ratio = large[0].seconds / small.seconds
+    goals_table([
+        (f"4. {sizes[1]} articles cold: peak memory (summed PSS)", f"<= {SCALE_MEMORY_MIB:.0f} MiB",
+         f"{large[0].peak_mib:.0f} MiB", large[0].peak_mib <= SCALE_MEMORY_MIB),
+        (f"4. {sizes[1]} articles cold vs {sizes[0]}", f"<= {SCALE_TIME_RATIO:.0f}x",
+         f"{ratio:.2f}x ({large[0].seconds:.1f} s / {small.seconds:.1f} s)", ratio <= SCALE_TIME_RATIO),
+        (f"4. {sizes[1]} articles, nothing changed", f"<= {SCALE_NO_CHANGE_S:.0f} s", f"{large[1].seconds:.2f} s",
+         large[1].seconds <= SCALE_NO_CHANGE_S),
+    ])
 
 
 if __name__ == "__main__":
