@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -19,13 +21,16 @@ from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache'
 from .content import Page
 from .editorial import TextStats
 from .markup import Body
-from .problems import Problem, warning
+from .problems import BuildError, Problem, error, warning
 from .writer import intact
 
 FOLDER = ".healthsite-cache"
-FORMAT = 3
+FORMAT = 4
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
+HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
+
+
 @dataclass
 class Cache:
     """What the last successful build left behind for the next one."""
@@ -38,7 +43,7 @@ class Cache:
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
-    lines: dict[str, bytes] = field(default_factory=dict)  # each body's line of the file it was read from
+    lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -51,39 +56,84 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, BODIES = "manifest.json", "bodies.json"
+MANIFEST, PAGES, HTML = "manifest.json", "pages.json", "html"
 Entry = tuple[Page, Body, TextStats]
 Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
-    """The cache's manifest (bodies come later, with load_bodies); a bad or foreign one is ignored with a warning."""
+    """The cache's manifest (pages come later, with load_bodies); a bad or foreign one is ignored with a warning."""
     manifest, problems = _read(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
     if manifest is None:
         return Cache(engine), problems
     inputs, out, outputs, warnings, search, pages, stamp = manifest
-    if _stamp(root / FOLDER / BODIES) != stamp:
+    if _stamp(root / FOLDER / PAGES) != stamp:
         return Cache(engine), [_ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
-    """Fill in the cached pages and bodies (only a build that has to render needs them)."""
-    lines, problems = _read(root / FOLDER / BODIES, cache.engine, _entries)
-    cache.bodies, cache.lines = ({k: e for k, (e, _) in lines.items()}, {k: r for k, (_, r) in lines.items()}) \
-        if lines else ({}, {})
+    """Fill in the cached pages, each body's HTML left on disk until a page shows it (only a build that has to
+    render needs them); a page whose HTML file is missing or damaged is dropped, to be rendered again."""
+    lines, problems = _read(root / FOLDER / PAGES, cache.engine, _entries)
+    lines = lines or {}
+    folder = root / FOLDER / HTML
+    good = {key: value for key, value in lines.items() if _html(folder, value[2]) is not None}
+    if len(good) < len(lines):
+        problems.append(_ignored(HTML, f"{len(lines) - len(good)} rendered bodies are missing or damaged "
+                                       "(their articles are rendered again)"))
+    cache.bodies = {key: (page, StoredBody(body, folder, name), stats)
+                    for key, ((page, body, stats), _, name) in good.items()}
+    cache.lines = {key: (line, name) for key, (_, line, name) in good.items()}
     return problems
 
 
-def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes]]:
-    """The bodies file: one JSON line per page, [key, entry]; each entry kept with its line, to write again as is."""
+def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes, str]]:
+    """The pages file: one JSON line per page, [key, entry, HTML file]; each entry kept with its line, to write
+    again as is."""
     entries = {}
     for line in payload.split(b"\n") if payload else ():
-        key, data = json.loads(line)
-        if not isinstance(key, str):
-            raise ValueError("a key that is not text")
-        entries[key] = (plain.decode(Entry, data), line)
+        key, data, name = json.loads(line)
+        if not isinstance(key, str) or not isinstance(name, str) or not HTML_NAME.fullmatch(name):
+            raise ValueError("a key or file name that is not one")
+        entries[key] = (plain.decode(Entry, data), line, name)
     return entries
+
+
+class StoredBody(Body):
+    """A cached body whose HTML stays in the cache's html/ folder until a page shows it (read, checked, not kept)."""
+
+    def __init__(self, body: Body, folder: Path, name: str) -> None:
+        for part in dataclasses.fields(Body):
+            if part.name != "html":
+                object.__setattr__(self, part.name, getattr(body, part.name))
+        object.__setattr__(self, "stored", (folder, name))
+
+    @property  # type: ignore[override]
+    def html(self) -> str:
+        """The body's HTML, read from its file and checked against the digest that names it."""
+        html = _html(*self.stored)
+        if html is None:
+            raise BuildError([error(f"{FOLDER}/{HTML}/{self.stored[1]}", 1, "a cached body changed or went away "
+                                                                           "during the build: build again")])
+        return html
+
+
+def _html(folder: Path, name: str) -> str | None:
+    """The HTML a file of the html/ folder holds, if it is a plain file whose contents have the digest it is named by."""
+    path = folder / name
+    try:
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+    if data is None or not hmac.compare_digest(_html_name(data), name):
+        return None
+    return data.decode()
+
+
+def _html_name(data: bytes) -> str:
+    """The name of an HTML file of the cache: the digest of its bytes (the signed pages file vouches for it)."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest() + ".html"
 
 
 def _ignored(name: str, why: str) -> Problem:
@@ -122,33 +172,55 @@ def _read(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, 
 def own_folder(root: Path) -> Path:
     """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
     inside the site folder)."""
-    folder = root / FOLDER
-    if folder.is_symlink() or folder.exists() and not folder.is_dir():
-        folder.unlink()
-    folder.mkdir(exist_ok=True)
-    return folder
+    return _own(root / FOLDER)
 
 
 def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
-    """Write the cache atomically, bodies before the manifest that vouches for them.
+    """Write the cache: each new body's HTML file, then the pages file, then the manifest that vouches for it.
 
     A page the previous cache held, and this build reused as it was, is written as the line it was read from.
+    HTML files no page names any more are removed.
     """
     folder = own_folder(root)
     _replace(folder / ".gitignore", b"*\n")
+    html = _own(folder / HTML)
     old = previous or Cache()
-    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else
-             json.dumps([key, plain.encode(Entry, entry)], ensure_ascii=False, separators=(",", ":")).encode()
+    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else _line(html, key, entry)
              for key, entry in cache.bodies.items()]
-    _write(folder / BODIES, cache.engine, b"\n".join(lines))
+    _write(folder / PAGES, cache.engine, b"\n".join(line for line, _ in lines))
     manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(folder / BODIES))
+                _stamp(folder / PAGES))
     _write(folder / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
+    named = {name for _, name in lines}
+    for stale in html.iterdir():
+        if stale.name not in named:
+            stale.unlink()
+
+
+def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:
+    """One page's line of the pages file, its body's HTML written to its own file (if not there already)."""
+    page, body, stats = entry
+    data = body.html.encode()
+    name = _html_name(data)
+    if not (folder / name).is_file() or (folder / name).is_symlink():
+        _replace(folder / name, data)
+    bare = Body(**{f.name: "" if f.name == "html" else getattr(body, f.name) for f in dataclasses.fields(Body)})
+    line = json.dumps([key, plain.encode(Entry, (page, bare, stats)), name], ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    return line, name
 
 
 def _same(old: Entry | None, new: Entry) -> bool:
     """Whether an entry is, part for part, the very one read from the cache."""
     return old is not None and all(a is b for a, b in zip(old, new))
+
+
+def _own(folder: Path) -> Path:
+    """A folder of the cache, made if missing; a planted link or file in its place is removed."""
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def _write(path: Path, engine: str, payload: bytes) -> None:

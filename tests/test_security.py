@@ -56,7 +56,7 @@ def test_the_engine_uses_no_executing_loader() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "bodies.json", "manifest.pickle", "bodies.pickle"])
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json", "manifest.pickle", "pages.pickle"])
 def test_a_planted_pickle_never_runs(make_site, tmp_path: Path, name: str) -> None:
     """A pickle planted in the cache folder is never unpickled, by `build` or by `check`."""
     root = make_site({"content/a.md": article("A")})
@@ -78,7 +78,7 @@ def _cache_file(root: Path, name: str) -> tuple[dict, bytes]:
 
 @pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "deep", "wrong type", "header only",
                                     "not json header", "directory", "link"])
-@pytest.mark.parametrize("name", ["manifest.json", "bodies.json"])
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json"])
 def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, name: str, damage: str) -> None:
     """Any damaged cache file gives exactly one warning, and the build renders everything again."""
     root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
@@ -105,7 +105,7 @@ def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
     """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML."""
     root = make_site({"content/a.md": article("A", body="Plain words here.\n"), "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
-    path = root / cache.FOLDER / "bodies.json"
+    path = root / cache.FOLDER / "pages.json"
     info = path.stat()
     path.write_bytes(path.read_bytes().replace(b"Plain words here.", b"<script>1</script>"[:17]))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
