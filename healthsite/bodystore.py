@@ -111,7 +111,7 @@ def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:
     page, body, stats = entry
     data = body.html.encode()
     name = _html_name(data)
-    if not (folder / name).is_file() or (folder / name).is_symlink():
+    if _html(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
         replace_file(folder / name, data)
     bare = Body(**{f.name: "" if f.name == "html" else getattr(body, f.name) for f in dataclasses.fields(Body)})
     line = json.dumps([key, plain.encode(Entry, (page, bare, stats)), name], ensure_ascii=False,
