@@ -1,4 +1,4 @@
-"""The build cache: parsed pages and rendered bodies by content hash, and what each output was made from."""
+"""The build cache: what each output was made from (the manifest), signed; bodystore keeps the pages and bodies."""
 
 from __future__ import annotations
 
@@ -12,20 +12,24 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import plain
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
-from .content import Page
-from .editorial import TextStats
-from .markup import Body
 from .problems import Problem, warning
 from .writer import intact
 
+if TYPE_CHECKING:
+    from .content import Page
+    from .editorial import TextStats
+    from .markup import Body
+
 FOLDER = ".healthsite-cache"
-FORMAT = 3
+FORMAT = 4
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
+
+
 @dataclass
 class Cache:
     """What the last successful build left behind for the next one."""
@@ -38,7 +42,7 @@ class Cache:
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
-    lines: dict[str, bytes] = field(default_factory=dict)  # each body's line of the file it was read from
+    lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -51,47 +55,27 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, BODIES = "manifest.json", "bodies.json"
-Entry = tuple[Page, Body, TextStats]
+MANIFEST, PAGES = "manifest.json", "pages.json"
 Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
-    """The cache's manifest (bodies come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = _read(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
+    """The cache's manifest (pages come later, with load_bodies); a bad or foreign one is ignored with a warning."""
+    manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
     if manifest is None:
         return Cache(engine), problems
     inputs, out, outputs, warnings, search, pages, stamp = manifest
-    if _stamp(root / FOLDER / BODIES) != stamp:
-        return Cache(engine), [_ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
+    if _stamp(root / FOLDER / PAGES) != stamp:
+        return Cache(engine), [ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
 
 
-def load_bodies(root: Path, cache: Cache) -> list[Problem]:
-    """Fill in the cached pages and bodies (only a build that has to render needs them)."""
-    lines, problems = _read(root / FOLDER / BODIES, cache.engine, _entries)
-    cache.bodies, cache.lines = ({k: e for k, (e, _) in lines.items()}, {k: r for k, (_, r) in lines.items()}) \
-        if lines else ({}, {})
-    return problems
-
-
-def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes]]:
-    """The bodies file: one JSON line per page, [key, entry]; each entry kept with its line, to write again as is."""
-    entries = {}
-    for line in payload.split(b"\n") if payload else ():
-        key, data = json.loads(line)
-        if not isinstance(key, str):
-            raise ValueError("a key that is not text")
-        entries[key] = (plain.decode(Entry, data), line)
-    return entries
-
-
-def _ignored(name: str, why: str) -> Problem:
+def ignored(name: str, why: str) -> Problem:
     """The one warning a cache that is not trusted gives."""
     return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
 
 
-def _read(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
+def read_signed(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
     """One cache file's parsed payload, or None with the reason it is not trusted.
 
     A file is a header line (format, engine, a keyed MAC of the payload) and a payload of JSON plain data:
@@ -100,64 +84,53 @@ def _read(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, 
     if not path.exists() and not path.is_symlink():
         return None, []
     if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
-        return None, [_ignored(path.name, "not a plain file")]
+        return None, [ignored(path.name, "not a plain file")]
     try:
         header_line, _, payload = path.read_bytes().partition(b"\n")
         header = json.loads(header_line)
         version, made_by, mac = header["format"], header["engine"], header["mac"]
     except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
+        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
     if version != FORMAT:
-        return None, [_ignored(path.name, "another format")]
+        return None, [ignored(path.name, "another format")]
     if made_by != engine:
-        return None, [_ignored(path.name, "made by another version of the engine or its libraries")]
+        return None, [ignored(path.name, "made by another version of the engine or its libraries")]
     if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(payload)):
-        return None, [_ignored(path.name, "damaged, or not written by this machine's builds")]
+        return None, [ignored(path.name, "damaged, or not written by this machine's builds")]
     try:
         return parse(payload), []
     except (ValueError, TypeError, RecursionError) as exc:
-        return None, [_ignored(path.name, f"unreadable ({type(exc).__name__})")]
+        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
 
 
 def own_folder(root: Path) -> Path:
     """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
     inside the site folder)."""
-    folder = root / FOLDER
+    return own(root / FOLDER)
+
+
+def own(folder: Path) -> Path:
+    """A folder of the cache, made if missing; a planted link or file in its place is removed."""
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
         folder.unlink()
     folder.mkdir(exist_ok=True)
     return folder
 
 
-def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
-    """Write the cache atomically, bodies before the manifest that vouches for them.
-
-    A page the previous cache held, and this build reused as it was, is written as the line it was read from.
-    """
-    folder = own_folder(root)
-    _replace(folder / ".gitignore", b"*\n")
-    old = previous or Cache()
-    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else
-             json.dumps([key, plain.encode(Entry, entry)], ensure_ascii=False, separators=(",", ":")).encode()
-             for key, entry in cache.bodies.items()]
-    _write(folder / BODIES, cache.engine, b"\n".join(lines))
+def write_manifest(root: Path, cache: Cache) -> None:
+    """Write the manifest, which vouches for the pages file already written beside it."""
     manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(folder / BODIES))
-    _write(folder / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
+                _stamp(root / FOLDER / PAGES))
+    write_signed(root / FOLDER / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
 
 
-def _same(old: Entry | None, new: Entry) -> bool:
-    """Whether an entry is, part for part, the very one read from the cache."""
-    return old is not None and all(a is b for a, b in zip(old, new))
-
-
-def _write(path: Path, engine: str, payload: bytes) -> None:
+def write_signed(path: Path, engine: str, payload: bytes) -> None:
     """Write one cache file (header line, payload) through a temporary file: a half-written file never replaces a whole one."""
     header = json.dumps({"format": FORMAT, "engine": engine, "mac": _mac(payload)}).encode()
-    _replace(path, header + b"\n" + payload)
+    replace_file(path, header + b"\n" + payload)
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Replace a file (never a link's target) through a new temporary file beside it."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)  # a folder planted in the cache folder, under one of the cache's own names

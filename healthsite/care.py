@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import SLUG, load_source
+from .inputs import CARDS, card_files
 from .mdext.carecards import LEVELS
 from .mdext.shared import USE
 from .mdext.state import SharedCard
 from .problems import Problem, error, shown_path, warning
 from .typed import field
 
-FOLDER = "care"
+FOLDER = CARDS
 
 
 def _level(value: str) -> str | None:
@@ -26,11 +27,6 @@ class CardMatter:
 
     level: str = field("how urgent the advice is: non-urgent, urgent or emergency", check=_level)
     title: str = field("the card's heading; default: the level's standard heading", "")
-
-
-def card_files(content_dir: Path) -> list[Path]:
-    """The shared card files of a content folder, in name order."""
-    return sorted(p for p in (content_dir / FOLDER).glob("*.md") if p.is_file())
 
 
 def read_cards(content_dir: Path, root: Path) -> tuple[dict[str, SharedCard], list[Problem]]:

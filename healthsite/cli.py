@@ -10,10 +10,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from . import newpage, report, serve, translations
-from .config import load_config
-from .pipeline import Options, build
-from .problems import BuildError, Problem
+from .options import FORMATS, Options
+from .problems import Problem
 
 
 EXAMPLES = {
@@ -90,14 +88,14 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
            for name, help_ in HELPS.items()}
-    sub["check"].add_argument("--format", choices=report.FORMATS, default="text",
+    sub["check"].add_argument("--format", choices=FORMATS, default="text",
                               help="text (default): problems and a table; json: for other tools; html: the "
                                    "editorial dashboard")
     sub["check"].add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
     sub["check"].add_argument("--all", action="store_true", dest="every",
                               help="list every article, not only those with problems")
     sub["serve"].add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
-    sub["serve"].add_argument("--port", type=serve.port_number, default=8000, help="port to listen on (0: any free one)")
+    sub["serve"].add_argument("--port", type=_port, default=8000, help="port to listen on (0: any free one)")
     sub["new"].add_argument("slug", metavar="SLUG", help="the article's file and URL name, e.g. knee-pain-in-runners")
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
@@ -122,6 +120,12 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
     return int(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port for --port, checked by the server's own rule (its module loaded only when the option is given)."""
+    from .serve import port_number
+    return port_number(text)
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -156,6 +160,8 @@ def print_problems(problems: list[Problem]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """`build`: write the site once."""
+    from .pipeline import build
+    from .problems import BuildError
     try:
         report = build(options_from(args))
     except BuildError as exc:
@@ -175,6 +181,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
+    from . import report
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour,
                         args.every, args.output, args.quiet)
@@ -182,6 +189,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """`new`: write content/SLUG.md from the archetype and say what to do next."""
+    from . import newpage
+    from .config import load_config
     root = args.config.resolve().parent
     config, problems = load_config(args.config, root)
     request = newpage.Request(args.slug, args.title, newpage.split_tags(args.tags))
@@ -200,6 +209,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_translated(args: argparse.Namespace) -> int:
     """`translated`: record in a translation the version of the English article it now matches."""
+    from . import translations
+    from .config import load_config
     root = args.config.resolve().parent
     config, problems = load_config(args.config, root)
     path, more = translations.mark_current(root, config, args.page, args.config.name) if config else (None, [])
@@ -214,6 +225,7 @@ def run_translated(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """`serve`: build, serve the site on --host/--port, rebuild on change and reload open pages."""
+    from . import serve
     return serve.DevServer(options_from(args), args.host, args.port, args.quiet).serve_forever()
 
 

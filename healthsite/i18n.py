@@ -14,7 +14,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+from .inputs import LOCALES
+
+LOCALE_DIR = LOCALES
 DOMAIN = "messages"
 
 

@@ -10,10 +10,11 @@ import PIL
 from PIL import Image as PilImage
 
 from .digests import digest
+from .inputs import IMAGES, image_files
 from .problems import Problem, error, shown_path
 from .svg import check_svg
 
-FOLDER = "images"
+FOLDER = IMAGES
 WIDTHS = (480, 800, 1200)
 KINDS = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 # Everything that decides a raster variant's bytes besides the source: a change here renames every variant.
@@ -57,18 +58,12 @@ class Image:
         return [(self.file(w, k), w, k) for k in (self.kind, "webp") for w in self.widths()]
 
 
-def files(root: Path) -> list[Path]:
-    """Every file under content/images/, in a stable order."""
-    folder = root / "content" / FOLDER
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-
-
 def scan(root: Path) -> tuple[dict[str, Image], list[Problem]]:
     """Every usable image of content/images/ by the name articles use, and the problems of any file there."""
     folder = (root / "content").resolve()
     images: dict[str, Image] = {}
     problems: list[Problem] = []
-    for path in files(root):
+    for path in image_files(root):
         shown = shown_path(path, root)
         kind = KINDS.get(path.suffix.lower())
         if kind is None or path.name.startswith("."):

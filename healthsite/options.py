@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 Progress = Callable[[int, int], None]
+FORMATS = ("text", "json", "html")  # what `check --format` writes: a report for people, for tools, the dashboard
 PREVIEW = "_preview"  # where a build with drafts goes unless --out says otherwise: never the published folder
 
 

@@ -8,14 +8,10 @@ from typing import Callable, Iterator
 
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
+from .inputs import theme_files
 from .media import MEDIA
 from .problems import Problem
 from .site import Site
-
-
-def theme_files(root: Path) -> list[Path]:
-    """Every file of the theme (templates and static files), in a stable order."""
-    return sorted(p for folder in ("templates", "static") for p in (root / folder).rglob("*") if p.is_file())
 
 
 @dataclass

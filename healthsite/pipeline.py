@@ -8,20 +8,34 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, care, editorial, i18n, images, media, workers
+from typing import TYPE_CHECKING, Any
+
+from . import cache
 from .checks import check, stage
 from .config import SiteConfig, load_config
-from .content import SourceFile, read_articles
+from .content import SourceFile
 from .files import inside, unsafe_inputs
+from .inputs import input_digest, read_editions
 from .options import PREVIEW, Options
-from .outputs import Outputs, theme_files
-from .problems import BuildError, Problem, error, shown_path
-from .search import SearchStep
-from .site import Site
-from .sources import Sources, make_site, read_sources
+from .problems import BuildError, Problem, as_error, error, shown_path
 from .writer import check_output_dir, write_site
 
+if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
+    from . import editorial
+    from .outputs import Outputs
+    from .search import SearchStep
+    from .site import Site
+    from .sources import Sources
+
 __all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate"]
+
+
+def __getattr__(name: str) -> Any:
+    """read_sources and make_site, from the sources module, loaded on first use."""
+    if name in ("read_sources", "make_site"):
+        from . import sources
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -46,10 +60,19 @@ def build(options: Options) -> Report:
     articles = read_editions(root, config)
     inputs = input_digest(root, config, options, out, [f for files in articles.values() for f in files])
     if previous.holds(inputs, out):
-        check(editorial.as_errors(previous.warnings) if options.strict else [])
+        check([as_error(p) for p in previous.warnings] if options.strict else [])
         return Report(previous.pages, len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
-    notices += cache.load_bodies(root, previous) if previous.inputs else []
+    return rendered(options, root, config, out, previous, notices, articles, inputs, started)
+
+
+def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previous: cache.Cache,
+             notices: list[Problem], articles: dict[str, list[SourceFile]], inputs: str, started: float) -> Report:
+    """The build that renders: every page checked, what changed rendered and written, the cache saved."""
+    from . import bodystore, editorial, media, workers
+    from .outputs import Outputs
+    from .search import SearchStep
+    notices += bodystore.load_bodies(root, previous) if previous.inputs else []
     editions, site, report = checked_site(options, config, previous, dt.date.today(), articles)
     warnings = list(report.warnings)
     check(editorial.as_errors(warnings) if options.strict else [])
@@ -61,9 +84,8 @@ def build(options: Options) -> Report:
               for sources in editions for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
-    cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
-                                 indexing.key if done else "",
-                                 len(site.pages)), previous)
+    bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
+                                     indexing.key if done else "", len(site.pages)), previous)
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
 
@@ -80,10 +102,12 @@ def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, confi
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
     """Everything `build` checks, writing nothing (not even the cache): the site and its editorial report."""
+    from . import bodystore
+    from .outputs import Outputs
     root, config, _ = locate(options)
     previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
     if previous and previous.inputs:
-        cache.load_bodies(root, previous)
+        bodystore.load_bodies(root, previous)
     _, site, report = checked_site(options, config, previous, today)
     for _ in Outputs(site, root):
         pass
@@ -112,6 +136,8 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
                  articles: dict[str, list[SourceFile]] | None = None
                  ) -> tuple[list[Sources], Site, editorial.Editorial]:
     """Every edition's sources read and checked, the site assembled, and the editorial review with every warning."""
+    from . import editorial
+    from .sources import make_site, read_sources
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
     sources = read_sources(options, previous, config, articles[""])
@@ -122,23 +148,3 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
     return [sources, *editions], site, editorial.including(report, [p for s in (sources, *editions)
                                                                      for p in s.warnings])
-
-
-def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
-    """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
-    translation."""
-    return {code: read_articles(root / "content" / code, root) for code in ("", *config.languages)}
-
-
-def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
-    """One digest of everything a build reads, for the nothing-changed shortcut."""
-    theme = theme_files(root) + images.files(root)
-    extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
-        [p for code in ("", *config.languages) for p in care.card_files(root / "content" / code)] + \
-        sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
-    return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
-                        os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
-                        *(f.data for f in articles), *(str(p) for p in theme + extra),
-                        *(p.read_bytes() for p in theme + extra))
-
-

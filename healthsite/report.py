@@ -17,6 +17,7 @@ from rich.text import Text
 from . import dashboard, editorial
 from .config import HouseRules
 from .editorial import Article, Editorial
+from .options import FORMATS  # noqa: F401  (the formats `check` writes)
 from .pipeline import Options, validate
 from .problems import CATEGORIES, BuildError, Problem
 
@@ -25,7 +26,6 @@ COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
 CATEGORY_COLOUR = {"safety": "red", "evidence": "red", "readability": "yellow", "style": "yellow"}
 HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review", "due", "problems")
 LEFT = frozenset({"article", "review", "due", "problems"})
-FORMATS = ("text", "json", "html")
 
 Cell = tuple[str, str]
 

@@ -1,4 +1,4 @@
-"""The writer: refuses unsafe output folders, writes a temporary folder, swaps it in atomically."""
+"""The writer: refuses unsafe output folders, stages what changed beside the site, then commits it."""
 
 from __future__ import annotations
 
@@ -53,40 +53,54 @@ def _unwritable(out: Path) -> str | None:
 
 def write_site(files: Iterable[tuple[str, bytes | None]], out: Path,
                finish: Callable[[Path], None] | None = None) -> dict[str, tuple[int, int]]:
-    """Write every file into a fresh folder beside `out`, let `finish` add to it, then swap it into place.
+    """Write the site into a staging folder beside `out`, then commit it: nothing in `out` changes before that.
 
     Files are written as they come, so the whole site never has to be in memory. A None file is the
-    unchanged one of the previous site, hard-linked (or copied) rather than written. A path given twice
-    is an error. Returns every file's (size, mtime_ns), so the next build can tell whether it is intact.
+    unchanged one of the previous site. Without `finish`, and with a previous site in `out`, only the new and
+    changed files are staged, then moved into place (`_commit`); `finish` (the search index, which reads the
+    whole site) gets a complete staging folder, swapped in whole. A path given twice is an error.
+    Returns every file's (size, mtime_ns), so the next build can tell whether it is intact.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    whole = finish is not None or not (out / MARKER).is_file()
     staging = tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)
     try:
-        twice = _write_all(files, out, staging)
+        names, twice = _write_all(files, out, staging, whole)
         if twice:
             raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
-        if finish:
-            finish(Path(staging))
-        stats = {os.path.relpath(os.path.join(folder, name), staging): _stat(os.path.join(folder, name))
-                 for folder, _, names in os.walk(staging) for name in names}
-        with open(os.path.join(staging, MARKER), "wb") as stream:
-            stream.write(MARKER_TEXT)
-        os.chmod(staging, 0o755)
-        _swap(Path(staging), out)
-        return stats
+        if whole:
+            return _replace_whole(Path(staging), out, finish)
+        _commit(Path(staging), out, names)
+        return {name: _stat(os.path.join(out, name)) for name in sorted(names)}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: str) -> list[str]:
-    """Write the files into the staging folder; return the paths that came more than once."""
+def _replace_whole(staging: Path, out: Path, finish: Callable[[Path], None] | None) -> dict[str, tuple[int, int]]:
+    """Let `finish` add to a complete staging folder, then swap it in for `out`."""
+    if finish:
+        finish(staging)
+    stats = {os.path.relpath(os.path.join(folder, name), staging): _stat(os.path.join(folder, name))
+             for folder, _, names in os.walk(staging) for name in names}
+    with open(staging / MARKER, "wb") as stream:
+        stream.write(MARKER_TEXT)
+    os.chmod(staging, 0o755)
+    _swap(staging, out)
+    return stats
+
+
+def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: str,
+               whole: bool) -> tuple[set[str], list[str]]:
+    """Write the files into the staging folder (the unchanged ones too if `whole`): every path, and those given twice."""
     made, seen, twice = {staging}, set(), []
     for name, data in files:
         if name in seen:
             twice.append(name)
             continue
         seen.add(name)
+        if data is None and not whole:
+            continue
         target = os.path.join(staging, _safe(name))
         folder = os.path.dirname(target)
         if folder not in made:
@@ -97,7 +111,7 @@ def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: st
         else:
             with open(target, "wb") as stream:
                 stream.write(data)
-    return twice
+    return seen, twice
 
 
 def link_previous(out: Path, staging: Path, names: Iterable[str]) -> None:
@@ -136,6 +150,75 @@ def _safe(name: str) -> str:
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise ValueError(f"unsafe output path {name!r}")
     return str(pure)
+
+
+def _commit(staging: Path, out: Path, names: set[str]) -> None:
+    """Move the staged files into `out` and take away every file no output names any more.
+
+    Whatever was at a path is first moved aside into a folder beside `out`, so if the OS refuses a step, every
+    step done is undone and the previous site stays as it was. Each step is a rename on one file system. If the
+    machine stops in the middle, `out` holds some new files beside old ones; the cache that vouches for the
+    outputs is written only after a commit, so the next build finds those files changed and makes them again
+    (and the folders `.NAME.new-*` and `.NAME.old-*` left beside `out` can be deleted).
+    """
+    placed = sorted(os.path.relpath(os.path.join(folder, name), staging)
+                    for folder, _, files in os.walk(staging) for name in files)
+    gone = sorted(_present(out) - names - {MARKER})
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    steps: list[tuple[str, bool, bool]] = []  # (path, an old file moved aside, the new one put in place)
+    try:
+        for name in gone:
+            _move(out / name, aside / name)
+            steps.append((name, True, False))
+        for name in placed:
+            had = os.path.lexists(out / name)
+            if had:
+                _move(out / name, aside / name)
+            steps.append((name, had, False))
+            _move(staging / name, out / name)
+            steps[-1] = (name, had, True)
+    except BaseException:
+        _undo(steps, staging, out, aside)
+        raise
+    _prune(out, gone)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _undo(steps: list[tuple[str, bool, bool]], staging: Path, out: Path, aside: Path) -> None:
+    """Put back what a failed commit moved, newest step first."""
+    for name, had, put in reversed(steps):
+        if put:
+            os.replace(out / name, staging / name)
+        if had:
+            os.replace(aside / name, out / name)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _move(source: Path, target: Path) -> None:
+    """Rename a file (or whatever is there) to a path whose folders are made if missing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def _present(out: Path) -> set[str]:
+    """Every file (and link) in the output folder, as paths relative to it."""
+    found = set()
+    for folder, folders, files in os.walk(out):
+        links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+        found.update(os.path.relpath(os.path.join(folder, name), out) for name in files + links)
+    return found
+
+
+def _prune(out: Path, gone: list[str]) -> None:
+    """Remove the folders that removed files left empty."""
+    for name in sorted(gone, key=lambda n: -n.count("/")):
+        folder = (out / name).parent
+        while folder != out:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def _swap(staging: Path, out: Path) -> None:

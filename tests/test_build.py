@@ -199,7 +199,7 @@ def test_corrupt_cache_is_ignored_with_a_warning(make_site) -> None:
     """A damaged cache file is never trusted: the build warns and renders everything."""
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
-    (root / ".healthsite-cache" / "bodies.json").write_bytes(b"not a cache")
+    (root / ".healthsite-cache" / "pages.json").write_bytes(b"not a cache")
     (root / "content" / "a.md").write_text(article("A changed"))
     report = build(Options(root / "site.yaml"))
     assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]

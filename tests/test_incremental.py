@@ -63,6 +63,8 @@ edits = st.one_of(
     st.tuples(st.just("level"), st.sampled_from(CARDS), st.sampled_from(LEVELS)),
     st.tuples(st.just("image"), st.sampled_from(IMAGES), st.sampled_from([None, 0, 1, 2])),
     st.tuples(st.just("es"), st.sampled_from(STEMS), st.one_of(st.none(), st.just("mark"), spanish)),
+    st.tuples(st.just("cached body"), st.sampled_from(["delete", "tamper"]), st.integers(0, 99)),
+    st.tuples(st.just("output"), st.sampled_from(["delete", "tamper"]), st.integers(0, 99)),
 )
 
 
@@ -91,6 +93,10 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
         return
     if kind == "es":
         spanish_edit(site, stem, value)
+        return
+    if kind in ("cached body", "output"):
+        folder = site / ".healthsite-cache" / "html" if kind == "cached body" else site.parent / "out"
+        by_hand(folder, stem, value)
         return
     if kind == "add":
         articles[stem] = {"title": value, "description": "About it.", "date": "2026-01-01", "body": "New.\n"}
@@ -151,6 +157,19 @@ def write_image(path: Path, variant: int | None) -> None:
     path.write_bytes(out.getvalue())
 
 
+def by_hand(folder: Path, change: str, pick: int) -> None:
+    """Delete, or overwrite with other bytes, one file of a folder the build owns (a cached body's HTML, an output)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".healthsite-output") \
+        if folder.is_dir() else []
+    if not files:
+        return
+    path = files[pick % len(files)]
+    if change == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(b"<p>changed by hand</p>\n")
+
+
 def broken_links(tree: dict[str, bytes]) -> list[str]:
     """Site-internal links of the built pages that lead to no file."""
     hrefs = {h.decode().split("#")[0].lstrip("/") for data in tree.values()
@@ -164,32 +183,44 @@ def outcome(config: Path, out: Path) -> dict[str, bytes] | list[str]:
         build(Options(config, out, jobs=1))
     except BuildError as exc:
         return [str(p) for p in exc.problems]
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return tree(out)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file of a built site with its bytes, and every folder (a page that went away leaves no empty one)."""
+    return {p.relative_to(out).as_posix() + "/" * p.is_dir(): p.read_bytes() if p.is_file() else b""
+            for p in sorted(out.rglob("*"))}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(st.lists(edits, min_size=1, max_size=6))
+@given(st.lists(edits, min_size=1, max_size=6), st.booleans())
 @example([("body", "ant", "See [b](bee.md).\n"), ("slug", "bee", "moved"), ("draft", "bee", True),
-          ("draft", "bee", False)])
-@example([("title", "bee", "Zed"), ("tags", "ant", ["alpha"]), ("tags", "cat", ["alpha"]), ("template", "", 3)])
-@example([("rename", "ant", "eel"), ("delete", "eel", None), ("add", "ant", "Back"), ("style", "", 1)])
+          ("draft", "bee", False)], False)
+@example([("title", "bee", "Zed"), ("tags", "ant", ["alpha"]), ("tags", "cat", ["alpha"]), ("template", "", 3)], False)
+@example([("rename", "ant", "eel"), ("delete", "eel", None), ("add", "ant", "Back"), ("style", "", 1)], False)
 @example([("body", "ant", "Text.\n\n!!! care red\n"), ("card", "red", ("urgent", "- Fever [@src].\n")),
           ("level", "red", "non-urgent"), ("card", "red", None), ("card", "red", ("emergency", "- See [b](bee.md).\n")),
-          ("body", "bee", "Text.\n\n## Part\n\n!!! care blue\n"), ("card", "blue", ("urgent", "- Go.\n"))])
+          ("body", "bee", "Text.\n\n## Part\n\n!!! care blue\n"), ("card", "blue", ("urgent", "- Go.\n"))], False)
 @example([("es", "ant", "Texto [ver](../bee.md).\n"), ("es", "ant", "mark"), ("body", "ant", "Changed.\n"),
           ("es", "bee", "Texto [ver](ant-es.md).\n"), ("draft", "bee", True), ("es", "ant", "mark"),
-          ("es", "bee", None), ("draft", "bee", False), ("delete", "ant", None)])
+          ("es", "bee", None), ("draft", "bee", False), ("delete", "ant", None)], False)
 @example([("body", "ant", '![A](images/pic.png "C")\n'), ("image", "pic.png", 2), ("image", "pic.png", None),
-          ("image", "pic.png", 1), ("body", "bee", "![B](images/fig.svg)\n"), ("image", "fig.svg", 2)])
-def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple]) -> None:
-    """After every edit, the incremental build equals a clean build of the same inputs (or fails alike)."""
+          ("image", "pic.png", 1), ("body", "bee", "![B](images/fig.svg)\n"), ("image", "fig.svg", 2)], False)
+@example([("cached body", "tamper", 0), ("title", "ant", "New"), ("cached body", "delete", 1), ("body", "bee", "B.\n"),
+          ("output", "delete", 3), ("output", "tamper", 5), ("delete", "cat", None), ("title", "bee", "Other")], False)
+@example([("output", "delete", 0), ("title", "ant", "New"), ("delete", "bee", None)], True)
+def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple],
+                                  search: bool) -> None:
+    """After every edit, the incremental build equals a clean build of the same inputs (or fails alike), with
+    the search index (the site staged whole) or without (only what changed staged): also after a cached body or
+    an output was deleted or changed by hand between builds."""
     work = tmp_path_factory.mktemp("edits")
     site = work / "site"
     for folder in ("templates", "static"):
         shutil.copytree(REPO / folder, site / folder)
     (site / "content").mkdir()
-    (site / "site.yaml").write_text(SITE)
+    (site / "site.yaml").write_text(SITE + f"search: {str(search).lower()}\n")
     (site / "content" / "bibliography.yaml").write_text(BIB)
     card_edit(site / "content" / "care" / "red.md", "card", ("emergency", "- Numbness.\n"))
     articles: dict[str, dict] = {}
@@ -200,6 +231,7 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequ
     last = outcome(site / "site.yaml", work / "out")
     for step, edit in enumerate(sequence):
         apply(site, articles, edit)
+        last = tree(work / "out") if edit[0] == "output" and isinstance(last, dict) else last
         incremental = outcome(site / "site.yaml", work / "out")
         clean_site = work / f"clean{step}"
         shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".healthsite-cache"))
@@ -207,6 +239,5 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequ
         assert incremental == clean, edit
         assert isinstance(clean, list) or broken_links(clean) == [], edit
         if isinstance(incremental, list) and isinstance(last, dict):
-            out = work / "out"
-            assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == last
+            assert tree(work / "out") == last
         last = incremental if isinstance(incremental, dict) else last

@@ -56,7 +56,7 @@ def test_the_engine_uses_no_executing_loader() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "bodies.json", "manifest.pickle", "bodies.pickle"])
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json", "manifest.pickle", "pages.pickle"])
 def test_a_planted_pickle_never_runs(make_site, tmp_path: Path, name: str) -> None:
     """A pickle planted in the cache folder is never unpickled, by `build` or by `check`."""
     root = make_site({"content/a.md": article("A")})
@@ -78,7 +78,7 @@ def _cache_file(root: Path, name: str) -> tuple[dict, bytes]:
 
 @pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "deep", "wrong type", "header only",
                                     "not json header", "directory", "link"])
-@pytest.mark.parametrize("name", ["manifest.json", "bodies.json"])
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json"])
 def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, name: str, damage: str) -> None:
     """Any damaged cache file gives exactly one warning, and the build renders everything again."""
     root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
@@ -105,7 +105,7 @@ def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
     """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML."""
     root = make_site({"content/a.md": article("A", body="Plain words here.\n"), "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
-    path = root / cache.FOLDER / "bodies.json"
+    path = root / cache.FOLDER / "pages.json"
     info = path.stat()
     path.write_bytes(path.read_bytes().replace(b"Plain words here.", b"<script>1</script>"[:17]))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
@@ -113,6 +113,29 @@ def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
     report = build(Options(root / "site.yaml"))
     assert [p.message for p in report.notices] == ["build cache ignored: damaged, or not written by this machine's builds"]
     assert "<script>" not in (root / "_site" / "a" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["script", "deleted", "link"])
+def test_a_cached_body_changed_by_hand_is_not_trusted(make_site, tmp_path: Path, damage: str) -> None:
+    """A body's HTML file in the cache changed, deleted or replaced by a link is not used: one warning, and that
+    article is rendered again (its file is named by the digest the signed pages file vouches for)."""
+    root = make_site({"content/a.md": article("A", body="Plain words here.\n"), "content/b.md": article("B")})
+    build(Options(root / "site.yaml"))
+    [path] = [p for p in (root / cache.FOLDER / "html").iterdir() if b"Plain words here." in p.read_bytes()]
+    path.unlink()
+    if damage == "script":
+        path.write_bytes(b"<p>Plain words here.</p><script>1</script>")
+    elif damage == "link":
+        (tmp_path / "elsewhere.html").write_bytes(b"<script>1</script>")
+        path.symlink_to(tmp_path / "elsewhere.html")
+    (root / "content" / "b.md").write_text(article("B changed"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message for p in report.notices] == [
+        "build cache ignored: 1 rendered bodies are missing or damaged (their articles are rendered again)"]
+    assert "<script>" not in (root / "_site" / "a" / "index.html").read_text()
+    assert "Plain words here." in (root / "_site" / "a" / "index.html").read_text()
+    (root / "content" / "b.md").write_text(article("B again"))
+    assert build(Options(root / "site.yaml")).notices == []
 
 
 def test_a_planted_cache_folder_link_is_replaced(make_site, tmp_path: Path) -> None:
@@ -625,6 +648,48 @@ def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path:
     assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: No space left on device")
     assert (root / "_site" / "a" / "index.html").read_bytes() == before
     assert not [p for p in root.iterdir() if p.name.startswith("._site")]
+
+
+def test_a_commit_that_fails_midway_is_undone(make_site, tmp_path: Path, monkeypatch) -> None:
+    """Without the search index only what changed is staged and moved in; if the OS refuses a move part way, the
+    moves done are undone: the previous site stays byte for byte, with nothing left beside it."""
+    import errno
+    import healthsite.writer
+    root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": article("A"),
+                      "content/b.md": article("B"), "content/c.md": article("C")})
+    build(Options(root / "site.yaml"))
+    before = {p.relative_to(root / "_site"): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    (root / "content" / "a.md").write_text(article("A changed"))
+    (root / "content" / "c.md").unlink()
+    moves = []
+    real = healthsite.writer._move
+
+    def refuse_the_fourth(source: Path, target: Path) -> None:
+        moves.append(source)
+        if len(moves) == 4:
+            raise OSError(errno.EIO, "Input/output error", str(target))
+        real(source, target)
+
+    monkeypatch.setattr(healthsite.writer, "_move", refuse_the_fourth)
+    [problem] = problems_of(root)
+    assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: Input/output error")
+    assert len(moves) == 4
+    assert {p.relative_to(root / "_site"): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == before
+    assert not [p for p in root.iterdir() if p.name.startswith("._site")]
+
+
+def test_a_file_added_to_the_site_by_hand_goes_at_the_next_build(make_site) -> None:
+    """A file or folder put into the output folder by hand is removed by the next build that writes, as a clean
+    build would not have it."""
+    root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": article("A")})
+    build(Options(root / "site.yaml"))
+    (root / "_site" / "notes").mkdir()
+    (root / "_site" / "notes" / "mine.txt").write_text("x")
+    (root / "_site" / "a" / "extra.html").write_text("x")
+    (root / "content" / "a.md").write_text(article("A changed"))
+    build(Options(root / "site.yaml"))
+    assert not (root / "_site" / "notes").exists() and not (root / "_site" / "a" / "extra.html").exists()
+    assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
 
 
 def test_an_unexpected_error_still_gets_an_answer(server, capfd, monkeypatch) -> None:

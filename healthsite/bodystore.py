@@ -1,0 +1,126 @@
+"""The cache's pages: each page's parsed file, body facts and readability in one signed file, and each body's HTML
+in a file of html/ named by its digest, read only when a page that shows it is written."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import re
+from pathlib import Path
+
+from . import plain
+from .cache import FOLDER, PAGES, Cache, ignored, own, own_folder, read_signed, replace_file, write_signed, write_manifest
+from .content import Page
+from .editorial import TextStats
+from .markup import Body
+from .problems import BuildError, Problem, error
+
+HTML = "html"
+HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
+Entry = tuple[Page, Body, TextStats]
+
+
+def load_bodies(root: Path, cache: Cache) -> list[Problem]:
+    """Fill in the cached pages, each body's HTML left on disk until a page shows it (only a build that has to
+    render needs them); a page whose HTML file is missing or damaged is dropped, to be rendered again."""
+    lines, problems = read_signed(root / FOLDER / PAGES, cache.engine, _entries)
+    lines = lines or {}
+    folder = root / FOLDER / HTML
+    good = {key: value for key, value in lines.items() if _html(folder, value[2]) is not None}
+    if len(good) < len(lines):
+        problems.append(ignored(HTML, f"{len(lines) - len(good)} rendered bodies are missing or damaged "
+                                       "(their articles are rendered again)"))
+    cache.bodies = {key: (page, StoredBody(body, folder, name), stats)
+                    for key, ((page, body, stats), _, name) in good.items()}
+    cache.lines = {key: (line, name) for key, (_, line, name) in good.items()}
+    return problems
+
+
+def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes, str]]:
+    """The pages file: one JSON line per page, [key, entry, HTML file]; each entry kept with its line, to write
+    again as is."""
+    entries = {}
+    for line in payload.split(b"\n") if payload else ():
+        key, data, name = json.loads(line)
+        if not isinstance(key, str) or not isinstance(name, str) or not HTML_NAME.fullmatch(name):
+            raise ValueError("a key or file name that is not one")
+        entries[key] = (plain.decode(Entry, data), line, name)
+    return entries
+
+
+class StoredBody(Body):
+    """A cached body whose HTML stays in the cache's html/ folder until a page shows it (read, checked, not kept)."""
+
+    def __init__(self, body: Body, folder: Path, name: str) -> None:
+        for part in dataclasses.fields(Body):
+            if part.name != "html":
+                object.__setattr__(self, part.name, getattr(body, part.name))
+        object.__setattr__(self, "stored", (folder, name))
+
+    @property  # type: ignore[override]
+    def html(self) -> str:
+        """The body's HTML, read from its file and checked against the digest that names it."""
+        html = _html(*self.stored)
+        if html is None:
+            raise BuildError([error(f"{FOLDER}/{HTML}/{self.stored[1]}", 1, "a cached body changed or went away "
+                                                                           "during the build: build again")])
+        return html
+
+
+def _html(folder: Path, name: str) -> str | None:
+    """The HTML a file of the html/ folder holds, if it is a plain file whose contents have the digest it is named by."""
+    path = folder / name
+    try:
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+    if data is None or not hmac.compare_digest(_html_name(data), name):
+        return None
+    return data.decode()
+
+
+def _html_name(data: bytes) -> str:
+    """The name of an HTML file of the cache: the digest of its bytes (the signed pages file vouches for it)."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest() + ".html"
+
+
+def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
+    """Write the cache: each new body's HTML file, then the pages file, then the manifest that vouches for it.
+
+    A page the previous cache held, and this build reused as it was, is written as the line it was read from.
+    HTML files no page names any more are removed.
+    """
+    folder = own_folder(root)
+    replace_file(folder / ".gitignore", b"*\n")
+    html = own(folder / HTML)
+    old = previous or Cache()
+    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else _line(html, key, entry)
+             for key, entry in cache.bodies.items()]
+    write_signed(folder / PAGES, cache.engine, b"\n".join(line for line, _ in lines))
+    write_manifest(root, cache)
+    named = {name for _, name in lines}
+    for stale in html.iterdir():
+        if stale.name not in named:
+            stale.unlink()
+
+
+def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:
+    """One page's line of the pages file, its body's HTML written to its own file (if not there already)."""
+    page, body, stats = entry
+    data = body.html.encode()
+    name = _html_name(data)
+    if _html(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
+        replace_file(folder / name, data)
+    bare = Body(**{f.name: "" if f.name == "html" else getattr(body, f.name) for f in dataclasses.fields(Body)})
+    line = json.dumps([key, plain.encode(Entry, (page, bare, stats)), name], ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    return line, name
+
+
+def _same(old: Entry | None, new: Entry) -> bool:
+    """Whether an entry is, part for part, the very one read from the cache."""
+    return old is not None and all(a is b for a, b in zip(old, new))
+
+
