@@ -21,7 +21,8 @@ from .site import Site
 from .sources import Sources, make_site, read_sources
 from .writer import check_output_dir, write_site
 
-__all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate"]
+__all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate", "assembled", "reviewed",
+           "cache_entries", "input_parts"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ def build(options: Options) -> Report:
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
     stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
-    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
-              for sources in editions for p in sources.published}
+    bodies = cache_entries(editions)
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     cache.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
@@ -112,16 +112,32 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
                  articles: dict[str, list[SourceFile]] | None = None
                  ) -> tuple[list[Sources], Site, editorial.Editorial]:
     """Every edition's sources read and checked, the site assembled, and the editorial review with every warning."""
+    editions, site = assembled(options, config, previous, articles)
+    return editions, site, reviewed(site, editions, today)
+
+
+def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None,
+              articles: dict[str, list[SourceFile]] | None = None) -> tuple[list[Sources], Site]:
+    """Every edition's sources read and checked (the default language's first), and the site assembled."""
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
     sources = read_sources(options, previous, config, articles[""])
     editions = [read_sources(options, previous, config, articles[code], code, sources) for code in config.languages]
-    site = make_site(sources, editions)
-    report = editorial.review(site, today, sources.stats)
-    for edition, measured in zip(site.editions, editions):
+    return [sources, *editions], make_site(sources, editions)
+
+
+def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
+    """The editorial review of every edition, with every warning found while reading the sources."""
+    report = editorial.review(site, today, editions[0].stats)
+    for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
-    return [sources, *editions], site, editorial.including(report, [p for s in (sources, *editions)
-                                                                     for p in s.warnings])
+    return editorial.including(report, [p for s in editions for p in s.warnings])
+
+
+def cache_entries(editions: list[Sources]) -> dict[str, cache.Entry]:
+    """What the cache keeps of a build's sources: each published page, body and readability, by content key."""
+    return {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
+            for sources in editions for p in sources.published}
 
 
 def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
@@ -132,13 +148,17 @@ def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
+    return cache.digest(*input_parts(root, config, options, out, articles))
+
+
+def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
+                articles: list[SourceFile]) -> list[str | bytes]:
+    """Everything a build reads (names and bytes), as the parts of its input digest."""
     theme = theme_files(root) + images.files(root)
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in care.card_files(root / "content" / code)] + \
         sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
-    return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
-                        os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
-                        *(f.data for f in articles), *(str(p) for p in theme + extra),
-                        *(p.read_bytes() for p in theme + extra))
-
-
+    return [cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
+            os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
+            *(f.data for f in articles), *(str(p) for p in theme + extra),
+            *(p.read_bytes() for p in theme + extra)]
