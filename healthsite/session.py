@@ -25,7 +25,6 @@ from .outputs import Outputs, media_key
 from .pipeline import assembled, build, cache_entries, input_parts, locate, read_editions, reviewed
 from .problems import BuildError, Problem, error
 from .site import Site
-from .sources import Sources
 from .writer import write_site
 
 IDLE_SECONDS = 2.0  # the output folder is written once saves have paused this long (or when the server stops)
