@@ -39,11 +39,17 @@ def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
     """One digest of everything a build reads, for the nothing-changed shortcut."""
+    return digest(*input_parts(root, config, options, out, articles))
+
+
+def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
+                articles: list[SourceFile]) -> list[str | bytes]:
+    """Everything a build reads (names and bytes), as the parts of its input digest."""
     theme = theme_files(root) + image_files(root)
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
-    return digest(engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
-                  os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
-                  *(f.data for f in articles), *(str(p) for p in theme + extra),
-                  *(p.read_bytes() for p in theme + extra))
+    return [engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
+            os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
+            *(f.data for f in articles), *(str(p) for p in theme + extra),
+            *(p.read_bytes() for p in theme + extra)]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import jinja2
+
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
 from .inputs import theme_files
@@ -28,6 +30,7 @@ class Outputs:
     keys: dict[str, str] = field(default_factory=dict)
     kept: int = 0
     media: dict[str, Path] = field(default_factory=dict)
+    environments: dict[tuple[str, str], jinja2.Environment] | None = None  # kept between builds (the dev server)
 
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
@@ -40,7 +43,7 @@ class Outputs:
             prefix = f"{site.code}/" if site.code else ""
             helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
                        "alternates": sitemap.alternates}
-            env = templating.environment(self.root / "templates", helpers, site.code, site.config.language)
+            env = self._environment(common, site, helpers)
             for page in htmlpages.pages(site):
                 path = prefix + page.path
                 self.keys[path] = key = cache.digest(common, repr(page.inputs))
@@ -57,7 +60,7 @@ class Outputs:
         for asset in files.values():
             yield asset.published, assets.content(asset, files)
         for path, source in self.media.items():
-            self.keys[path] = key = cache.digest(path, *_media_identity(self.root, source))
+            self.keys[path] = key = media_key(self.root, path, source)
             if self.unchanged(path, key):
                 self.kept += 1
                 yield path, None
@@ -67,6 +70,24 @@ class Outputs:
         yield "sitemap.xml", sitemap.sitemap(self.site)
         yield "robots.txt", sitemap.robots(self.site)
         check(problems)
+
+    def _environment(self, common: str, site: Site, helpers: dict) -> jinja2.Environment:
+        """An edition's Jinja environment; with `environments`, made once per theme and configuration (the
+        `common` digest covers both), so templates are compiled once, not on every build."""
+        if self.environments is None:
+            return templating.environment(self.root / "templates", helpers, site.code, site.config.language)
+        for stale in [key for key in self.environments if key[0] != common]:
+            del self.environments[stale]
+        key = (common, site.code)
+        if key not in self.environments:
+            self.environments[key] = templating.environment(self.root / "templates", helpers, site.code,
+                                                            site.config.language)
+        return self.environments[key]
+
+
+def media_key(root: Path, path: str, source: Path) -> str:
+    """The key of a published media file: its path and what it is made from."""
+    return cache.digest(path, *_media_identity(root, source))
 
 
 def _media_identity(root: Path, source: Path) -> tuple[str | bytes, ...]:

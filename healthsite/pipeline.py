@@ -26,8 +26,10 @@ if TYPE_CHECKING:  # the rendering modules are imported when a build renders, no
     from .search import SearchStep
     from .site import Site
     from .sources import Sources
+    from .bodystore import Entry
 
-__all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate"]
+__all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate", "assembled", "reviewed",
+           "cache_entries"]
 
 
 def __getattr__(name: str) -> Any:
@@ -80,8 +82,7 @@ def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previo
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
     stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
-    bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
-              for sources in editions for p in sources.published}
+    bodies = cache_entries(editions)
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
@@ -136,15 +137,31 @@ def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | N
                  articles: dict[str, list[SourceFile]] | None = None
                  ) -> tuple[list[Sources], Site, editorial.Editorial]:
     """Every edition's sources read and checked, the site assembled, and the editorial review with every warning."""
-    from . import editorial
+    editions, site = assembled(options, config, previous, articles)
+    return editions, site, reviewed(site, editions, today)
+
+
+def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None,
+              articles: dict[str, list[SourceFile]] | None = None) -> tuple[list[Sources], Site]:
+    """Every edition's sources read and checked (the default language's first), and the site assembled."""
     from .sources import make_site, read_sources
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
     sources = read_sources(options, previous, config, articles[""])
     editions = [read_sources(options, previous, config, articles[code], code, sources) for code in config.languages]
-    site = make_site(sources, editions)
-    report = editorial.review(site, today, sources.stats)
-    for edition, measured in zip(site.editions, editions):
+    return [sources, *editions], make_site(sources, editions)
+
+
+def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
+    """The editorial review of every edition, with every warning found while reading the sources."""
+    from . import editorial
+    report = editorial.review(site, today, editions[0].stats)
+    for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
-    return [sources, *editions], site, editorial.including(report, [p for s in (sources, *editions)
-                                                                     for p in s.warnings])
+    return editorial.including(report, [p for s in editions for p in s.warnings])
+
+
+def cache_entries(editions: list[Sources]) -> dict[str, Entry]:
+    """What the cache keeps of a build's sources: each published page, body and readability, by content key."""
+    return {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
+            for sources in editions for p in sources.published}

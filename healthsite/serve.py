@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import ipaddress
 import json
 import mimetypes
@@ -19,11 +20,12 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Iterator, TextIO
 from urllib.parse import unquote
 
 from .pipeline import Options
+from .session import Snapshot
 from .watch import Builder, Builds, Outcome, Watcher
 from .writer import MARKER
 
@@ -152,13 +154,57 @@ def find_file(out: Path, base_path: str, target: str) -> Path | Redirect | None:
 
 def not_found_page(out: Path, base_path: str, target: str) -> Path | None:
     """The 404 page for a missing address: the one of the edition it is under (`/es/404.html`), else the site's."""
-    first = target.partition("?")[0].removeprefix(base_path).split("/", 1)[0]
+    first = _edition(base_path, target)
     edition = find_file(out, base_path, f"{base_path}{first}/404.html") if first else None
     return edition if isinstance(edition, Path) else _inside(out / "404.html", out)
 
 
+def find_in(site: Snapshot, base_path: str, target: str) -> str | Redirect | None:
+    """The path of the file of a site held in memory that a request target names, a redirect, or None (404)."""
+    parsed = _request(base_path, target)
+    if not isinstance(parsed, tuple):
+        return parsed
+    raw, parts, query = parsed
+    name = "/".join(parts).rstrip("/")
+    if name in site.files:
+        return name
+    if name and name not in site.folders:
+        return None
+    if not raw.endswith("/"):
+        return Redirect(raw + "/" + (f"?{query}" if query else ""))
+    index = f"{name}/index.html" if name else "index.html"
+    return index if index in site.files else None
+
+
+def not_found_in(site: Snapshot, base_path: str, target: str) -> str | None:
+    """find_in's 404 page: the edition's (`es/404.html`), else the site's."""
+    first = _edition(base_path, target)
+    edition = find_in(site, base_path, f"{base_path}{first}/404.html") if first else None
+    return edition if isinstance(edition, str) else "404.html" if "404.html" in site.files else None
+
+
+def _edition(base_path: str, target: str) -> str:
+    """The first path segment of a request target under the base path (an edition's language folder, maybe)."""
+    return target.partition("?")[0].removeprefix(base_path).split("/", 1)[0]
+
+
 def _find(out: Path, base_path: str, target: str) -> Path | Redirect | None:
     """find_file's work; a name the file system refuses raises OSError."""
+    parsed = _request(base_path, target)
+    if not isinstance(parsed, tuple):
+        return parsed
+    raw, parts, query = parsed
+    found = _inside(out.joinpath(*parts), out)
+    if found is not None and found.is_dir():
+        if not raw.endswith("/"):
+            return Redirect(raw + "/" + (f"?{query}" if query else ""))
+        found = _inside(found / "index.html", out)
+    return found if found is not None and found.is_file() else None
+
+
+def _request(base_path: str, target: str) -> tuple[str, list[str], str] | Redirect | None:
+    """A request target as (path as sent, its segments under the base path, query); a redirect, or None if it
+    names nothing (outside the base path, escaping it, or malformed)."""
     raw, _, query = target.partition("#")[0].partition("?")
     lowered = raw.lower()
     if not raw.startswith("/") or raw.startswith("//") or any(c in lowered for c in ("%2f", "%5c", "%00")):
@@ -177,12 +223,7 @@ def _find(out: Path, base_path: str, target: str) -> Path | Redirect | None:
     if any(part in (".", "..", MARKER) or len(part.encode("utf-8", "surrogateescape")) > MAX_NAME for part in parts) \
             or "" in parts[:-1]:
         return None
-    found = _inside(out.joinpath(*parts), out)
-    if found is not None and found.is_dir():
-        if not raw.endswith("/"):
-            return Redirect(raw + "/" + (f"?{query}" if query else ""))
-        found = _inside(found / "index.html", out)
-    return found if found is not None and found.is_file() else None
+    return raw, parts, query
 
 
 def _inside(path: Path, out: Path) -> Path | None:
@@ -191,7 +232,7 @@ def _inside(path: Path, out: Path) -> Path | None:
     return real if real.is_relative_to(root) else None
 
 
-def content_type(path: Path) -> str:
+def content_type(path: PurePath) -> str:
     """The Content-Type a served file is sent with."""
     if path.name in FEEDS:
         return "application/atom+xml"
@@ -213,13 +254,21 @@ class _BodyEnd(HTMLParser):
 
 def with_reload(html: bytes, build_id: str) -> bytes:
     """The page with the reload script tag at the end of its body (at the very end if it has no </body>)."""
+    at = _body_end(html)
+    tag = f'<script src="{SCRIPT_URL}" data-build="{build_id}" defer></script>\n'.encode()
+    return html[:at] + tag + html[at:]
+
+
+@functools.lru_cache(maxsize=64)
+def _body_end(html: bytes) -> int:
+    """The byte offset of the document's last </body> end tag (the end if it has none); remembered for the pages
+    requested again and again (each reload of every open page)."""
     text = html.decode("utf-8", "surrogateescape")
     finder = _BodyEnd()
     finder.feed(text)
     finder.close()
     at = _offset(text, *finder.position) if finder.position else len(text)
-    tag = f'<script src="{SCRIPT_URL}" data-build="{build_id}" defer></script>\n'
-    return (text[:at] + tag + text[at:]).encode("utf-8", "surrogateescape")
+    return len(text[:at].encode("utf-8", "surrogateescape"))
 
 
 def _offset(text: str, line: int, column: int) -> int:
@@ -299,16 +348,28 @@ class Handler(BaseHTTPRequestHandler):
 
     def _file(self, outcome: Outcome, body: bool) -> None:
         """A file of the site, a redirect, or the site's 404 page."""
-        assert outcome.out is not None
-        status, found, data = self._lookup(outcome.out, outcome.base_path)
+        if outcome.site is not None:
+            status, found, data = self._held(outcome.site, outcome.base_path)
+        else:
+            assert outcome.out is not None
+            status, found, data = self._lookup(outcome.out, outcome.base_path)
         if isinstance(found, Redirect):
             self._redirect(found.location)
         elif found is None or data is None:
             self._placeholder(outcome, HTTPStatus.NOT_FOUND, "Page not found", "There is no page here.", body)
         else:
-            kind = content_type(found)
+            kind = content_type(PurePosixPath(found) if isinstance(found, str) else found)
             html = kind.startswith("text/html")
             self._send(status, kind, with_reload(data, outcome.build_id) if html else data, body)
+
+    def _held(self, site: Snapshot, base_path: str) -> tuple[HTTPStatus, str | Redirect | None, bytes | None]:
+        """The requested file of a site in memory (else its 404.html, status 404) and its bytes."""
+        found = find_in(site, base_path, self.path)
+        if isinstance(found, Redirect):
+            return HTTPStatus.MOVED_PERMANENTLY, found, None
+        status = HTTPStatus.OK if found else HTTPStatus.NOT_FOUND
+        found = found or not_found_in(site, base_path, self.path)
+        return status, found, site.data(found) if found is not None else None
 
     def _lookup(self, out: Path, base_path: str) -> tuple[HTTPStatus, Path | Redirect | None, bytes | None]:
         """The requested file (else the site's 404.html, status 404) and its bytes.
@@ -480,6 +541,7 @@ class DevServer:
         self._stopped.set()
         self.builds.close()
         self.watcher.stop()
+        self.builder.close()
         if self.httpd is not None:
             if self._thread is not None:
                 self.httpd.shutdown()

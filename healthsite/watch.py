@@ -11,8 +11,9 @@ from typing import Callable, TextIO
 
 import watchfiles
 
-from .pipeline import Options, build, locate
+from .pipeline import Options, locate
 from .problems import BuildError, Problem, error
+from .session import Session, Snapshot
 
 SOURCES = ("content", "templates", "static")
 READY_MS = 200  # the watcher yields (empty) this often, which is how start() knows it is listening
@@ -27,6 +28,7 @@ class Outcome:
     out: Path | None = None
     base_path: str = "/"
     problems: tuple[Problem, ...] = ()
+    site: Snapshot | None = None  # the last good site in memory (else it is served from `out`)
 
     @property
     def ok(self) -> bool:
@@ -62,12 +64,15 @@ class Builds:
         with self._changed:
             return self._outcome
 
-    def publish(self, problems: tuple[Problem, ...], out: Path | None = None, base_path: str | None = None) -> Outcome:
-        """Record a build (keeping the last good folder unless given a new one) and wake every waiter."""
+    def publish(self, problems: tuple[Problem, ...], out: Path | None = None, base_path: str | None = None,
+                site: Snapshot | None = None) -> Outcome:
+        """Record a build (keeping the last good site unless given a new one: a folder, and the site in memory if
+        it is held there) and wake every waiter."""
         with self._changed:
             old = self._outcome
-            self._outcome = Outcome(old.session, old.generation + 1, out or old.out, base_path or old.base_path,
-                                    problems)
+            served = (out, site) if out is not None else (old.out, old.site)
+            self._outcome = Outcome(old.session, old.generation + 1, served[0], base_path or old.base_path,
+                                    problems, served[1])
             self._changed.notify_all()
             return self._outcome
 
@@ -93,6 +98,7 @@ class Builder:
         self._one_at_a_time = threading.Lock()
         self.config = options.config.resolve()
         self.watched = frozenset({self.config})
+        self.session = Session(lambda text: print(text, file=self.stderr, flush=True))
 
     def files(self) -> frozenset[Path]:
         """The single files a rebuild depends on: the configuration and the bibliography it names."""
@@ -107,10 +113,10 @@ class Builder:
         """Build; on failure keep the last good site (or an earlier run's output) and show the problems."""
         out, base_path = None, None
         try:
-            root, config, out = locate(self.options)
+            located = root, config, out = locate(self.options)
             base_path = config.base_path
             self.watched = frozenset({self.config, (root / config.bibliography).resolve()})
-            report = build(self.options)
+            built = self.session.build(self.options, located)
         except BuildError as exc:
             return self._failed(tuple(exc.problems), out, base_path)
         except Exception as exc:  # a bug in the engine must not stop the server; show it like a build error
@@ -120,13 +126,18 @@ class Builder:
             return self._failed((error("healthsite", 1, f"internal error: {exc!r}"),), out, base_path)
         finally:
             self.options = replace(self.options, clean=False)
-        outcome = self.builds.publish((), report.out, base_path)  # open pages reload before the terminal is written
-        for problem in report.warnings:
+        outcome = self.builds.publish((), built.out, base_path, built.site)  # pages reload before anything else
+        for problem in built.warnings + (built.later() if built.later else []):
             print(problem, file=self.stderr)
         if not self.quiet:
-            print(f"{verb} {report.files} files ({report.written} written) in {report.seconds:.1f} s",
+            print(f"{verb} {built.files} files ({built.written} written) in {built.seconds:.1f} s",
                   file=self.stdout, flush=True)
         return outcome
+
+    def close(self) -> None:
+        """Write the last good build to disk if it is not yet (the output folder and the cache)."""
+        with self._one_at_a_time:
+            self.session.close()
 
     def _failed(self, problems: tuple[Problem, ...], out: Path | None, base_path: str | None) -> Outcome:
         """Publish a failed build; before any good build, an earlier run's output still counts as the last good."""

@@ -543,6 +543,79 @@ def test_served_site_equals_a_clean_build(make_site, tmp_path: Path, edits: list
         running.server.stop()
 
 
+def served_equals(running: Running, expected: dict[str, bytes]) -> None:
+    """The site held in memory is exactly `expected` (a clean build's files), and each file is served as it is
+    (pages with the reload script added)."""
+    outcome = running.server.builds.current()
+    assert outcome.site is not None
+    assert sorted(outcome.site.files) == sorted(path for path in expected if path != ".healthsite-output")
+    for path in outcome.site.files:
+        url = "/" + (path.removesuffix("index.html") if path.endswith("index.html") else path)
+        status, _, served = running.get(url)
+        assert status == 200, url
+        assert served == (with_reload(expected[path], outcome.build_id) if path.endswith(".html")
+                          else expected[path]), url
+
+
+def edited_theme(root: Path, name: str, old: str, new: str) -> str:
+    """A theme file of the site with one text replaced."""
+    text = (root / name).read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+MEMORY_SITE = {"site.yaml": SITE_YAML + "search: false\n", "content/bibliography.yaml": SERVED_BIB,
+               "content/care/signs.md": SERVED_CARD,
+               "content/alpha.md": article("Alpha title", "Alpha text [@smith].\n\n!!! care signs\n", tags="[back]"),
+               "content/beta.md": article("Beta title", "Beta [alpha](alpha.md) [@smith].\n", tags="[back]")}
+
+
+def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site, tmp_path: Path) -> None:
+    """Edit after edit, the site served from memory is file for file a clean build of the same sources; a failed
+    build keeps serving the last good one; once stopped, the preview folder and the cache are that site too."""
+    root = make_site(MEMORY_SITE)
+    steps: list[tuple[str, str | None, bool]] = [
+        ("content/alpha.md", article("Alpha title", "Alpha text, edited [@smith].\n\n!!! care signs\n",
+                                     tags="[back]"), True),
+        ("content/alpha.md", article("Alpha retitled", "Alpha text, edited [@smith].\n\n!!! care signs\n",
+                                     tags="[back]"), True),
+        ("content/gamma.md", article("Gamma title", "Gamma [alpha](alpha.md).\n", tags="[back]"), True),
+        ("content/gamma.md", None, True),
+        ("content/beta.md", article("Beta title", "Beta [alpha](alpha.md) [@smith].\n", draft="true"), True),
+        ("content/beta.md", article("Beta title", "Beta [alpha](alpha.md) [@smith].\n", tags="[back]"), True),
+        ("templates/home.html", edited_theme(root, "templates/home.html", "{% block main %}",
+                                             "{% block main %}<p>Edited home.</p>"), True),
+        ("static/style.css", (root / "static/style.css").read_text() + "\n.edited { color: red; }\n", True),
+        ("content/care/signs.md", SERVED_CARD.replace("Numbness around your bottom", "New weakness"), True),
+        ("content/bibliography.yaml", SERVED_BIB.replace("Backs. 2020.", "Backs and runs. 2021."), True),
+        ("site.yaml", MEMORY_SITE["site.yaml"].replace("Test Health", "Test Health Renamed"), True),
+        ("content/alpha.md", article("Broken", date="2026-02-30"), False),
+        ("content/alpha.md", article("Alpha fixed", "Alpha text [@smith].\n\n!!! care signs\n"), True),
+    ]
+    running = Running(root)
+    try:
+        expected: dict[str, bytes] = {}
+        for number, (path, text, good) in enumerate(steps):
+            generation = running.status()["generation"]
+            if text is None:
+                (root / path).unlink()
+            else:
+                (root / path).write_text(text)
+            running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"] == good,
+                             30)
+            if good:
+                clean = tmp_path / f"clean-{number}"
+                build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
+                expected = site_files(clean)
+            else:
+                assert running.status()["problems"] == [BAD_DATE]
+            served_equals(running, expected)
+    finally:
+        running.server.stop()
+    assert site_files(root / "_preview") == expected
+    assert build(Options(root / "site.yaml", jobs=1, drafts=True)).written == 0  # the cache holds the site too
+
+
 def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
     """A missing /es/... page is answered with /es/404.html (the Spanish one), anything else with the site's."""
     from healthsite.serve import not_found_page
