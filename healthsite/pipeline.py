@@ -56,7 +56,8 @@ def build(options: Options) -> Report:
     made = media.produce(site, root, options.jobs or workers.default_jobs())
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
+    stats = write_output(outputs, out, indexing if config.search and options.search_index else None,
+                         shown_path(options.config, root))
     bodies = {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
               for sources in editions for p in sources.published}
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
@@ -136,7 +137,8 @@ def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, ar
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in care.card_files(root / "content" / code)] + \
         sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
-    return cache.digest(cache.engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
+    return cache.digest(cache.engine_digest(), repr((options.drafts, str(out), options.search_index)),
+                        dt.date.today().isoformat(),
                         os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
                         *(f.data for f in articles), *(str(p) for p in theme + extra),
                         *(p.read_bytes() for p in theme + extra))
