@@ -1,4 +1,5 @@
-"""Search: Pagefind indexes the built articles into a static index, inside the new site before it goes live."""
+"""Search: Pagefind indexes the built articles into a static index, inside the new site before it goes live (or,
+with the `search` command, inside a site already built)."""
 
 from __future__ import annotations
 
