@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The command line: `python build.py [build|serve|check|new] [options]` (see --help; also the `healthsite` script)."""
+"""The command line: `python build.py [build|serve|check|search|new|translated] [options]` (see --help; also the `healthsite` script)."""
 
 import sys
 

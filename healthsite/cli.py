@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|serve|check|new|translated] [options]` (also the `healthsite` script)."""
+"""The command line: `python build.py [build|serve|check|search|new|translated] [options]` (also the `healthsite` script)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ EXAMPLES = {
   python build.py                      build the site into output_dir of site.yaml (_site/)
   python build.py --out /tmp/site -q   build elsewhere, printing only problems
   python build.py --strict             fail (exit 1) on any warning, e.g. before publishing
-  python build.py --drafts             a preview with drafts in _preview/ (never publish it)""",
+  python build.py --drafts             a preview with drafts in _preview/ (never publish it)
+  python build.py --no-search          leave out the search index (a very large site: index it with `search`)""",
     "serve": """examples:
   python build.py serve                preview at http://127.0.0.1:8000/, rebuilt on every save
   python build.py serve --port 0       use any free port""",
@@ -29,6 +30,11 @@ EXAMPLES = {
   python build.py check --format json  the same report for other tools
   python build.py check --format html --output dashboard.html
                                        the editorial dashboard: one page, works offline""",
+    "search": """examples:
+  python build.py --no-search && python build.py search
+                                       build, then index the built site for search as a separate step
+  python build.py search --out /tmp/site
+                                       index the site built into /tmp/site""",
     "new": """examples:
   python build.py new knee-pain-in-runners
   python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
@@ -65,6 +71,7 @@ def site_options() -> argparse.ArgumentParser:
 
 HELPS = {"build": "write the site, drafts left out (the default command)", "serve": "build, serve and rebuild on every save",
          "check": "validate and print the editorial report, most serious problems first",
+         "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
          "translated": "mark a translation as current with the English article it translates"}
 
@@ -83,11 +90,15 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
            for name, help_ in HELPS.items()}
+    sub["build"].add_argument("--no-search", action="store_false", dest="search_index",
+                              help="build the search page but not its index (run `search` afterwards)")
+    sub["search"].add_argument("--out", type=Path, metavar="DIR",
+                               help="the built site (default: output_dir of site.yaml)")
     sub["check"].add_argument("--format", choices=FORMATS, default="text",
                               help="text (default): problems and a table; json: for other tools; html: the "
                                    "editorial dashboard")
@@ -132,7 +143,8 @@ def options_from(args: argparse.Namespace) -> Options:
     """Build options from parsed arguments; a progress bar only on a terminal and without --quiet."""
     show = sys.stderr.isatty() and not args.quiet
     return Options(args.config, args.out, args.drafts, args.clean, args.jobs,
-                   ProgressBar(sys.stderr) if show else None, strict=args.strict)
+                   ProgressBar(sys.stderr) if show else None, strict=args.strict,
+                   search_index=getattr(args, "search_index", True))
 
 
 class ProgressBar:
@@ -223,6 +235,29 @@ def run_translated(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_search(args: argparse.Namespace) -> int:
+    """`search`: index the built site with Pagefind, replacing its previous index only once the new one is whole."""
+    from . import search
+    from .config import load_config
+    from .files import read_source
+    from .problems import shown_path
+    root = args.config.resolve().parent
+    shown = shown_path(args.config, root)
+    config, problems = load_config(args.config, root)
+    if config is None:
+        print_problems(problems)
+        return 1
+    out = (args.out or root / config.output_dir).resolve()
+    problems = search.index_built(out, config, shown, read_source(args.config, shown)[0] or "")
+    print_problems(problems)
+    if problems:
+        return 1
+    if not args.quiet:
+        print(f"indexed {os.path.relpath(out) if out.is_relative_to(Path.cwd()) else out} for search "
+              f"-> {search.FOLDER}/")
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """`serve`: build, serve the site on --host/--port, rebuild on change and reload open pages."""
     from . import serve
@@ -231,7 +266,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
-                                                            "translated": run_translated}
+                                                            "translated": run_translated, "search": run_search}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

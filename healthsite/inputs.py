@@ -49,7 +49,7 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
     extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
-    return [engine_digest(), repr((options.drafts, str(out))), dt.date.today().isoformat(),
+    return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
             *(f.data for f in articles), *(str(p) for p in theme + extra),
             *(p.read_bytes() for p in theme + extra)]

@@ -1,10 +1,14 @@
-"""Media files: image variants and preview cards, made in the worker pool once and kept by content hash."""
+"""Media files: image variants and preview cards, made in a worker pool (while the pages render) once and kept by
+content hash."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable, Iterator
 
 from PIL import Image as PilImage
 from PIL import ImageOps
@@ -58,8 +62,8 @@ def _task(root: Path, image: Image, width: int, kind: str) -> Path | Task:
     return Task(f"{digest(image.digest, str(width), kind)[:24]}.{kind}", source, width, kind)
 
 
-def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
-    """Make every media file not already in the cache (in parallel); the published path -> file to publish.
+def produce(site: Site, root: Path, jobs: int) -> Made:
+    """Start making every media file not already in the cache, in parallel; the published path -> file to publish.
 
     Files of the cache that this site no longer uses are removed, so the cache holds one site's media.
     """
@@ -69,15 +73,46 @@ def produce(site: Site, root: Path, jobs: int) -> dict[str, Path]:
     folder.mkdir(exist_ok=True)
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
-    missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
-    weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
-    for task, data in zip(missing, workers.make_all(make, missing, weight, jobs)):
-        sign(folder / task.key, data)
     kept = set(tasks) | {f"{key}.mac" for key in tasks}
     for stale in folder.iterdir():
         if stale.name not in kept:
             stale.unlink()
-    return {path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}
+    missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
+    weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
+    wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)
+    return Made({path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}, wait)
+
+
+class Made(Mapping[str, Path]):
+    """The media files to publish, by path, as they will be once made: looking into it waits until they are.
+
+    The pool makes them while the build renders its pages, which come first in the site's outputs.
+    """
+
+    def __init__(self, files: dict[str, Path], wait: Callable[[], list[None]]) -> None:
+        self.files, self.wait, self.ready = files, wait, False
+
+    def __getitem__(self, path: str) -> Path:
+        self._made()
+        return self.files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        self._made()
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def _made(self) -> None:
+        """Wait, once, until every file is made (a failure in the pool is raised here)."""
+        if not self.ready:
+            self.wait()
+            self.ready = True
+
+
+def make_into(folder: Path, task: Task) -> None:
+    """Make one media file into the cache folder, signed (a pool task)."""
+    sign(folder / task.key, make(task))
 
 
 def make(task: Task) -> bytes:

@@ -22,3 +22,4 @@ class Options:
     jobs: int = 0
     progress: Progress | None = None
     strict: bool = False
+    search_index: bool = True  # False: the search page without its index (`search` indexes the site later)

@@ -81,7 +81,8 @@ def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previo
     made = media.produce(site, root, options.jobs or workers.default_jobs())
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
     indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_output(outputs, out, indexing if config.search else None, shown_path(options.config, root))
+    stats = write_output(outputs, out, indexing if config.search and options.search_index else None,
+                         shown_path(options.config, root))
     bodies = cache_entries(editions)
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut

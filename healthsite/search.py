@@ -1,20 +1,26 @@
-"""Search: Pagefind indexes the built articles into a static index, inside the new site before it goes live."""
+"""Search: Pagefind indexes the built articles into a static index, inside the new site before it goes live (or,
+with the `search` command, inside a site already built)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
+from .config import SiteConfig
+from .files import setting_line
 from .outputs import Outputs
-from .problems import Problem, warning
+from .problems import Problem, error, warning
 from .site import Site
-from .writer import link_previous
+from .writer import MARKER, link_previous
 
 FOLDER = "pagefind"
 ENTRY = "pagefind-entry.json"
+TIMEOUT = 600  # seconds
 
 
 def is_index(path: str) -> bool:
@@ -24,25 +30,69 @@ def is_index(path: str) -> bool:
 
 def index(site_folder: Path, config_name: str) -> list[Problem]:
     """Index a written site folder with Pagefind; if it cannot run here, warn and leave the site without search."""
+    why = pagefind(site_folder, ["--output-subdir", FOLDER])
+    if why:
+        return [warning(config_name, 1, f"search index not built: {why}")]
+    steady_entry(site_folder / FOLDER / ENTRY)
+    return []
+
+
+def pagefind(site_folder: Path, output: list[str]) -> str | None:
+    """Run Pagefind over a site folder, writing where `output` says; why it could not, or None."""
     try:
         from pagefind.service import get_executable  # imported here: a build that keeps its index never needs it
     except ImportError:
-        return [warning(config_name, 1, "search index not built: Pagefind is not installed "
-                                        "(pip install 'pagefind[bin]')")]
+        return "Pagefind is not installed (pip install 'pagefind[bin]')"
     binary = get_executable()
     if binary is None:
-        return [warning(config_name, 1, "search index not built: the Pagefind binary is missing "
-                                        "(pip install 'pagefind[bin]')")]
+        return "the Pagefind binary is missing (pip install 'pagefind[bin]')"
     try:
-        result = subprocess.run([str(binary), "--site", str(site_folder), "--output-subdir", FOLDER, "--quiet"],
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run([str(binary), "--site", str(site_folder), *output, "--quiet"],
+                                capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.SubprocessError) as exc:
-        return [warning(config_name, 1, f"search index not built: Pagefind could not run here ({exc})")]
+        return f"Pagefind could not run here ({exc})"
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
-        return [warning(config_name, 1, f"search index not built: Pagefind failed ({detail[0]})")]
-    steady_entry(site_folder / FOLDER / ENTRY)
-    return []
+        return f"Pagefind failed ({detail[0]})"
+    return None
+
+
+def index_built(site_folder: Path, config: SiteConfig, config_name: str, config_text: str) -> list[Problem]:
+    """Index an already built site (the `search` command): the new index replaces the old one only once complete.
+
+    Pagefind writes into a folder beside the site; a failure leaves the site and its previous index as they were.
+    """
+    if not config.search:
+        return [error(config_name, setting_line(config_text, "search", "false"),
+                      "search is off (search: false), so the site has no search page to index for; set it to "
+                      "true and build again")]
+    if not (site_folder / MARKER).is_file():
+        return [error(config_name, 1, f"there is no built site in {site_folder}: build it first "
+                                      "(python build.py --no-search), then index it")]
+    fresh = Path(tempfile.mkdtemp(prefix=f".{site_folder.name}.new-{FOLDER}-", dir=site_folder.parent))
+    try:
+        why = pagefind(site_folder, ["--output-path", str(fresh)])
+        if why:
+            return [error(config_name, 1, f"search index not built: {why}; the site was left as it was")]
+        steady_entry(fresh / ENTRY)
+        _replace(fresh, site_folder / FOLDER)
+        return []
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _replace(fresh: Path, target: Path) -> None:
+    """Put a folder in the place of another (the old one removed once the new one is in place)."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    if not target.exists():
+        fresh.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=fresh.parent))
+    old.rmdir()
+    target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old)
 
 
 def steady_entry(path: Path) -> None:

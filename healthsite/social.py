@@ -12,7 +12,7 @@ from typing import Callable
 from urllib.parse import quote, urlsplit
 
 from PIL import Image as PilImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageColor, ImageDraw, ImageFont
 
 from . import assets
 from .digests import digest
@@ -27,6 +27,10 @@ MARGIN = 80
 TITLE_SIZES = (72, 64, 56, 48)
 MAX_LINES = 4
 COLOURS = {"brand": "#005eb8", "brand-dark": "#003d78", "brand-tint": "#e8f1f8", "header-text": "#ffffff"}
+BAND, STRIPE = 120, 24  # the band below and the stripe at the left, in brand-dark
+STEPS = 128  # colours per ramp: two ramps fill a PNG palette
+RAMPS = (("brand", "header-text"), ("brand-dark", "brand-tint"))
+DRAWING = "palette-1"  # changes when the drawing code does: part of every card's digest
 VARIABLE = re.compile(r"--([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
@@ -111,7 +115,7 @@ def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], s
 
 def _digest(engine: str, card: Card) -> str:
     """The fingerprint of a card: its content, its fonts and the code that draws it."""
-    return digest(engine, repr(card), _fonts_digest())
+    return digest(engine, DRAWING, repr(card), _fonts_digest())
 
 
 @cache
@@ -133,26 +137,68 @@ def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
 
 
 def draw(card: Card) -> bytes:
-    """A 1200 x 630 PNG: the site's name, the title wrapped large, and the topic on a band below."""
-    colours = dict(card.colours)
-    picture = PilImage.new("RGB", SIZE, colours["brand"])
-    pen = ImageDraw.Draw(picture)
+    """A 1200 x 630 PNG: the site's name, the title wrapped large, and the topic on a band below.
+
+    Two flat regions with anti-aliased text, drawn as a palette image of two ramps of STEPS colours each (brand
+    -> header-text above, brand-dark -> brand-tint on the band and the stripe): the regions are filled with the
+    first index of their ramp and the text drawn with the last, so Pillow's anti-aliasing blends the index along
+    the ramp as it would blend the colours. The PNG has one byte a pixel, and differs from the same drawing in RGB
+    by at most one level per channel.
+    """
     width, height = SIZE
-    band = 120
-    pen.rectangle((0, height - band, width, height), fill=colours["brand-dark"])
-    pen.rectangle((0, 0, 24, height - band), fill=colours["brand-dark"])
-    pen.text((MARGIN, 64), card.site, font=_font(36, True), fill=colours["header-text"])
-    size, lines = _fit(card.title, width - 2 * MARGIN)
-    font = _font(size, True)
-    top = 140 + (height - band - 140 - 40 - len(lines) * round(size * 1.2)) // 2
-    for number, line in enumerate(lines):
-        pen.text((MARGIN, top + number * round(size * 1.2)), line, font=font, fill=colours["header-text"])
-    if card.topic:
-        pen.text((MARGIN, height - band // 2), card.topic, font=_font(34, False), fill=colours["brand-tint"],
-                 anchor="lm")
+    picture = PilImage.new("L", SIZE, 0)
+    pen = ImageDraw.Draw(picture)
+    pen.rectangle((0, height - BAND, width, height), fill=STEPS)
+    pen.rectangle((0, 0, STRIPE, height - BAND), fill=STEPS)
+    for text in layout(card):
+        pen.text(text.xy, text.text, font=_font(text.size, text.bold), fill=STEPS * (text.region + 1) - 1,
+                 anchor=text.anchor)
+    picture.putpalette(_palette(card.colours))  # the indexes become colours: a palette ("P") image
     out = io.BytesIO()
-    picture.save(out, "PNG", compress_level=1)  # flat colours: level 1 is as small as 6, and faster
+    picture.save(out, "PNG", compress_level=1)  # flat colours: level 1 is about as small as 6, and faster
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text on a card: where, what, in which font, and on which region (0: above, 1: the band)."""
+
+    xy: tuple[int, int]
+    text: str
+    size: int
+    bold: bool
+    region: int
+    anchor: str | None = None
+
+
+def layout(card: Card) -> list[Text]:
+    """The lines of text a card shows, placed."""
+    width, height = SIZE
+    size, lines = _fit(card.title, width - 2 * MARGIN)
+    top = 140 + (height - BAND - 140 - 40 - len(lines) * round(size * 1.2)) // 2
+    texts = [Text((MARGIN, 64), card.site, 36, True, 0)]
+    texts += [Text((MARGIN, top + number * round(size * 1.2)), line, size, True, 0) for number, line in enumerate(lines)]
+    if card.topic:
+        texts.append(Text((MARGIN, height - BAND // 2), card.topic, 34, False, 1, "lm"))
+    return texts
+
+
+@cache
+def _palette(colours: tuple[tuple[str, str], ...]) -> list[int]:
+    """The card's two ramps, as flat RGB triples: brand -> header-text, then brand-dark -> brand-tint."""
+    rgb = {name: ImageColor.getrgb(value)[:3] for name, value in colours}
+    flat: list[int] = []
+    for back, ink in RAMPS:
+        for step in range(STEPS):
+            cover = round(step * 255 / (STEPS - 1))
+            flat += [_blend(cover, b, i) for b, i in zip(rgb[back], rgb[ink])]
+    return flat
+
+
+def _blend(cover: int, back: int, ink: int) -> int:
+    """One channel of ink over a background at a coverage of 0-255, rounded as Pillow's text drawing rounds."""
+    total = back * (255 - cover) + ink * cover + 128
+    return ((total >> 8) + total) >> 8
 
 
 def _fit(title: str, room: int) -> tuple[int, list[str]]:

@@ -21,6 +21,7 @@ from .problems import Problem, error, errors_only
 
 MIN_PER_WORKER = 16
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -167,17 +168,22 @@ def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: i
         yield from pool.map(_work, jobs, chunksize=chunk)
 
 
-def make_all(make: Callable[[T], bytes], tasks: list[T], weight: int, workers: int) -> Iterator[bytes]:
-    """`make` over every task (an image to encode, a card to draw), in order, on up to `workers` processes.
+def make_all(make: Callable[[T], R], tasks: list[T], weight: int, workers: int) -> Callable[[], list[R]]:
+    """Start `make` over every task (an image to encode, a card to draw) on up to `workers` processes; the function
+    returned waits for the results, in order.
 
-    `weight` is the work in units of one article's rendering: a pool only pays when there is enough of it.
+    The pool works while the caller goes on (the build renders its pages meanwhile) and ends itself once the tasks
+    are done. `weight` is the work in units of one article's rendering: a pool only pays when there is enough of
+    it; below that, the tasks are made here, at once.
     """
     workers = min(workers, len(tasks), weight // MIN_PER_WORKER)
     if workers < 2:
-        yield from map(make, tasks)
-        return
-    with _pool(workers, ()) as pool:
-        yield from pool.map(make, tasks)
+        results = [make(task) for task in tasks]
+        return lambda: results
+    pool = _pool(workers, ())
+    futures = [pool.submit(make, task) for task in tasks]
+    pool.shutdown(wait=False)  # the submitted tasks still run; then the processes exit
+    return lambda: [future.result() for future in futures]
 
 
 def _pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:

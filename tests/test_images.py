@@ -293,7 +293,7 @@ def test_social_card_for_every_article(make_site) -> None:
     card = root / "out" / meta["og:image"].removeprefix("https://test.example/")
     with PilImage.open(card) as picture:
         assert (picture.format, picture.size) == ("PNG", (1200, 630))
-        assert picture.getpixel((600, 20)) == (0, 94, 184)  # the theme's --brand
+        assert picture.convert("RGB").getpixel((600, 20)) == (0, 94, 184)  # the theme's --brand
     data = card.read_bytes()
     built(root, clean=True)
     assert card.read_bytes() == data
@@ -306,7 +306,32 @@ def test_social_card_follows_the_theme_colours(make_site) -> None:
     css.write_text(css.read_text().replace("--brand: #005eb8;", "--brand: #007f3b;", 1))
     url = og(built(root))["og:image"]
     with PilImage.open(root / "out" / url.removeprefix("https://test.example/")) as picture:
-        assert picture.getpixel((600, 20)) == (0, 127, 59)
+        assert picture.convert("RGB").getpixel((600, 20)) == (0, 127, 59)
+
+
+@pytest.mark.parametrize("title, topic", [
+    ("Lower back pain after running: causes, treatment and prevention", "Back pain"),
+    ("Ünïcödé títle — with ‘quotes’, ÅÉÎ and gjpqy", ""),
+    ("Word " * 60, "A topic name long enough to reach far along the band"),
+])
+def test_card_looks_like_its_rgb_drawing(title: str, topic: str) -> None:
+    """The palette card is the same text drawn in RGB with Pillow, to within one level per channel."""
+    from PIL import ImageChops, ImageDraw
+    from healthsite.social import BAND, COLOURS, SIZE, STRIPE, Card, _font, draw, layout
+    card = Card(title, "Test Health", topic, (*COLOURS.items(), ("brand", "#007f3b")))
+    colours = dict(card.colours)
+    reference = PilImage.new("RGB", SIZE, colours["brand"])
+    pen = ImageDraw.Draw(reference)
+    pen.rectangle((0, SIZE[1] - BAND, SIZE[0], SIZE[1]), fill=colours["brand-dark"])
+    pen.rectangle((0, 0, STRIPE, SIZE[1] - BAND), fill=colours["brand-dark"])
+    for text in layout(card):
+        ink = colours["brand-tint" if text.region else "header-text"]
+        pen.text(text.xy, text.text, font=_font(text.size, text.bold), fill=ink, anchor=text.anchor)
+    with PilImage.open(io.BytesIO(draw(card))) as picture:
+        assert (picture.format, picture.mode) == ("PNG", "P")
+        drawn = picture.convert("RGB")
+    assert max(high for _, high in ImageChops.difference(drawn, reference).getextrema()) <= 1
+    assert drawn.getpixel((600, 20)) == (0, 127, 59) and len(drawn.getcolors(1 << 16)) > 100  # anti-aliased text
 
 
 def test_long_title_fits_the_card() -> None:

@@ -1,0 +1,58 @@
+"""The template environment: Jinja's sandbox and newstyle gettext, with their answers remembered, unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from healthsite import i18n
+from healthsite.templating import environment
+
+SNIPPETS = [
+    '{{ _("Read More") }}',
+    '{{ _("about %(title)s", title=title) }}',
+    '{{ _("100%% sure") }}',
+    '{% autoescape false %}{{ _("about %(title)s", title=title) }}{% endautoescape %}',
+    '{{ _("Back to citation %(number)s in the text", number=3) }}',
+    '{{ gettext("Topics") }} {{ ngettext("%(num)d source", "%(num)d sources", 2) }}',
+    '{% trans %}Topics{% endtrans %} {% trans n=2 %}{{ n }} source{% pluralize %}{{ n }} sources{% endtrans %}',
+]
+
+
+def jinja_own(folder: Path, code: str) -> jinja2.Environment:
+    """Jinja's own sandbox with its own newstyle gettext, configured as the build's environment."""
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(i18n.translations(code), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@pytest.mark.parametrize("code", ["", "es"])
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_translations_render_as_jinja_renders_them(tmp_path: Path, code: str, snippet: str) -> None:
+    """`_()` gives what Jinja's newstyle gettext gives: looked up, escaped where autoescaping, always %-formatted."""
+    ours, theirs = environment(tmp_path, {}, code), jinja_own(tmp_path, code)
+    context = {"title": 'Knees & <b>"hips"</b>'}
+    assert ours.from_string(snippet).render(context) == theirs.from_string(snippet).render(context)
+
+
+def test_sandbox_remembers_its_answer_per_type(tmp_path: Path) -> None:
+    """An attribute name safe on one type stays refused on another: a generator's frame, after an object's."""
+    class Holder:
+        gi_frame = "harmless"
+
+    def numbers():
+        yield 1
+
+    env = environment(tmp_path, {})
+    template = env.from_string("{{ holder.gi_frame }}")
+    assert template.render(holder=Holder()) == "harmless"
+    with pytest.raises(SecurityError):
+        template.render(holder=numbers())
+    assert template.render(holder=Holder()) == "harmless"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ f.__globals__ }}").render(f=numbers)
