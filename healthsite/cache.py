@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .markup import Body
 
 FOLDER = ".healthsite-cache"
-FORMAT = 4
+FORMAT = 5
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
@@ -43,6 +43,11 @@ class Cache:
     search: str = ""
     pages: int = 0
     lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
+    sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
+
+    def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """Each article file's recorded stat and digest, as `content.read_articles` takes them."""
+        return {shown: (record[:4], record[4]) for shown, record in self.sources.items()}
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -56,7 +61,9 @@ class Cache:
 
 
 MANIFEST, PAGES = "manifest.json", "pages.json"
-Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
+Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
+Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int],
+                 dict[str, Record]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
@@ -64,10 +71,10 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages, stamp = manifest
+    inputs, out, outputs, warnings, search, pages, stamp, sources = manifest
     if _stamp(root / FOLDER / PAGES) != stamp:
         return Cache(engine), [ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
-    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), []
 
 
 def ignored(name: str, why: str) -> Problem:
@@ -120,7 +127,7 @@ def own(folder: Path) -> Path:
 def write_manifest(root: Path, cache: Cache) -> None:
     """Write the manifest, which vouches for the pages file already written beside it."""
     manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(root / FOLDER / PAGES))
+                _stamp(root / FOLDER / PAGES), cache.sources)
     write_signed(root / FOLDER / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
 
 
