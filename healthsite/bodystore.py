@@ -1,5 +1,9 @@
-"""The cache's pages: each page's parsed file, body facts and readability in one signed file, and each body's HTML
-in a file of html/ named by its digest, read only when a page that shows it is written."""
+"""The cache's pages: each page's front matter, body facts and readability in one signed file, and each body's HTML
+and prose in a file of html/ named by its digest, read only when a page that shows it is written or reviewed.
+
+A build keeps only those facts in memory: each body goes to its file as it is rendered (`keeper`), and a page's
+Markdown is read again from its source file when needed (`StoredPage`).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ import hmac
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 from . import plain
 from .cache import FOLDER, PAGES, Cache, ignored, own, own_folder, read_signed, replace_file, write_signed, write_manifest
-from .content import Page
+from .content import Page, StoredPage
 from .editorial import TextStats
 from .markup import Body
 from .problems import BuildError, Problem, error
@@ -20,6 +25,10 @@ from .problems import BuildError, Problem, error
 HTML = "html"
 HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
 Entry = tuple[Page, Body, TextStats]
+Rendered = tuple[Page | None, Body | None, TextStats | None, list[Problem]]
+STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the pages file
+EMPTY = {"html": "", "prose": (), "toc": (), "anchors": frozenset()}
+Parts = tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str]]  # a body file's first line
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
@@ -32,7 +41,7 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     if len(good) < len(lines):
         problems.append(ignored(HTML, f"{len(lines) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
-    cache.bodies = {key: (page, StoredBody(body, folder, name), stats)
+    cache.bodies = {key: (StoredPage(page, root / page.source), StoredBody(body, folder, name), stats)
                     for key, ((page, body, stats), _, name) in good.items()}
     cache.lines = {key: (line, name) for key, (_, line, name) in good.items()}
     return problems
@@ -51,26 +60,66 @@ def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes, str]]:
 
 
 class StoredBody(Body):
-    """A cached body whose HTML stays in the cache's html/ folder until a page shows it (read, checked, not kept)."""
+    """A body whose HTML and prose stay in the cache's html/ folder until a page shows them (read, checked, not
+    kept)."""
 
     def __init__(self, body: Body, folder: Path, name: str) -> None:
         for part in dataclasses.fields(Body):
-            if part.name != "html":
+            if part.name not in STORED:
                 object.__setattr__(self, part.name, getattr(body, part.name))
         object.__setattr__(self, "stored", (folder, name))
 
-    @property  # type: ignore[override]
-    def html(self) -> str:
-        """The body's HTML, read from its file and checked against the digest that names it."""
-        html = _html(*self.stored)
-        if html is None:
+    html = property(lambda self: self._read()[3], doc="The body's HTML, read from its file.")
+    prose = property(lambda self: self._read()[0], doc="The body's prose paragraphs, read from its file.")
+    toc = property(lambda self: self._read()[1], doc="The body's contents (heading ids and texts), read from its file.")
+    anchors = property(lambda self: self._read()[2], doc="The body's anchors (ids), read from its file.")
+
+    def _read(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str], str]:
+        """The body's prose, contents, anchors and HTML, checked against the digest that names their file; a
+        BuildError if that file changed or went away."""
+        found = _html(*self.stored)
+        if found is None:
             raise BuildError([error(f"{FOLDER}/{HTML}/{self.stored[1]}", 1, "a cached body changed or went away "
                                                                            "during the build: build again")])
-        return html
+        return found
+
+    def __reduce__(self) -> tuple:
+        """Pickled as a plain body, its HTML and prose read."""
+        return Body, tuple(getattr(self, part.name) for part in dataclasses.fields(Body))
 
 
-def _html(folder: Path, name: str) -> str | None:
-    """The HTML a file of the html/ folder holds, if it is a plain file whose contents have the digest it is named by."""
+def keeper(root: Path) -> Callable[[Rendered, Path], Rendered]:
+    """What a build keeps of each article as it is rendered: its body's HTML and prose written to the cache's
+    html/ folder (kept as a StoredBody), its Markdown left in its source file (a StoredPage)."""
+    folder = own(own_folder(root) / HTML)
+
+    def keep(rendered: Rendered, path: Path) -> Rendered:
+        page, body, stats, problems = rendered
+        return (StoredPage(page, path) if page is not None else None,
+                stored(folder, body) if body is not None else None, stats, problems)
+    return keep
+
+
+def stored(folder: Path, body: Body) -> StoredBody:
+    """A body with its HTML and prose written to their file of `folder` (if not there already)."""
+    if isinstance(body, StoredBody):
+        return body
+    data = _body_file(body)
+    name = _html_name(data)
+    if _html(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
+        replace_file(folder / name, data)
+    return StoredBody(body, folder, name)
+
+
+def _body_file(body: Body) -> bytes:
+    """A body's file: its prose, contents and anchors as one JSON line, then its HTML."""
+    parts = plain.encode(Parts, (body.prose, body.toc, body.anchors))
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + body.html.encode()
+
+
+def _html(folder: Path, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str], str] | None:
+    """The prose, contents, anchors and HTML a file of the html/ folder holds, if it is a plain file whose contents
+    have the digest it is named by."""
     path = folder / name
     try:
         data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
@@ -78,7 +127,12 @@ def _html(folder: Path, name: str) -> str | None:
         return None
     if data is None or not hmac.compare_digest(_html_name(data), name):
         return None
-    return data.decode()
+    parts, _, html = data.partition(b"\n")
+    try:
+        prose, toc, anchors = plain.decode(Parts, json.loads(parts))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return prose, toc, anchors, html.decode()
 
 
 def _html_name(data: bytes) -> str:
@@ -107,16 +161,15 @@ def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
 
 
 def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:
-    """One page's line of the pages file, its body's HTML written to its own file (if not there already)."""
+    """One page's line of the pages file (no Markdown, HTML or prose), its body's HTML and prose in their own file."""
     page, body, stats = entry
-    data = body.html.encode()
-    name = _html_name(data)
-    if _html(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
-        replace_file(folder / name, data)
-    bare = Body(**{f.name: "" if f.name == "html" else getattr(body, f.name) for f in dataclasses.fields(Body)})
-    line = json.dumps([key, plain.encode(Entry, (page, bare, stats)), name], ensure_ascii=False,
+    body = stored(folder, body)
+    bare_page = Page(**{f.name: "" if f.name == "body" else getattr(page, f.name) for f in dataclasses.fields(Page)})
+    bare = Body(**{f.name: EMPTY.get(f.name, None) if f.name in STORED else getattr(body, f.name)
+                   for f in dataclasses.fields(Body)})
+    line = json.dumps([key, plain.encode(Entry, (bare_page, bare, stats)), body.stored[1]], ensure_ascii=False,
                       separators=(",", ":")).encode()
-    return line, name
+    return line, body.stored[1]
 
 
 def _same(old: Entry | None, new: Entry) -> bool:

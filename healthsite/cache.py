@@ -10,13 +10,14 @@ import os
 import secrets
 import shutil
 import tempfile
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import plain
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
-from .problems import Problem, warning
+from .problems import CATEGORIES, Problem, warning
 from .writer import intact
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from .markup import Body
 
 FOLDER = ".healthsite-cache"
-FORMAT = 4
+LEVELS = ("error", "warning")
+FORMAT = 5
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
@@ -43,6 +45,11 @@ class Cache:
     search: str = ""
     pages: int = 0
     lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
+    sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
+
+    def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """Each article file's recorded stat and digest, as `content.read_articles` takes them."""
+        return {shown: (record[:4], record[4]) for shown, record in self.sources.items()}
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -56,18 +63,39 @@ class Cache:
 
 
 MANIFEST, PAGES = "manifest.json", "pages.json"
-Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int]]
+Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
+Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int],
+                 dict[str, Record]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     """The cache's manifest (pages come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, lambda p: plain.decode(Manifest, json.loads(p)))
+    manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, _manifest)
     if manifest is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages, stamp = manifest
+    inputs, out, outputs, warnings, search, pages, stamp, sources = manifest
     if _stamp(root / FOLDER / PAGES) != stamp:
         return Cache(engine), [ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
-    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages), []
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), []
+
+
+def _manifest(payload: bytes) -> Manifest:
+    """The manifest's parts, checked; its warnings (many: 18 an article on the bench) by a check of their own, not
+    plain's general one, which takes a call per field."""
+    data = json.loads(payload)
+    if not isinstance(data, list) or len(data) != len(typing.get_args(Manifest)):
+        raise ValueError("not a manifest")
+    parts = plain.decode(Manifest, [*data[:3], [], *data[4:]])
+    return (*parts[:3], _problems(data[3]), *parts[4:])
+
+
+def _problems(data: Any) -> list[Problem]:
+    """Problems from their plain form ([path, line, message, level, category] each); ValueError if one is not."""
+    if not isinstance(data, list) or not all(
+            type(p) is list and len(p) == 5 and type(p[0]) is str and type(p[1]) is int and type(p[2]) is str
+            and type(p[3]) is str and p[3] in LEVELS and type(p[4]) is str and p[4] in CATEGORIES for p in data):
+        raise ValueError("a warning that is not one")
+    return [Problem(*p) for p in data]
 
 
 def ignored(name: str, why: str) -> Problem:
@@ -120,7 +148,7 @@ def own(folder: Path) -> Path:
 def write_manifest(root: Path, cache: Cache) -> None:
     """Write the manifest, which vouches for the pages file already written beside it."""
     manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(root / FOLDER / PAGES))
+                _stamp(root / FOLDER / PAGES), cache.sources)
     write_signed(root / FOLDER / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
 
 

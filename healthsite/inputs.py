@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Mapping
 
 from .config import SiteConfig
-from .content import SourceFile, read_articles
+from .content import NO_STAT, SourceFile, Stat, read_articles
 from .digests import digest, engine_digest
 from .options import Options
 
@@ -31,10 +32,17 @@ def card_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in (content_dir / CARDS).glob("*.md") if p.is_file())
 
 
-def read_editions(root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
+def read_editions(root: Path, config: SiteConfig, known: Mapping[str, tuple[Stat, str]] | None = None,
+                  since: int = 0) -> dict[str, list[SourceFile]]:
     """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
-    translation."""
-    return {code: read_articles(root / "content" / code, root) for code in ("", *config.languages)}
+    translation; a file whose stat `known` recorded keeps its digest unread (see `content.read_articles`)."""
+    return {code: read_articles(root / "content" / code, root, known, since) for code in ("", *config.languages)}
+
+
+def records(articles: dict[str, list[SourceFile]]) -> dict[str, tuple[int, int, int, int, str]]:
+    """Each article file's stat and digest, for the next build's `read_editions` (files changed too recently to
+    trust their stat are left out: the next build reads them)."""
+    return {f.shown: (*f.stat, f.digest) for files in articles.values() for f in files if f.stat != NO_STAT}
 
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:
@@ -51,5 +59,5 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
-            *(f.data for f in articles), *(str(p) for p in theme + extra),
+            *(f.digest for f in articles), *(str(p) for p in theme + extra),
             *(p.read_bytes() for p in theme + extra)]

@@ -15,7 +15,7 @@ from .checks import check, stage
 from .config import SiteConfig, load_config
 from .content import SourceFile
 from .files import inside, unsafe_inputs
-from .inputs import input_digest, read_editions
+from .inputs import input_digest, read_editions, records as stat_records
 from .options import PREVIEW, Options
 from .problems import BuildError, Problem, as_error, error, shown_path
 from .writer import check_output_dir, write_site
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the rendering modules are imported when a build renders, no
     from .outputs import Outputs
     from .search import SearchStep
     from .site import Site
-    from .sources import Sources
+    from .sources import Keep, Sources
     from .bodystore import Entry
 
 __all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate", "assembled", "reviewed",
@@ -55,11 +55,11 @@ class Report:
 
 def build(options: Options) -> Report:
     """Build the site, or raise BuildError with every problem found; the old site stays until the end."""
-    started = time.perf_counter()
+    started, since = time.perf_counter(), time.time_ns()
     root, config, out = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
         (cache.Cache(cache.engine_digest()), [])
-    articles = read_editions(root, config)
+    articles = read_editions(root, config, previous.known(), since)
     inputs = input_digest(root, config, options, out, [f for files in articles.values() for f in files])
     if previous.holds(inputs, out):
         check([as_error(p) for p in previous.warnings] if options.strict else [])
@@ -75,8 +75,8 @@ def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previo
     from .outputs import Outputs
     from .search import SearchStep
     notices += bodystore.load_bodies(root, previous) if previous.inputs else []
-    editions, site, report = checked_site(options, config, previous, dt.date.today(), articles)
-    warnings = list(report.warnings)
+    editions, site, warnings = without_rows(*checked_site(options, config, previous, dt.date.today(), articles,
+                                                      bodystore.keeper(root)))
     check(editorial.as_errors(warnings) if options.strict else [])
     made = media.produce(site, root, options.jobs or workers.default_jobs())
     outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
@@ -87,9 +87,16 @@ def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previo
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
-                                     indexing.key if done else "", len(site.pages)), previous)
+                                     indexing.key if done else "", len(site.pages), sources=stat_records(articles)),
+                   previous)
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
+
+
+def without_rows(editions: list[Sources], site: Site, report: editorial.Editorial
+                 ) -> tuple[list[Sources], Site, list[Problem]]:
+    """What a build keeps of the review: its warnings (not the report's rows, one per article)."""
+    return editions, site, list(report.warnings)
 
 
 def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> dict:
@@ -135,21 +142,27 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
 
 
 def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None, today: dt.date,
-                 articles: dict[str, list[SourceFile]] | None = None
+                 articles: dict[str, list[SourceFile]] | None = None, keep: Keep | None = None
                  ) -> tuple[list[Sources], Site, editorial.Editorial]:
-    """Every edition's sources read and checked, the site assembled, and the editorial review with every warning."""
-    editions, site = assembled(options, config, previous, articles)
+    """Every edition's sources read and checked, the site assembled, and the editorial review with every warning.
+
+    `keep` (a build's) keeps each rendered body on disk as it comes; without it (validate) bodies stay in memory.
+    """
+    editions, site = assembled(options, config, previous, articles, keep)
     return editions, site, reviewed(site, editions, today)
 
 
 def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None,
-              articles: dict[str, list[SourceFile]] | None = None) -> tuple[list[Sources], Site]:
+              articles: dict[str, list[SourceFile]] | None = None,
+              keep: Keep | None = None) -> tuple[list[Sources], Site]:
     """Every edition's sources read and checked (the default language's first), and the site assembled."""
     from .sources import make_site, read_sources
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
-    sources = read_sources(options, previous, config, articles[""])
-    editions = [read_sources(options, previous, config, articles[code], code, sources) for code in config.languages]
+    kept = {"keep": keep} if keep else {}
+    sources = read_sources(options, previous, config, articles[""], **kept)
+    editions = [read_sources(options, previous, config, articles[code], code, sources, **kept)
+                for code in config.languages]
     return [sources, *editions], make_site(sources, editions)
 
 

@@ -13,7 +13,7 @@ Category = Literal["safety", "evidence", "readability", "style"]
 CATEGORIES: tuple[Category, ...] = ("safety", "evidence", "readability", "style")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a large site has millions of warnings
 class Problem:
     """One error or warning at PATH:LINE."""
 

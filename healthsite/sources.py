@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import cache, care, editorial, images, translations, workers
 from .i18n import body_texts
@@ -19,6 +20,10 @@ from .problems import Problem, errors_only, shown_path
 from .site import (Site, assemble, check_links, check_pages, check_safety_links, check_start_here, draft_warnings,
                    title_warnings)
 from .social import check_images
+
+
+Rendered = tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]
+Keep = Callable[[Rendered, Path], Rendered]
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,13 @@ class Sources:
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
-                 files: list[SourceFile] | None = None, code: str = "", default: Sources | None = None) -> Sources:
+                 files: list[SourceFile] | None = None, code: str = "", default: Sources | None = None,
+                 keep: Keep = lambda done, path: done) -> Sources:
     """Load and check the configuration, the bibliography and every article, rendering published bodies.
 
     With a language `code`, the edition in content/CODE/, whose articles may also link to the `default` one's.
+    `keep` turns each rendered article, as it comes, into what is held until the pages are written (a build keeps
+    its bodies' HTML and prose, and its pages' Markdown, on disk).
     """
     root = options.config.resolve().parent
     config = (config or stage(load_config(options.config, root))).edition(code)
@@ -57,23 +65,24 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     others = _other_edition(default)
     pictures, image_problems = images.scan(root)
     engine = previous.engine if previous else cache.engine_digest()
-    keys = {file.shown: cache.digest(engine, file.shown, file.data) for file in files}
+    keys = {file.shown: cache.digest(engine, file.shown, file.digest) for file in files}
     guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures,
                   code, others)
     reused = previous.bodies if previous else {}
-    jobs = [workers.Job(f.shown, f.path.stem, f.data) for f in files if keys[f.shown] not in reused]
-    done = iter(workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
-                            config.limits.render_seconds))
+    jobs = [workers.Job(f.shown, f.path, f.digest) for f in files if keys[f.shown] not in reused]
+    done = workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
+                       config.limits.render_seconds)
     pages, bodies, measured, slug_keys = [], {}, {}, {}
     problems = [p for found in refused.values() for p in found] + card_problems + image_problems
     for file in files:
         key = keys[file.shown]
-        page, body, stats, found = reused[key] + ([],) if key in reused else _unpack(next(done))
+        page, body, stats, found = reused[key] + ([],) if key in reused else keep(_unpack(next(done)), file.path)
         problems += found
         if page is not None:
             pages.append(page)
             bodies[page.slug], measured[page.slug] = body, stats
             slug_keys[page.slug] = key
+    next(done, None)  # the pool, done, shuts down
     if errors_only(problems):  # stopping here: say too what rendering found in the bodies that did render
         check(problems + [p for body in bodies.values() if body for p in body.problems])
     published = [page for page in pages if options.drafts or not page.meta.draft]
@@ -85,7 +94,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
           + check_images(pages, pictures, root / "static"))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others)
-    bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability)
+    bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,
+                               lambda body, page: keep((page, body, None, []), root / page.source)[1])
     used = _used_cards([bodies[p.slug] for p in listed])
     found = [p for body in bodies.values() for p in body.problems if p.level == "warning"]
     warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
@@ -97,7 +107,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
                    _card_problems(cards, refs), config_file, pictures, code, cards)
 
 
-def _unpack(done: workers.Done) -> tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]:
+def _unpack(done: workers.Done) -> Rendered:
     """A worker's result as a tuple."""
     return done.page, done.body, done.stats, done.problems
 
@@ -145,7 +155,8 @@ def _used_cards(bodies: list[Body]) -> set[str]:
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
-            refs: Refs, formula: str = "flesch-kincaid") -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
+            refs: Refs, formula: str, keep: Callable[[Body, Page], Body]
+            ) -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
     """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
     renderer: Renderer | None = None
     settled, stats = {}, {}
@@ -154,7 +165,8 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
         if body is None or errors_only(body.problems) or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-            known = None
+            known = editorial.measure(body.prose, body.sections, formula)
+            body = keep(body, page)
         settled[page.slug] = body
         stats[page.slug] = known if known and known.formula == formula else \
             editorial.measure(body.prose, body.sections, formula)

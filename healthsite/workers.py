@@ -9,10 +9,11 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from . import editorial
-from .content import Page, parse_page
+from .content import Page, parse_page, read_again
 from .editorial import TextStats
 from .markup import Body, Renderer
 from .mdext import Refs
@@ -20,17 +21,18 @@ from .options import Progress
 from .problems import Problem, error, errors_only
 
 MIN_PER_WORKER = 16
+MAX_CHUNK = 32  # articles sent to a worker at once: their rendered bodies come back together, in one message
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class Job:
-    """One article file to parse and render."""
+    """One article file to parse and render: read by the worker, which checks its bytes against the digest."""
 
     shown: str
-    stem: str
-    data: bytes
+    path: Path
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ class Worker:
 
     def work(self, job: Job) -> Done:
         """Parse one file; render and measure its body unless it is a draft that will not be published."""
-        page, problems = parse_page(job.data, job.stem, job.shown)
+        data = read_again(job.path, job.shown, job.digest)
+        if isinstance(data, Problem):
+            return Done(None, None, None, [data])
+        page, problems = parse_page(data, job.path.stem, job.shown)
         if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
@@ -132,17 +137,16 @@ def default_jobs() -> int:
 
 
 def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None,
-        budget: float = 0) -> list[Done]:
-    """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds."""
+        budget: float = 0) -> Iterator[Done]:
+    """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds;
+    each result is handed on as it comes (the caller keeps what it needs of it)."""
     workers = min(workers, len(jobs) // MIN_PER_WORKER)
     results = _pooled(jobs, refs, drafts, budget, workers) if workers > 1 else \
         map(Worker(refs, drafts, budget), jobs)
-    done = []
-    for result in results:
-        done.append(result)
+    for count, result in enumerate(results, start=1):
+        yield result
         if progress:
-            progress(len(done), len(jobs))
-    return done
+            progress(count, len(jobs))
 
 
 _worker: Worker | None = None  # each pool process's own converter, set once by its initializer
@@ -163,7 +167,7 @@ def _work(job: Job) -> Done:
 
 def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int) -> Iterator[Done]:
     """Results from a process pool, in job order."""
-    chunk = max(1, len(jobs) // (workers * 8))
+    chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
     with _pool(workers, (refs, drafts, budget)) as pool:
         yield from pool.map(_work, jobs, chunksize=chunk)
 

@@ -102,8 +102,9 @@ def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, 
 
 
 def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
-    """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML."""
-    root = make_site({"content/a.md": article("A", body="Plain words here.\n"), "content/b.md": article("B")})
+    """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML.
+    (The pages file holds each page's front matter; its body's HTML and prose are in their own file, below.)"""
+    root = make_site({"content/a.md": article("Plain words here."), "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
     path = root / cache.FOLDER / "pages.json"
     info = path.stat()
