@@ -20,9 +20,11 @@ from . import bodystore, cache, editorial, media, workers
 from .cache import signed, sign
 from .checks import check
 from .config import SiteConfig
+from .content import SourceFile
 from .options import Options
 from .outputs import Outputs, media_key
 from .inputs import input_parts, read_editions
+from .pagekeys import PageKeys
 from .pipeline import assembled, build, cache_entries, locate, reviewed
 from .problems import BuildError, Problem, error
 from .site import Site
@@ -114,13 +116,19 @@ class Session:
         self._files: dict[str, File] = {}
         self._keys: dict[str, str] = {}
         self._environments: dict = {}
+        self._page_keys = PageKeys()
+        self._articles: dict[str, list[SourceFile]] = {}  # the article files as last read, by edition
+        self._dirty: set[Path] | None = None  # files changed since they were last read (None: read them all)
 
-    def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None) -> Built:
+    def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None,
+              changed: frozenset[Path] | None = None) -> Built:
         """Build from the last good build; raise BuildError with every problem (the last good build stays).
 
-        `located` is what `locate(options)` gave, if the caller has it already.
+        `located` is what `locate(options)` gave, if the caller has it already; `changed` the files changed since
+        the last build, if known (the article files not among them are not read again).
         """
         started = time.perf_counter()
+        self._dirty = None if changed is None or self._dirty is None else self._dirty | changed
         self.options = options
         root, config, out = located or locate(options)
         if config.search:  # Pagefind indexes a written folder: such a site is built and served from disk
@@ -128,15 +136,17 @@ class Session:
                 report = build(self.options)
             return Built(out, None, report.pages, report.files, report.written, report.seconds, report.warnings)
         previous = self._previous(root)
-        articles = read_editions(root, config)
+        articles = self._read(root, config)
         editions, site = assembled(self.options, config, previous, articles)
         review = lambda: list(reviewed(site, editions, dt.date.today()).warnings)  # noqa: E731
         warnings = review() if self.options.strict else []
         check(editorial.as_errors(warnings))
         made = self._media(site, root)
-        outputs = Outputs(site, root, self._unchanged(out), environments=self._environments)
+        outputs = Outputs(site, root, self._unchanged(out), environments=self._environments,
+                          page_keys=self._page_keys)
         files, written = self._collect(outputs, made, out)
-        keys = outputs.keys | {path: media_key(root, path, file.file) for path, file in made.items()}
+        self._page_keys.keep_only([site, *site.editions])
+        keys = outputs.keys | {path: self._media_key(root, path, file) for path, file in made.items()}
         self._files, self._keys = files, keys
         self._bodies = cache.Cache(previous.engine, bodies=cache_entries(editions))
         saved = Saved(root, out, files, keys, self._bodies.bodies,
@@ -149,6 +159,24 @@ class Session:
         else:
             built.later = lambda: self._settle(saved, review)
         return built
+
+    def _read(self, root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
+        """Every edition's article files: those changed since the last read read again, the others kept; all of
+        them when the changes are not known or a file was added or removed."""
+        dirty, kept = self._dirty, self._articles
+        articles = None if dirty is None or set(kept) != {"", *config.languages} else \
+            _reread(kept, dirty)
+        if articles is None:
+            articles = read_editions(root, config)
+        self._articles, self._dirty = articles, set()
+        return articles
+
+    def _media_key(self, root: Path, path: str, file: Made) -> str:
+        """A media file's key: the last build's while it is the same made file, else computed."""
+        made = file.file.parent == root / cache.FOLDER / media.MEDIA  # named by what it is made from
+        if made and self._files.get(path) is file and path in self._keys:
+            return self._keys[path]
+        return media_key(root, path, file.file)
 
     def _settle(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
         """After publishing: the editorial review's warnings; the build goes to the saver with them."""
@@ -227,6 +255,25 @@ class Session:
             bodystore.save(saved.root, written, self._disk)
         self._disk = cache.Cache(written.engine, written.inputs, written.out, self._disk.bodies, records,
                                  lines=self._disk.lines)
+
+
+def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path]) -> dict[str, list[SourceFile]] | None:
+    """The article files with the changed ones read again; None if an article may have been added or removed (a
+    Markdown file that is not one of them changed, or a folder that holds them)."""
+    where = {file.path: (code, at) for code, files in kept.items() for at, file in enumerate(files)}
+    folders = {file.path.parent for files in kept.values() for file in files}
+    articles = {code: list(files) for code, files in kept.items()}
+    for path in dirty:
+        if path not in where:
+            if path.suffix == ".md" or any(folder.is_relative_to(path) for folder in folders):
+                return None
+            continue
+        code, at = where[path]
+        try:
+            articles[code][at] = replace(kept[code][at], data=path.read_bytes())
+        except OSError:
+            return None
+    return articles
 
 
 class Superseded(Exception):

@@ -16,6 +16,7 @@ from .problems import BuildError, Problem, error
 from .session import Session, Snapshot
 
 SOURCES = ("content", "templates", "static")
+STEP_MS = 5  # a burst of changes ends after this long without one: an editor's write-and-rename is one burst
 READY_MS = 200  # the watcher yields (empty) this often, which is how start() knows it is listening
 
 
@@ -104,19 +105,23 @@ class Builder:
         """The single files a rebuild depends on: the configuration and the bibliography it names."""
         return self.watched
 
-    def run(self, verb: str = "rebuilt") -> Outcome | None:
-        """Build once (never two at a time); None if the server stopped meanwhile."""
+    def run(self, verb: str = "rebuilt", changed: frozenset[Path] | None = None) -> Outcome | None:
+        """Build once (never two at a time), given the files changed if known; None if the server stopped."""
         with self._one_at_a_time:
-            return None if self.builds.closed else self._run(verb)
+            return None if self.builds.closed else self._run(verb, changed)
 
-    def _run(self, verb: str) -> Outcome | None:
+    def rebuild(self, changed: frozenset[Path]) -> Outcome | None:
+        """Build again after these files changed."""
+        return self.run("rebuilt", changed)
+
+    def _run(self, verb: str, changed: frozenset[Path] | None) -> Outcome | None:
         """Build; on failure keep the last good site (or an earlier run's output) and show the problems."""
         out, base_path = None, None
         try:
             located = root, config, out = locate(self.options)
             base_path = config.base_path
             self.watched = frozenset({self.config, (root / config.bibliography).resolve()})
-            built = self.session.build(self.options, located)
+            built = self.session.build(self.options, located, changed)
         except BuildError as exc:
             return self._failed(tuple(exc.problems), out, base_path)
         except Exception as exc:  # a bug in the engine must not stop the server; show it like a build error
@@ -167,10 +172,11 @@ class SourceFilter(watchfiles.DefaultFilter):
 
 
 class Watcher:
-    """A thread that calls `on_change` after each burst of source changes, until stopped."""
+    """A thread that calls `on_change` with the changed paths after each burst of source changes, until stopped."""
 
-    def __init__(self, root: Path, files: Callable[[], frozenset[Path]], on_change: Callable[[], object],
-                 on_error: Callable[[Exception], object], step_ms: int = 50) -> None:
+    def __init__(self, root: Path, files: Callable[[], frozenset[Path]],
+                 on_change: Callable[[frozenset[Path]], object], on_error: Callable[[Exception], object],
+                 step_ms: int = STEP_MS) -> None:
         self.root = root.resolve()
         self.filter = SourceFilter(self.root, files)
         self.on_change, self.on_error, self.step_ms = on_change, on_error, step_ms
@@ -207,4 +213,4 @@ class Watcher:
             if self._stop.is_set():
                 return
             if batch:
-                self.on_change()
+                self.on_change(frozenset(Path(path) for _, path in batch))

@@ -339,7 +339,7 @@ def test_what_triggers_a_rebuild(tmp_path: Path) -> None:
 def test_a_watcher_that_cannot_watch_says_why(tmp_path: Path) -> None:
     """A watcher that fails reports the error rather than dying silently."""
     errors: list[Exception] = []
-    watcher = Watcher(tmp_path / "missing", frozenset, lambda: None, errors.append)
+    watcher = Watcher(tmp_path / "missing", frozenset, lambda changed: None, errors.append)
     watcher.start()
     watcher.stop()
     assert [type(e) for e in errors] == [FileNotFoundError]
