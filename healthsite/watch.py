@@ -7,7 +7,7 @@ import threading
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Mapping, TextIO
 
 import watchfiles
 
@@ -77,6 +77,14 @@ class Builds:
             self._changed.notify_all()
             return self._outcome
 
+    def with_index(self, key: str, index: Mapping[str, bytes]) -> None:
+        """Serve a new search index, if it was made from the pages served now (no reload: they are the same)."""
+        with self._changed:
+            site = self._outcome.site
+            indexed = site.with_index(key, index) if site is not None else None
+            if indexed is not None:
+                self._outcome = replace(self._outcome, site=indexed)
+
     def wait_after(self, generation: int, timeout: float) -> Outcome | None:
         """The first outcome newer than `generation` (the same one on timeout); None once closed."""
         with self._changed:
@@ -99,7 +107,7 @@ class Builder:
         self._one_at_a_time = threading.Lock()
         self.config = options.config.resolve()
         self.watched = frozenset({self.config})
-        self.session = Session(lambda text: print(text, file=self.stderr, flush=True))
+        self.session = Session(lambda text: print(text, file=self.stderr, flush=True), builds.with_index)
 
     def files(self) -> frozenset[Path]:
         """The single files a rebuild depends on: the configuration and the bibliography it names."""

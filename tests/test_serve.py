@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -564,16 +565,19 @@ def edited_theme(root: Path, name: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-MEMORY_SITE = {"site.yaml": SITE_YAML + "search: false\n", "content/bibliography.yaml": SERVED_BIB,
+MEMORY_SITE = {"site.yaml": SITE_YAML, "content/bibliography.yaml": SERVED_BIB,
                "content/care/signs.md": SERVED_CARD,
                "content/alpha.md": article("Alpha title", "Alpha text [@smith].\n\n!!! care signs\n", tags="[back]"),
                "content/beta.md": article("Beta title", "Beta [alpha](alpha.md) [@smith].\n", tags="[back]")}
 
 
-def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site, tmp_path: Path) -> None:
-    """Edit after edit, the site served from memory is file for file a clean build of the same sources; a failed
-    build keeps serving the last good one; once stopped, the preview folder and the cache are that site too."""
-    root = make_site(MEMORY_SITE)
+@pytest.mark.parametrize("search", [False, True])
+def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site, tmp_path: Path, search: bool) -> None:
+    """Edit after edit, the site served from memory is file for file a clean build of the same sources (with
+    search, once its index is made in the background); a failed build keeps serving the last good one; once
+    stopped, the preview folder and the cache are that site too."""
+    site_yaml = SITE_YAML + f"search: {str(search).lower()}\n"
+    root = make_site(MEMORY_SITE | {"site.yaml": site_yaml})
     steps: list[tuple[str, str | None, bool]] = [
         ("content/alpha.md", article("Alpha title", "Alpha text, edited [@smith].\n\n!!! care signs\n",
                                      tags="[back]"), True),
@@ -588,7 +592,7 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
         ("static/style.css", (root / "static/style.css").read_text() + "\n.edited { color: red; }\n", True),
         ("content/care/signs.md", SERVED_CARD.replace("Numbness around your bottom", "New weakness"), True),
         ("content/bibliography.yaml", SERVED_BIB.replace("Backs. 2020.", "Backs and runs. 2021."), True),
-        ("site.yaml", MEMORY_SITE["site.yaml"].replace("Test Health", "Test Health Renamed"), True),
+        ("site.yaml", site_yaml.replace("Test Health", "Test Health Renamed"), True),
         ("content/alpha.md", article("Broken", date="2026-02-30"), False),
         ("content/alpha.md", article("Alpha fixed", "Alpha text [@smith].\n\n!!! care signs\n"), True),
     ]
@@ -604,9 +608,11 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
             running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"] == good,
                              30)
             if good:
-                clean = tmp_path / f"clean-{number}"
-                build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
-                expected = site_files(clean)
+                running.wait_for(lambda: indexed(running), 60)
+                sources = tmp_path / f"sources-{number}"  # a copy, so the clean build leaves the server's cache be
+                shutil.copytree(root, sources, ignore=shutil.ignore_patterns(".healthsite-cache", "_preview"))
+                build(Options(sources / "site.yaml", tmp_path / f"clean-{number}", drafts=True, clean=True, jobs=1))
+                expected = site_files(tmp_path / f"clean-{number}")
             else:
                 assert running.status()["problems"] == [BAD_DATE]
             served_equals(running, expected)
@@ -614,6 +620,12 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
         running.server.stop()
     assert site_files(root / "_preview") == expected
     assert build(Options(root / "site.yaml", jobs=1, drafts=True)).written == 0  # the cache holds the site too
+
+
+def indexed(running: Running) -> bool:
+    """Whether the site served has its search index made from its pages (or has no search)."""
+    site = running.server.builds.current().site
+    return site is not None and site.indexed == site.search
 
 
 def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
