@@ -10,6 +10,7 @@ folder and the disk cache come after the new site is announced: `Session.settle`
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -155,7 +156,8 @@ class Session:
                           page_keys=self._page_keys)
         files, written = self._collect(outputs, made, out)
         self._page_keys.keep_only([site, *site.editions])
-        keys = outputs.keys | {path: self._media_key(root, path, file) for path, file in made.items()}
+        folder = f"{root / cache.FOLDER / media.MEDIA}{os.sep}"  # made media are named by what they are made from
+        keys = outputs.keys | {path: self._media_key(root, path, file, folder) for path, file in made.items()}
         self._files, self._keys = files, keys
         self._bodies = cache.Cache(previous.engine, bodies=cache_entries(editions))
         searched = search.index_key(site, outputs.keys) if config.search else ""
@@ -182,10 +184,9 @@ class Session:
         self._articles, self._dirty = articles, set()
         return articles
 
-    def _media_key(self, root: Path, path: str, file: Made) -> str:
-        """A media file's key: the last build's while it is the same made file, else computed."""
-        made = file.file.parent == root / cache.FOLDER / media.MEDIA  # named by what it is made from
-        if made and self._files.get(path) is file and path in self._keys:
+    def _media_key(self, root: Path, path: str, file: Made, folder: str) -> str:
+        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
+        if self._files.get(path) is file and path in self._keys and str(file.file).startswith(folder):
             return self._keys[path]
         return media_key(root, path, file.file)
 
