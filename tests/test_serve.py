@@ -89,6 +89,18 @@ def running(make_site) -> Iterator[Running]:
     server.server.stop()
 
 
+@pytest.fixture
+def from_disk(make_site) -> Iterator[Running]:
+    """A dev server serving an earlier run's preview folder from disk: its first build fails."""
+    root = make_site(files())
+    build(Options(root / "site.yaml", drafts=True, jobs=1))
+    (root / "content" / "beta.md").write_text(article("Beta title", date="2026-02-30"))
+    server = Running(root)
+    assert server.server.builds.current().site is None and not server.status()["ok"]
+    yield server
+    server.server.stop()
+
+
 def title_of(body: bytes) -> str:
     """The text of a page's <h1>."""
     found = re.search(rb"<h1[^>]*>(.*?)</h1>", body, re.S)
@@ -107,7 +119,8 @@ def test_clean_urls(running: Running) -> None:
     assert status == 404 and b"Page not found" in body and headers["content-type"] == "text/html; charset=utf-8"
 
 
-def test_no_directory_listing(running: Running) -> None:
+def test_no_directory_listing(from_disk: Running) -> None:
+    running = from_disk
     """A folder without index.html is a 404, not a listing of its files."""
     (running.root / "_preview" / "folder").mkdir()
     (running.root / "_preview" / "folder" / "file.txt").write_text("hello")
@@ -116,7 +129,8 @@ def test_no_directory_listing(running: Running) -> None:
     assert running.get("/folder/file.txt")[2] == b"hello"
 
 
-def test_content_types(running: Running) -> None:
+def test_content_types(from_disk: Running) -> None:
+    running = from_disk
     """Each kind of file is sent with its type; HEAD sends the same headers and no body."""
     out = running.root / "_preview"
     css = next(out.glob("*.css")).name
@@ -132,7 +146,21 @@ def test_content_types(running: Running) -> None:
     assert content_type(Path("x.unknown")) == "application/octet-stream"
 
 
-def test_reload_script_added_only_to_served_html(running: Running) -> None:
+def test_site_in_memory_is_served_with_types_and_without_listings(running: Running) -> None:
+    """The site held in memory: each file with its type and bytes, a folder without index.html a 404."""
+    site = running.server.builds.current().site
+    assert site is not None
+    css = next(path for path in site.files if path.endswith(".css"))
+    card = next(path for path in site.files if path.startswith("social/"))
+    status, headers, body = running.get(f"/{css}")
+    assert (status, headers["content-type"], body) == (200, "text/css; charset=utf-8", site.data(css))
+    assert running.get(f"/{card}")[1]["content-type"] == "image/png"
+    status, _, body = running.get("/social/")
+    assert status == 404 and card.encode() not in body
+
+
+def test_reload_script_added_only_to_served_html(from_disk: Running) -> None:
+    running = from_disk
     """HTML responses end their body with the script tag; the files on disk and other responses are untouched."""
     body = running.get("/alpha/")[2]
     on_disk = (running.root / "_preview" / "alpha" / "index.html").read_bytes()
@@ -161,7 +189,8 @@ TRAVERSALS = [
 ]
 
 
-def test_every_traversal_attempt_is_404(running: Running) -> None:
+def test_every_traversal_attempt_is_404(from_disk: Running) -> None:
+    running = from_disk
     """Dot segments (plain or encoded), encoded slashes, absolute paths, NUL bytes and links out: all 404."""
     out = running.root / "_preview"
     (out / "outside").symlink_to(running.root)
@@ -181,7 +210,8 @@ def test_requests_for_other_hosts_are_refused(running: Running) -> None:
         assert running.raw("/alpha/", host=host)[0] == 200
 
 
-def test_links_inside_the_output_folder_are_served(running: Running) -> None:
+def test_links_inside_the_output_folder_are_served(from_disk: Running) -> None:
+    running = from_disk
     """A link that stays inside the output folder is fine."""
     (running.root / "_preview" / "same.xml").symlink_to(running.root / "_preview" / "feed.xml")
     assert running.get("/same.xml")[0] == 200
@@ -529,6 +559,7 @@ def test_served_site_equals_a_clean_build(make_site, tmp_path: Path, edits: list
             generation = running.status()["generation"]
             (root / path).write_text(text)
             running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"], 30)
+        running.wait_for(lambda: indexed(running), 60)
         clean = tmp_path / "clean"
         build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
         expected = site_files(clean)
