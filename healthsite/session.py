@@ -5,6 +5,8 @@ from the disk cache), its Jinja environments (while the theme and configuration 
 whose key is unchanged (reused by reference). The result is a `Snapshot` of the whole site in memory, which the
 server serves and swaps by reference. The editorial review (unless --strict makes its warnings errors), the output
 folder and the disk cache come after the new site is announced: `Session.settle`, then a `Saver` in the background.
+Only the article files reported changed are read again, and article page keys are kept (`pagekeys`). With search,
+the saver has Pagefind index the folder it writes and hands the new index to the server (`on_index`).
 """
 
 from __future__ import annotations
