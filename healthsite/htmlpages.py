@@ -64,17 +64,33 @@ class Page:
 
 def pages(site: Site) -> Iterator[Page]:
     """Every HTML page of one edition, with its language versions; a context is only built for a page rendered."""
-    for page in _pages(site):
-        versions = site.versions.get(page.path.removesuffix("index.html"), ())
-        yield replace(page, inputs=(*page.inputs, versions))
+    for slug in site.pages:
+        yield article_page(site, slug)
+    yield from other_pages(site)
 
 
-def _pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of the site; a context is only built for a page that is rendered."""
-    for slug, page in site.pages.items():
-        inputs = article_inputs(site, slug)
-        yield Page(f"{slug}/index.html", page.meta.template, (page.source, page.digest, inputs),
-                   partial(article, site, slug, inputs))
+def article_page(site: Site, slug: str) -> Page:
+    """An article's page, with its language versions."""
+    page = site.pages[slug]
+    inputs = article_inputs(site, slug)
+    return _versioned(site, Page(f"{slug}/index.html", page.meta.template, (page.source, page.digest, inputs),
+                                 partial(article, site, slug, inputs)))
+
+
+def other_pages(site: Site) -> Iterator[Page]:
+    """The pages that are not articles (home, topics, search, 404), with their language versions."""
+    for page in _other_pages(site):
+        yield _versioned(site, page)
+
+
+def _versioned(site: Site, page: Page) -> Page:
+    """A page with its language versions among what it is made from."""
+    versions = site.versions.get(page.path.removesuffix("index.html"), ())
+    return replace(page, inputs=(*page.inputs, versions))
+
+
+def _other_pages(site: Site) -> Iterator[Page]:
+    """The pages that are not articles; a context is only built for a page that is rendered."""
     start = site.start_here()
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
     yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start))

@@ -12,6 +12,7 @@ from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
 from .inputs import theme_files
 from .media import MEDIA
+from .pagekeys import PageKeys
 from .problems import Problem
 from .site import Site
 
@@ -31,6 +32,7 @@ class Outputs:
     kept: int = 0
     media: dict[str, Path] = field(default_factory=dict)
     environments: dict[tuple[str, str], jinja2.Environment] | None = None  # kept between builds (the dev server)
+    page_keys: PageKeys | None = None  # article page keys kept between builds (the dev server)
 
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
@@ -44,13 +46,15 @@ class Outputs:
             helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
                        "alternates": sitemap.alternates}
             env = self._environment(common, site, helpers)
-            for page in htmlpages.pages(site):
+            for page, key in self._pages(common, site):
                 path = prefix + page.path
-                self.keys[path] = key = cache.digest(common, repr(page.inputs))
+                self.keys[path] = key
                 if self.unchanged(path, key):
                     self.kept += 1
                     yield path, None
                     continue
+                if not page.template:  # an article whose key was known: its page is made now, to be rendered
+                    page = htmlpages.article_page(site, page.path.removesuffix("/index.html"))
                 data, found = htmlpages.render_page(env, site, page, self.root)
                 problems += found
                 if data is not None:
@@ -71,6 +75,21 @@ class Outputs:
         yield "robots.txt", sitemap.robots(self.site)
         check(problems)
 
+    def _pages(self, common: str, site: Site) -> Iterator[tuple[htmlpages.Page, str]]:
+        """An edition's pages with their keys; with `page_keys`, an article whose key is known comes as a stand-in
+        without a template (its page is made only if it must be rendered)."""
+        keys = self.page_keys
+        if keys is not None:
+            keys.start(common, site)
+        for page in (htmlpages.article_page(site, slug) if keys is None else
+                     _known(keys, site, slug) or htmlpages.article_page(site, slug) for slug in site.pages):
+            key = page.inputs if not page.template else cache.digest(common, repr(page.inputs))
+            if keys is not None and page.template:
+                keys.put(site, page.path.removesuffix("/index.html"), key)
+            yield page, key
+        for page in htmlpages.other_pages(site):
+            yield page, cache.digest(common, repr(page.inputs))
+
     def _environment(self, common: str, site: Site, helpers: dict) -> jinja2.Environment:
         """An edition's Jinja environment; with `environments`, made once per theme and configuration (the
         `common` digest covers both), so templates are compiled once, not on every build."""
@@ -83,6 +102,12 @@ class Outputs:
             self.environments[key] = templating.environment(self.root / "templates", helpers, site.code,
                                                             site.config.language)
         return self.environments[key]
+
+
+def _known(keys: PageKeys, site: Site, slug: str) -> htmlpages.Page | None:
+    """A stand-in for an article page whose key is known: no template, the key as its inputs."""
+    key = keys.get(site, slug)
+    return None if key is None else htmlpages.Page(f"{slug}/index.html", "", key, dict)
 
 
 def media_key(root: Path, path: str, source: Path) -> str:

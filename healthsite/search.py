@@ -95,6 +95,13 @@ def _replace(fresh: Path, target: Path) -> None:
     shutil.rmtree(old)
 
 
+def index_key(site: Site, keys: dict[str, str]) -> str:
+    """What the search index is made from: every edition's listed articles (one index, split by language) and their
+    pages' keys."""
+    pages = sorted(f"{one.code}/{slug}/index.html".lstrip("/") for one in (site, *site.editions) for slug in one.listed)
+    return cache.digest(*pages, *(keys[path] for path in pages))
+
+
 def steady_entry(path: Path) -> None:
     """Pagefind lists an index's languages in a random order: sort them, so the same site gives the same bytes."""
     if not path.is_file():
@@ -120,9 +127,7 @@ class SearchStep:
 
     def __call__(self, staging: Path) -> None:
         """Link the previous index into the new site if it still holds, or index the new site."""
-        pages = sorted(f"{one.code}/{slug}/index.html".lstrip("/") for one in (self.site, *self.site.editions)
-                       for slug in one.listed)  # every edition's articles: one index, split by language
-        self.key = cache.digest(*pages, *(self.outputs.keys[path] for path in pages))
+        self.key = index_key(self.site, self.outputs.keys)
         old = [path for path in self.previous.outputs if is_index(path)]
         if self.key == self.previous.search and old and \
                 all(self.previous.kept(self.out, p, self.previous.outputs[p][0]) for p in old):

@@ -56,6 +56,7 @@ RELOAD_JS = """\
   "use strict";
   const served = document.currentScript ? document.currentScript.dataset.build : "";
   let overlay = null;
+  let shown = "";  // the problems the overlay shows, so a failed build that fails alike leaves it as it is
 
   function element(tag, text, style) {
     const node = document.createElement(tag);
@@ -70,7 +71,9 @@ RELOAD_JS = """\
   }
 
   function show(problems) {
+    if (overlay && overlay.isConnected && shown === JSON.stringify(problems)) return;
     hide();
+    shown = JSON.stringify(problems);
     // Opaque, in the reader's colour scheme: the page underneath never shows through.
     const dark = matchMedia("(prefers-color-scheme: dark)").matches;
     const look = dark ? {background: "#1c1010", color: "#f4eded", heading: "#ffb3b3", code: "#2a1a1a"}
@@ -508,7 +511,8 @@ class DevServer:
         self.builds = Builds()
         options = replace(options, drafts=True)  # a preview: drafts shown with their banner, never in output_dir
         self.builder = Builder(options, self.builds, self.stdout, self.stderr, quiet)
-        self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.run, self._unwatched)
+        self.watcher = Watcher(options.config.resolve().parent, self.builder.files, self.builder.rebuild,
+                               self._unwatched)
         self.httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()

@@ -5,26 +5,31 @@ from the disk cache), its Jinja environments (while the theme and configuration 
 whose key is unchanged (reused by reference). The result is a `Snapshot` of the whole site in memory, which the
 server serves and swaps by reference. The editorial review (unless --strict makes its warnings errors), the output
 folder and the disk cache come after the new site is announced: `Session.settle`, then a `Saver` in the background.
+Only the article files reported changed are read again, and article page keys are kept (`pagekeys`). With search,
+the saver has Pagefind index the folder it writes and hands the new index to the server (`on_index`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Generic, Iterator, Mapping, TypeVar
 
-from . import bodystore, cache, editorial, media, workers
+from . import bodystore, cache, editorial, media, search, workers
 from .cache import signed, sign
 from .checks import check
 from .config import SiteConfig
+from .content import SourceFile
 from .options import Options
 from .outputs import Outputs, media_key
 from .inputs import input_parts, read_editions
-from .pipeline import assembled, build, cache_entries, locate, reviewed
-from .problems import BuildError, Problem, error
+from .pagekeys import PageKeys
+from .pipeline import assembled, cache_entries, locate, reviewed
+from .problems import BuildError, Problem, error, shown_path
 from .site import Site
 from .writer import write_site
 
@@ -56,9 +61,11 @@ class Snapshot:
 
     files: Mapping[str, File]
     folders: frozenset[str] = frozenset()
+    search: str = ""  # with a search index: the key of what it must index (search.index_key)
+    indexed: str = ""  # the key of what the index it holds was made from (behind `search` until Pagefind is done)
 
     @classmethod
-    def of(cls, files: Mapping[str, File]) -> Snapshot:
+    def of(cls, files: Mapping[str, File], search: str = "", indexed: str = "") -> Snapshot:
         """A snapshot of some files, with their folders."""
         folders: set[str] = set()
         for path in files:
@@ -66,7 +73,13 @@ class Snapshot:
             while at > 0 and path[:at] not in folders:
                 folders.add(path[:at])
                 at = path.rfind("/", 0, at)
-        return cls(files, frozenset(folders))
+        return cls(files, frozenset(folders), search, indexed)
+
+    def with_index(self, key: str, index: Mapping[str, bytes]) -> Snapshot | None:
+        """This site with the search index made for `key` in place of the one it holds; None if it is not for it."""
+        if not self.search or self.search != key or self.indexed == key:
+            return None
+        return Snapshot.of({p: v for p, v in self.files.items() if not search.is_index(p)} | dict(index), key, key)
 
     def data(self, path: str) -> bytes:
         """The bytes of one file."""
@@ -86,6 +99,8 @@ class Saved:
     inputs: list[str | bytes]
     pages: int
     warnings: list[Problem] = field(default_factory=list)
+    search: str = ""  # with a search index: the key of what it indexes (search.index_key)
+    config_name: str = "site.yaml"
 
 
 @dataclass
@@ -105,50 +120,77 @@ class Built:
 class Session:
     """Builds the site again and again in one process, each build starting from the last good one."""
 
-    def __init__(self, on_error: Callable[[str], object] = print) -> None:
+    def __init__(self, on_error: Callable[[str], object] = print,
+                 on_index: Callable[[str, Mapping[str, bytes]], object] = lambda key, index: None) -> None:
         self.options = Options(Path("site.yaml"))
+        self.on_error, self.on_index = on_error, on_index  # on_index: a new search index is ready, for this key
         self.saver: Saver[Saved] = Saver(self._save, on_error)
+        self._index: tuple[str, Mapping[str, bytes]] = ("", {})  # the latest search index, and its key
         self._writing = threading.Lock()  # the saver and a build that writes its own folder take turns
         self._bodies: cache.Cache | None = None  # the last good build's pages and bodies (read from disk once)
         self._disk = cache.Cache(cache.engine_digest())  # the cache on disk: what the output folder holds
         self._files: dict[str, File] = {}
         self._keys: dict[str, str] = {}
         self._environments: dict = {}
+        self._page_keys = PageKeys()
+        self._articles: dict[str, list[SourceFile]] = {}  # the article files as last read, by edition
+        self._dirty: set[Path] | None = None  # files changed since they were last read (None: read them all)
 
-    def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None) -> Built:
+    def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None,
+              changed: frozenset[Path] | None = None) -> Built:
         """Build from the last good build; raise BuildError with every problem (the last good build stays).
 
-        `located` is what `locate(options)` gave, if the caller has it already.
+        `located` is what `locate(options)` gave, if the caller has it already; `changed` the files changed since
+        the last build, if known (the article files not among them are not read again).
         """
         started = time.perf_counter()
+        self._dirty = None if changed is None or self._dirty is None else self._dirty | changed
         self.options = options
         root, config, out = located or locate(options)
-        if config.search:  # Pagefind indexes a written folder: such a site is built and served from disk
-            with self._writing:
-                report = build(self.options)
-            return Built(out, None, report.pages, report.files, report.written, report.seconds, report.warnings)
         previous = self._previous(root)
-        articles = read_editions(root, config)
+        articles = self._read(root, config)
         editions, site = assembled(self.options, config, previous, articles)
         review = lambda: list(reviewed(site, editions, dt.date.today()).warnings)  # noqa: E731
         warnings = review() if self.options.strict else []
         check(editorial.as_errors(warnings))
         made = self._media(site, root)
-        outputs = Outputs(site, root, self._unchanged(out), environments=self._environments)
+        outputs = Outputs(site, root, self._unchanged(out), environments=self._environments,
+                          page_keys=self._page_keys)
         files, written = self._collect(outputs, made, out)
-        keys = outputs.keys | {path: media_key(root, path, file.file) for path, file in made.items()}
+        self._page_keys.keep_only([site, *site.editions])
+        folder = f"{root / cache.FOLDER / media.MEDIA}{os.sep}"  # made media are named by what they are made from
+        keys = outputs.keys | {path: self._media_key(root, path, file, folder) for path, file in made.items()}
         self._files, self._keys = files, keys
         self._bodies = cache.Cache(previous.engine, bodies=cache_entries(editions))
+        searched = search.index_key(site, outputs.keys) if config.search else ""
         saved = Saved(root, out, files, keys, self._bodies.bodies,
                       input_parts(root, config, self.options, out, [f for a in articles.values() for f in a]),
-                      len(site.pages))
-        built = Built(out, Snapshot.of(files), len(site.pages), len(files), written,
+                      len(site.pages), search=searched, config_name=shown_path(self.options.config, root))
+        indexed, index = self._index if config.search else ("", {})
+        built = Built(out, Snapshot.of(files | dict(index), searched, indexed), len(site.pages), len(files), written,
                       time.perf_counter() - started, warnings)
         if self.options.strict:
             self.saver.submit(replace(saved, warnings=warnings))
         else:
             built.later = lambda: self._settle(saved, review)
         return built
+
+    def _read(self, root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
+        """Every edition's article files: those changed since the last read read again, the others kept; all of
+        them when the changes are not known or a file was added or removed."""
+        dirty, kept = self._dirty, self._articles
+        articles = None if dirty is None or set(kept) != {"", *config.languages} else \
+            _reread(kept, dirty)
+        if articles is None:
+            articles = read_editions(root, config)
+        self._articles, self._dirty = articles, set()
+        return articles
+
+    def _media_key(self, root: Path, path: str, file: Made, folder: str) -> str:
+        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
+        if self._files.get(path) is file and path in self._keys and str(file.file).startswith(folder):
+            return self._keys[path]
+        return media_key(root, path, file.file)
 
     def _settle(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
         """After publishing: the editorial review's warnings; the build goes to the saver with them."""
@@ -170,6 +212,7 @@ class Session:
         if loaded.inputs:
             bodystore.load_bodies(root, loaded)
         self._disk = loaded
+        self._index = loaded.search, _index_of(loaded, Path(loaded.out)) if loaded.search and loaded.out else {}
         return loaded
 
     def _media(self, site: Site, root: Path) -> dict[str, Made]:
@@ -211,22 +254,72 @@ class Session:
         return files | made, written
 
     def _save(self, saved: Saved, superseded: Callable[[], bool]) -> None:
-        """Write a build's output folder (unchanged files linked from the last one) and the cache."""
+        """Write a build's output folder (unchanged files linked from the last one) and the cache; with search,
+        Pagefind indexes the written folder unless the latest index is this build's, and the server gets it."""
+        indexed, index = self._index
+        fresh = not saved.search or indexed == saved.search
+        files = {**saved.files, **index} if saved.search and fresh else saved.files
+
         def stream() -> Iterator[tuple[str, bytes | None]]:
-            for path, value in saved.files.items():
+            for path, value in files.items():
                 if superseded():
                     raise Superseded
                 key = saved.keys.get(path, "")
                 yield path, None if key and self._disk.kept(saved.out, path, key) else \
                     value if isinstance(value, bytes) else value.data()
+
+        problems: list[Problem] = []
+        finish = None if fresh else lambda staging: problems.extend(search.index(staging, saved.config_name))
         with self._writing:
-            stats = write_site(stream(), saved.out)
+            stats = write_site(stream(), saved.out, finish)
+            if not fresh and not problems:
+                self._index = saved.search, _read_index(saved.out, stats)
+            done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
             records = {path: (saved.keys.get(path, ""), *stat) for path, stat in stats.items()}
-            written = cache.Cache(self._disk.engine, cache.digest(*saved.inputs), str(saved.out), saved.bodies,
-                                  records, saved.warnings, "", saved.pages)
+            written = cache.Cache(self._disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
+                                  saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages)
             bodystore.save(saved.root, written, self._disk)
         self._disk = cache.Cache(written.engine, written.inputs, written.out, self._disk.bodies, records,
-                                 lines=self._disk.lines)
+                                 search=written.search, lines=self._disk.lines)
+        for problem in problems:
+            self.on_error(str(problem))
+        if saved.search and self._index[0] == saved.search:
+            self.on_index(*self._index)
+
+
+def _read_index(out: Path, stats: Mapping[str, object]) -> dict[str, bytes]:
+    """The search index files of a written folder."""
+    return {path: (out / path).read_bytes() for path in stats if search.is_index(path)}
+
+
+def _index_of(disk: cache.Cache, out: Path) -> dict[str, bytes]:
+    """The search index of the folder the disk cache describes, if every file of it is intact."""
+    paths = [path for path in disk.outputs if search.is_index(path)]
+    if not paths or not all(disk.kept(out, path, disk.outputs[path][0]) for path in paths):
+        return {}
+    try:
+        return {path: (out / path).read_bytes() for path in paths}
+    except OSError:
+        return {}
+
+
+def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path]) -> dict[str, list[SourceFile]] | None:
+    """The article files with the changed ones read again; None if an article may have been added or removed (a
+    Markdown file that is not one of them changed, or a folder that holds them)."""
+    where = {file.path: (code, at) for code, files in kept.items() for at, file in enumerate(files)}
+    folders = {file.path.parent for files in kept.values() for file in files}
+    articles = {code: list(files) for code, files in kept.items()}
+    for path in dirty:
+        if path not in where:
+            if path.suffix == ".md" or any(folder.is_relative_to(path) for folder in folders):
+                return None
+            continue
+        code, at = where[path]
+        try:
+            articles[code][at] = replace(kept[code][at], data=path.read_bytes())
+        except OSError:
+            return None
+    return articles
 
 
 class Superseded(Exception):

@@ -7,7 +7,7 @@ import threading
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Mapping, TextIO
 
 import watchfiles
 
@@ -16,6 +16,7 @@ from .problems import BuildError, Problem, error
 from .session import Session, Snapshot
 
 SOURCES = ("content", "templates", "static")
+STEP_MS = 5  # a burst of changes ends after this long without one: an editor's write-and-rename is one burst
 READY_MS = 200  # the watcher yields (empty) this often, which is how start() knows it is listening
 
 
@@ -76,6 +77,14 @@ class Builds:
             self._changed.notify_all()
             return self._outcome
 
+    def with_index(self, key: str, index: Mapping[str, bytes]) -> None:
+        """Serve a new search index, if it was made from the pages served now (no reload: they are the same)."""
+        with self._changed:
+            site = self._outcome.site
+            indexed = site.with_index(key, index) if site is not None else None
+            if indexed is not None:
+                self._outcome = replace(self._outcome, site=indexed)
+
     def wait_after(self, generation: int, timeout: float) -> Outcome | None:
         """The first outcome newer than `generation` (the same one on timeout); None once closed."""
         with self._changed:
@@ -98,25 +107,29 @@ class Builder:
         self._one_at_a_time = threading.Lock()
         self.config = options.config.resolve()
         self.watched = frozenset({self.config})
-        self.session = Session(lambda text: print(text, file=self.stderr, flush=True))
+        self.session = Session(lambda text: print(text, file=self.stderr, flush=True), builds.with_index)
 
     def files(self) -> frozenset[Path]:
         """The single files a rebuild depends on: the configuration and the bibliography it names."""
         return self.watched
 
-    def run(self, verb: str = "rebuilt") -> Outcome | None:
-        """Build once (never two at a time); None if the server stopped meanwhile."""
+    def run(self, verb: str = "rebuilt", changed: frozenset[Path] | None = None) -> Outcome | None:
+        """Build once (never two at a time), given the files changed if known; None if the server stopped."""
         with self._one_at_a_time:
-            return None if self.builds.closed else self._run(verb)
+            return None if self.builds.closed else self._run(verb, changed)
 
-    def _run(self, verb: str) -> Outcome | None:
+    def rebuild(self, changed: frozenset[Path]) -> Outcome | None:
+        """Build again after these files changed."""
+        return self.run("rebuilt", changed)
+
+    def _run(self, verb: str, changed: frozenset[Path] | None) -> Outcome | None:
         """Build; on failure keep the last good site (or an earlier run's output) and show the problems."""
         out, base_path = None, None
         try:
             located = root, config, out = locate(self.options)
             base_path = config.base_path
             self.watched = frozenset({self.config, (root / config.bibliography).resolve()})
-            built = self.session.build(self.options, located)
+            built = self.session.build(self.options, located, changed)
         except BuildError as exc:
             return self._failed(tuple(exc.problems), out, base_path)
         except Exception as exc:  # a bug in the engine must not stop the server; show it like a build error
@@ -167,10 +180,11 @@ class SourceFilter(watchfiles.DefaultFilter):
 
 
 class Watcher:
-    """A thread that calls `on_change` after each burst of source changes, until stopped."""
+    """A thread that calls `on_change` with the changed paths after each burst of source changes, until stopped."""
 
-    def __init__(self, root: Path, files: Callable[[], frozenset[Path]], on_change: Callable[[], object],
-                 on_error: Callable[[Exception], object], step_ms: int = 50) -> None:
+    def __init__(self, root: Path, files: Callable[[], frozenset[Path]],
+                 on_change: Callable[[frozenset[Path]], object], on_error: Callable[[Exception], object],
+                 step_ms: int = STEP_MS) -> None:
         self.root = root.resolve()
         self.filter = SourceFilter(self.root, files)
         self.on_change, self.on_error, self.step_ms = on_change, on_error, step_ms
@@ -207,4 +221,4 @@ class Watcher:
             if self._stop.is_set():
                 return
             if batch:
-                self.on_change()
+                self.on_change(frozenset(Path(path) for _, path in batch))

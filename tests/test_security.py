@@ -700,7 +700,8 @@ def test_an_unexpected_error_still_gets_an_answer(server, capfd, monkeypatch) ->
     def broken(*args: object) -> None:
         raise ValueError("unexpected")
 
-    monkeypatch.setattr(healthsite.serve, "find_file", broken)
+    monkeypatch.setattr(healthsite.serve, "find_file", broken)  # the site served from its folder
+    monkeypatch.setattr(healthsite.serve, "find_in", broken)  # and from memory
     answer = _exchange(server.port, b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.0 500") and b"ValueError" in answer
     assert "Traceback" not in capfd.readouterr().err

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,6 +89,18 @@ def running(make_site) -> Iterator[Running]:
     server.server.stop()
 
 
+@pytest.fixture
+def from_disk(make_site) -> Iterator[Running]:
+    """A dev server serving an earlier run's preview folder from disk: its first build fails."""
+    root = make_site(files())
+    build(Options(root / "site.yaml", drafts=True, jobs=1))
+    (root / "content" / "beta.md").write_text(article("Beta title", date="2026-02-30"))
+    server = Running(root)
+    assert server.server.builds.current().site is None and not server.status()["ok"]
+    yield server
+    server.server.stop()
+
+
 def title_of(body: bytes) -> str:
     """The text of a page's <h1>."""
     found = re.search(rb"<h1[^>]*>(.*?)</h1>", body, re.S)
@@ -106,7 +119,8 @@ def test_clean_urls(running: Running) -> None:
     assert status == 404 and b"Page not found" in body and headers["content-type"] == "text/html; charset=utf-8"
 
 
-def test_no_directory_listing(running: Running) -> None:
+def test_no_directory_listing(from_disk: Running) -> None:
+    running = from_disk
     """A folder without index.html is a 404, not a listing of its files."""
     (running.root / "_preview" / "folder").mkdir()
     (running.root / "_preview" / "folder" / "file.txt").write_text("hello")
@@ -115,7 +129,8 @@ def test_no_directory_listing(running: Running) -> None:
     assert running.get("/folder/file.txt")[2] == b"hello"
 
 
-def test_content_types(running: Running) -> None:
+def test_content_types(from_disk: Running) -> None:
+    running = from_disk
     """Each kind of file is sent with its type; HEAD sends the same headers and no body."""
     out = running.root / "_preview"
     css = next(out.glob("*.css")).name
@@ -131,7 +146,21 @@ def test_content_types(running: Running) -> None:
     assert content_type(Path("x.unknown")) == "application/octet-stream"
 
 
-def test_reload_script_added_only_to_served_html(running: Running) -> None:
+def test_site_in_memory_is_served_with_types_and_without_listings(running: Running) -> None:
+    """The site held in memory: each file with its type and bytes, a folder without index.html a 404."""
+    site = running.server.builds.current().site
+    assert site is not None
+    css = next(path for path in site.files if path.endswith(".css"))
+    card = next(path for path in site.files if path.startswith("social/"))
+    status, headers, body = running.get(f"/{css}")
+    assert (status, headers["content-type"], body) == (200, "text/css; charset=utf-8", site.data(css))
+    assert running.get(f"/{card}")[1]["content-type"] == "image/png"
+    status, _, body = running.get("/social/")
+    assert status == 404 and card.encode() not in body
+
+
+def test_reload_script_added_only_to_served_html(from_disk: Running) -> None:
+    running = from_disk
     """HTML responses end their body with the script tag; the files on disk and other responses are untouched."""
     body = running.get("/alpha/")[2]
     on_disk = (running.root / "_preview" / "alpha" / "index.html").read_bytes()
@@ -160,7 +189,8 @@ TRAVERSALS = [
 ]
 
 
-def test_every_traversal_attempt_is_404(running: Running) -> None:
+def test_every_traversal_attempt_is_404(from_disk: Running) -> None:
+    running = from_disk
     """Dot segments (plain or encoded), encoded slashes, absolute paths, NUL bytes and links out: all 404."""
     out = running.root / "_preview"
     (out / "outside").symlink_to(running.root)
@@ -180,7 +210,8 @@ def test_requests_for_other_hosts_are_refused(running: Running) -> None:
         assert running.raw("/alpha/", host=host)[0] == 200
 
 
-def test_links_inside_the_output_folder_are_served(running: Running) -> None:
+def test_links_inside_the_output_folder_are_served(from_disk: Running) -> None:
+    running = from_disk
     """A link that stays inside the output folder is fine."""
     (running.root / "_preview" / "same.xml").symlink_to(running.root / "_preview" / "feed.xml")
     assert running.get("/same.xml")[0] == 200
@@ -339,7 +370,7 @@ def test_what_triggers_a_rebuild(tmp_path: Path) -> None:
 def test_a_watcher_that_cannot_watch_says_why(tmp_path: Path) -> None:
     """A watcher that fails reports the error rather than dying silently."""
     errors: list[Exception] = []
-    watcher = Watcher(tmp_path / "missing", frozenset, lambda: None, errors.append)
+    watcher = Watcher(tmp_path / "missing", frozenset, lambda changed: None, errors.append)
     watcher.start()
     watcher.stop()
     assert [type(e) for e in errors] == [FileNotFoundError]
@@ -528,6 +559,7 @@ def test_served_site_equals_a_clean_build(make_site, tmp_path: Path, edits: list
             generation = running.status()["generation"]
             (root / path).write_text(text)
             running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"], 30)
+        running.wait_for(lambda: indexed(running), 60)
         clean = tmp_path / "clean"
         build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
         expected = site_files(clean)
@@ -564,16 +596,19 @@ def edited_theme(root: Path, name: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-MEMORY_SITE = {"site.yaml": SITE_YAML + "search: false\n", "content/bibliography.yaml": SERVED_BIB,
+MEMORY_SITE = {"site.yaml": SITE_YAML, "content/bibliography.yaml": SERVED_BIB,
                "content/care/signs.md": SERVED_CARD,
                "content/alpha.md": article("Alpha title", "Alpha text [@smith].\n\n!!! care signs\n", tags="[back]"),
                "content/beta.md": article("Beta title", "Beta [alpha](alpha.md) [@smith].\n", tags="[back]")}
 
 
-def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site, tmp_path: Path) -> None:
-    """Edit after edit, the site served from memory is file for file a clean build of the same sources; a failed
-    build keeps serving the last good one; once stopped, the preview folder and the cache are that site too."""
-    root = make_site(MEMORY_SITE)
+@pytest.mark.parametrize("search", [False, True])
+def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site, tmp_path: Path, search: bool) -> None:
+    """Edit after edit, the site served from memory is file for file a clean build of the same sources (with
+    search, once its index is made in the background); a failed build keeps serving the last good one; once
+    stopped, the preview folder and the cache are that site too."""
+    site_yaml = SITE_YAML + f"search: {str(search).lower()}\n"
+    root = make_site(MEMORY_SITE | {"site.yaml": site_yaml})
     steps: list[tuple[str, str | None, bool]] = [
         ("content/alpha.md", article("Alpha title", "Alpha text, edited [@smith].\n\n!!! care signs\n",
                                      tags="[back]"), True),
@@ -588,7 +623,7 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
         ("static/style.css", (root / "static/style.css").read_text() + "\n.edited { color: red; }\n", True),
         ("content/care/signs.md", SERVED_CARD.replace("Numbness around your bottom", "New weakness"), True),
         ("content/bibliography.yaml", SERVED_BIB.replace("Backs. 2020.", "Backs and runs. 2021."), True),
-        ("site.yaml", MEMORY_SITE["site.yaml"].replace("Test Health", "Test Health Renamed"), True),
+        ("site.yaml", site_yaml.replace("Test Health", "Test Health Renamed"), True),
         ("content/alpha.md", article("Broken", date="2026-02-30"), False),
         ("content/alpha.md", article("Alpha fixed", "Alpha text [@smith].\n\n!!! care signs\n"), True),
     ]
@@ -604,9 +639,11 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
             running.wait_for(lambda: running.status()["generation"] > generation and running.status()["ok"] == good,
                              30)
             if good:
-                clean = tmp_path / f"clean-{number}"
-                build(Options(root / "site.yaml", clean, drafts=True, clean=True, jobs=1))
-                expected = site_files(clean)
+                running.wait_for(lambda: indexed(running), 60)
+                sources = tmp_path / f"sources-{number}"  # a copy, so the clean build leaves the server's cache be
+                shutil.copytree(root, sources, ignore=shutil.ignore_patterns(".healthsite-cache", "_preview"))
+                build(Options(sources / "site.yaml", tmp_path / f"clean-{number}", drafts=True, clean=True, jobs=1))
+                expected = site_files(tmp_path / f"clean-{number}")
             else:
                 assert running.status()["problems"] == [BAD_DATE]
             served_equals(running, expected)
@@ -614,6 +651,12 @@ def test_every_kind_of_edit_is_served_as_a_clean_build_would_write_it(make_site,
         running.server.stop()
     assert site_files(root / "_preview") == expected
     assert build(Options(root / "site.yaml", jobs=1, drafts=True)).written == 0  # the cache holds the site too
+
+
+def indexed(running: Running) -> bool:
+    """Whether the site served has its search index made from its pages (or has no search)."""
+    site = running.server.builds.current().site
+    return site is not None and site.indexed == site.search
 
 
 def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
