@@ -174,7 +174,7 @@ def read_articles(content_dir: Path, root: Path, known: Mapping[str, tuple[Stat,
     for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
         shown = f"{folder}/{path.name}"
         try:
-            files.append(_source_file(path, shown, (known or {}).get(shown), since))
+            files.append(source_file(path, shown, (known or {}).get(shown), since))
         except OSError as exc:
             problems.append(error(shown, 1, f"cannot read file: {exc.strerror}"))
     if not files and not problems:
@@ -184,7 +184,7 @@ def read_articles(content_dir: Path, root: Path, known: Mapping[str, tuple[Stat,
     return files
 
 
-def _source_file(path: Path, shown: str, known: tuple[Stat, str] | None, since: int) -> SourceFile:
+def source_file(path: Path, shown: str, known: tuple[Stat, str] | None = None, since: int = 0) -> SourceFile:
     """One article file, digested (its bytes read only if its stat is not the one recorded with a digest)."""
     with open(path, "rb") as stream:
         info = os.fstat(stream.fileno())  # taken before reading: a change after it shows in the next build's stat

@@ -23,7 +23,7 @@ from . import bodystore, cache, editorial, media, search, workers
 from .cache import signed, sign
 from .checks import check
 from .config import SiteConfig
-from .content import SourceFile
+from .content import SourceFile, source_file
 from .options import Options
 from .outputs import Outputs, media_key
 from .inputs import input_parts, read_editions
@@ -316,7 +316,7 @@ def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path]) -> dict[str, li
             continue
         code, at = where[path]
         try:
-            articles[code][at] = replace(kept[code][at], data=path.read_bytes())
+            articles[code][at] = source_file(path, kept[code][at].shown)  # no stat kept: read as just changed
         except OSError:
             return None
     return articles

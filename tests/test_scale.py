@@ -18,14 +18,14 @@ def trusted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Stat records trusted for files changed before the build began (no margin), and every file digested."""
     monkeypatch.setattr(content, "RACY_NS", 0)
     digested: list[Path] = []
-    read = content._source_file
+    read = content.source_file
 
     def spy(path: Path, shown: str, known: tuple | None, since: int) -> content.SourceFile:
         file = read(path, shown, known, since)
         if known is None or known[0] != file.stat or file.stat == content.NO_STAT:
             digested.append(path)
         return file
-    monkeypatch.setattr(content, "_source_file", spy)
+    monkeypatch.setattr(content, "source_file", spy)
     return digested
 
 
