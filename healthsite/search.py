@@ -13,6 +13,7 @@ from pathlib import Path
 from . import cache
 from .config import SiteConfig
 from .files import setting_line
+from .writer import swap
 from .outputs import Outputs
 from .problems import Problem, error, warning
 from .site import Site
@@ -75,24 +76,10 @@ def index_built(site_folder: Path, config: SiteConfig, config_name: str, config_
         if why:
             return [error(config_name, 1, f"search index not built: {why}; the site was left as it was")]
         steady_entry(fresh / ENTRY)
-        _replace(fresh, site_folder / FOLDER)
+        swap(fresh, site_folder / FOLDER)
         return []
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-
-
-def _replace(fresh: Path, target: Path) -> None:
-    """Put a folder in the place of another (the old one removed once the new one is in place)."""
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    if not target.exists():
-        fresh.rename(target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=fresh.parent))
-    old.rmdir()
-    target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old)
 
 
 def index_key(site: Site, keys: dict[str, str]) -> str:

@@ -86,7 +86,7 @@ def _replace_whole(staging: Path, out: Path, finish: Callable[[Path], None] | No
     with open(staging / MARKER, "wb") as stream:
         stream.write(MARKER_TEXT)
     os.chmod(staging, 0o755)
-    _swap(staging, out)
+    swap(staging, out)
     return stats
 
 
@@ -221,8 +221,11 @@ def _prune(out: Path, gone: list[str]) -> None:
             folder = folder.parent
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` with `staging`; the old site is removed only once the new one is in place."""
+def swap(staging: Path, out: Path) -> None:
+    """Replace the folder `out` with `staging` (a file or link there is removed first); the old folder is removed
+    only once the new one is in place, and put back if the new one cannot be."""
+    if out.is_symlink() or out.is_file():
+        out.unlink()
     if not out.exists():
         staging.rename(out)
         return

@@ -644,7 +644,7 @@ def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path:
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "_site" / "x"))
 
-    monkeypatch.setattr(healthsite.writer, "_swap", full)
+    monkeypatch.setattr(healthsite.writer, "swap", full)
     [problem] = problems_of(root)
     assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: No space left on device")
     assert (root / "_site" / "a" / "index.html").read_bytes() == before

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 from healthsite.pipeline import Options
 from healthsite.problems import BuildError
 from healthsite.session import Session
-from tests.conftest import REPO
-from tests.test_incremental import (BIB, IMAGES, SITE, STEMS, apply, card_edit, edits, outcome, spanish_edit,
-                                    write_image)
+from tests.test_incremental import BIB, SITE, apply, edits, outcome, spanish_edit, starting_site
 
 OWN = (".healthsite-cache", "out")  # what the build writes in the work folder, not a source
 session_edits = edits.filter(lambda edit: edit[0] not in ("cached body", "output"))
@@ -81,17 +79,7 @@ def test_session_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence
     fails with the same messages)."""
     work = tmp_path_factory.mktemp("session")
     site = work / "site"
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, site / folder)
-    (site / "content").mkdir()
-    (site / "site.yaml").write_text(SITE + "search: false\n")
-    (site / "content" / "bibliography.yaml").write_text(BIB)
-    card_edit(site / "content" / "care" / "red.md", "card", ("emergency", "- Numbness.\n"))
-    articles: dict[str, dict] = {}
-    for stem in STEMS[:3]:
-        apply(site, articles, ("add", stem, stem.title()))
-    for name in IMAGES:
-        write_image(site / "content" / "images" / name, 0)
+    articles = starting_site(site, False)
     spanish_edit(site, "bee", "Texto [ver](../ant.md).\n")
     options = Options(site / "site.yaml", work / "out", jobs=1)
     session = Session()
