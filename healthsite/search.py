@@ -13,11 +13,10 @@ from pathlib import Path
 from . import cache
 from .config import SiteConfig
 from .files import setting_line
-from .writer import swap
 from .outputs import Outputs
 from .problems import Problem, error, warning
 from .site import Site
-from .writer import MARKER, link_previous
+from .writer import MARKER, link_previous, swap
 
 FOLDER = "pagefind"
 ENTRY = "pagefind-entry.json"
