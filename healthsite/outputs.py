@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -46,16 +47,14 @@ class Outputs:
             helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
                        "alternates": sitemap.alternates}
             env = self._environment(common, site, helpers)
-            for page, key in self._pages(common, site):
-                path = prefix + page.path
+            for page_path, key, make in self._pages(common, site):
+                path = prefix + page_path
                 self.keys[path] = key
                 if self.unchanged(path, key):
                     self.kept += 1
                     yield path, None
                     continue
-                if not page.template:  # an article whose key was known: its page is made now, to be rendered
-                    page = htmlpages.article_page(site, page.path.removesuffix("/index.html"))
-                data, found = htmlpages.render_page(env, site, page, self.root)
+                data, found = htmlpages.render_page(env, site, make(), self.root)
                 problems += found
                 if data is not None:
                     yield path, data
@@ -75,20 +74,24 @@ class Outputs:
         yield "robots.txt", sitemap.robots(self.site)
         check(problems)
 
-    def _pages(self, common: str, site: Site) -> Iterator[tuple[htmlpages.Page, str]]:
-        """An edition's pages with their keys; with `page_keys`, an article whose key is known comes as a stand-in
-        without a template (its page is made only if it must be rendered)."""
+    def _pages(self, common: str, site: Site) -> Iterator[tuple[str, str, Callable[[], htmlpages.Page]]]:
+        """An edition's pages: each one's path, key, and how to have the page to render; with `page_keys`, an
+        article whose key is known is made only if it must be rendered."""
         keys = self.page_keys
         if keys is not None:
             keys.start(common, site)
-        for page in (htmlpages.article_page(site, slug) if keys is None else
-                     _known(keys, site, slug) or htmlpages.article_page(site, slug) for slug in site.pages):
-            key = page.inputs if not page.template else cache.digest(common, repr(page.inputs))
-            if keys is not None and page.template:
-                keys.put(site, page.path.removesuffix("/index.html"), key)
-            yield page, key
+        for slug in site.pages:
+            known = keys.get(site, slug) if keys is not None else None
+            if known is not None:
+                yield f"{slug}/index.html", known, partial(htmlpages.article_page, site, slug)
+                continue
+            page = htmlpages.article_page(site, slug)
+            key = cache.digest(common, repr(page.inputs))
+            if keys is not None:
+                keys.put(site, slug, key)
+            yield page.path, key, partial(_made, page)
         for page in htmlpages.other_pages(site):
-            yield page, cache.digest(common, repr(page.inputs))
+            yield page.path, cache.digest(common, repr(page.inputs)), partial(_made, page)
 
     def _environment(self, common: str, site: Site, helpers: dict) -> jinja2.Environment:
         """An edition's Jinja environment; with `environments`, made once per theme and configuration (the
@@ -104,10 +107,9 @@ class Outputs:
         return self.environments[key]
 
 
-def _known(keys: PageKeys, site: Site, slug: str) -> htmlpages.Page | None:
-    """A stand-in for an article page whose key is known: no template, the key as its inputs."""
-    key = keys.get(site, slug)
-    return None if key is None else htmlpages.Page(f"{slug}/index.html", "", key, dict)
+def _made(page: htmlpages.Page) -> htmlpages.Page:
+    """A page already made."""
+    return page
 
 
 def media_key(root: Path, path: str, source: Path) -> str:
