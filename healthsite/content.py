@@ -114,8 +114,7 @@ class StoredPage(Page):
         data = read_again(self.path, self.source, self.digest)
         parts = data if isinstance(data, Problem) else split_source(data, self.source, "")[0]
         if not isinstance(parts, tuple):
-            check([parts] if isinstance(parts, Problem) else [error(self.source, 1, "the file changed while the "
-                                                                               "site was being built: build again")])
+            check([parts] if isinstance(parts, Problem) else [changed_while_building(self.source)])
         return parts[1]
 
     def __reduce__(self) -> tuple:
@@ -155,8 +154,16 @@ def read_again(path: Path, shown: str, digest: str) -> bytes | Problem:
     except OSError as exc:
         return error(shown, 1, f"cannot read file: {exc.strerror}")
     if file_digest(data) != digest:
-        return error(shown, 1, "the file changed while the site was being built: build again")
+        return changed_while_building(shown)
     return data
+
+
+CHANGED = "the file changed while the site was being built: build again"
+
+
+def changed_while_building(shown: str) -> Problem:
+    """The error for a file whose bytes are no longer the ones this build read first."""
+    return error(shown, 1, CHANGED)
 
 
 def read_articles(content_dir: Path, root: Path, known: Mapping[str, tuple[Stat, str]] | None = None,

@@ -11,12 +11,15 @@ from typing import Callable, Mapping, TextIO
 
 import watchfiles
 
+from .config import SiteConfig
+from .content import CHANGED
 from .pipeline import Options, locate
 from .problems import BuildError, Problem, error
-from .session import Session, Snapshot
+from .session import Built, Session, Snapshot
 
 SOURCES = ("content", "templates", "static")
 STEP_MS = 5  # a burst of changes ends after this long without one: an editor's write-and-rename is one burst
+RACES = 3  # builds in a row that a file may change under before its error is shown
 READY_MS = 200  # the watcher yields (empty) this often, which is how start() knows it is listening
 
 
@@ -129,7 +132,7 @@ class Builder:
             located = root, config, out = locate(self.options)
             base_path = config.base_path
             self.watched = frozenset({self.config, (root / config.bibliography).resolve()})
-            built = self.session.build(self.options, located, changed)
+            built = self._build(located, changed)
         except BuildError as exc:
             return self._failed(tuple(exc.problems), out, base_path)
         except Exception as exc:  # a bug in the engine must not stop the server; show it like a build error
@@ -146,6 +149,19 @@ class Builder:
             print(f"{verb} {built.files} files ({built.written} written) in {built.seconds:.1f} s",
                   file=self.stdout, flush=True)
         return outcome
+
+    def _build(self, located: tuple[Path, SiteConfig, Path], changed: frozenset[Path] | None) -> Built:
+        """One build; when a file was saved again while it was being built, build again at once (up to RACES
+        times) rather than show the writer an error that the next save's build would take back."""
+        attempt = 1
+        while True:
+            try:
+                return self.session.build(self.options, located, changed)
+            except BuildError as exc:
+                raced = frozenset(located[0] / p.path for p in exc.problems if p.message == CHANGED)
+                if not raced or attempt == RACES:
+                    raise
+            attempt, changed = attempt + 1, None if changed is None else changed | raced
 
     def close(self) -> None:
         """Write the last good build to disk if it is not yet (the output folder and the cache)."""
