@@ -165,9 +165,9 @@ class ProgressBar:
 
 
 def print_problems(problems: list[Problem]) -> None:
-    """Print errors and warnings, one per line, to standard error."""
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    """Print errors and warnings, one per line, to standard error (in one write: a large site has many)."""
+    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+    sys.stderr.flush()
 
 
 def run_build(args: argparse.Namespace) -> int:
