@@ -37,7 +37,7 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     lines, problems = read_signed(root / FOLDER / PAGES, cache.engine, _entries)
     lines = lines or {}
     folder = root / FOLDER / HTML
-    good = {key: value for key, value in lines.items() if _html(folder, value[2]) is not None}
+    good = {key: value for key, value in lines.items() if _intact(folder, value[2]) is not None}
     if len(good) < len(lines):
         problems.append(ignored(HTML, f"{len(lines) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
@@ -106,7 +106,7 @@ def stored(folder: Path, body: Body) -> StoredBody:
         return body
     data = _body_file(body)
     name = _html_name(data)
-    if _html(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
+    if _intact(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
         replace_file(folder / name, data)
     return StoredBody(body, folder, name)
 
@@ -118,14 +118,9 @@ def _body_file(body: Body) -> bytes:
 
 
 def _html(folder: Path, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str], str] | None:
-    """The prose, contents, anchors and HTML a file of the html/ folder holds, if it is a plain file whose contents
-    have the digest it is named by."""
-    path = folder / name
-    try:
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
-    if data is None or not hmac.compare_digest(_html_name(data), name):
+    """The prose, contents, anchors and HTML a file of the html/ folder holds, if it is intact."""
+    data = _intact(folder, name)
+    if data is None:
         return None
     parts, _, html = data.partition(b"\n")
     try:
@@ -133,6 +128,16 @@ def _html(folder: Path, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, st
     except (ValueError, TypeError, RecursionError):
         return None
     return prose, toc, anchors, html.decode()
+
+
+def _intact(folder: Path, name: str) -> bytes | None:
+    """The bytes of a file of the html/ folder, if it is a plain file whose contents have the digest it is named by."""
+    path = folder / name
+    try:
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+    return data if data is not None and hmac.compare_digest(_html_name(data), name) else None
 
 
 def _html_name(data: bytes) -> str:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 FOLDER = ".healthsite-cache"
 LEVELS = ("error", "warning")
-FORMAT = 5
+FORMAT = 6
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 

@@ -88,6 +88,7 @@ class Page:
     body_line: int
     key_lines: tuple[tuple[str, int], ...]
     digest: str = ""
+    text_line: int = 0  # the file line of the body's first text (0: the body's first line)
 
     @property
     def newest(self) -> dt.date:
@@ -226,7 +227,8 @@ def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Pr
     if meta is None:
         return None, reader.problems
     digest = file_digest(data)
-    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest)
+    text_line = body_line + body.count("\n", 0, len(body) - len(body.lstrip()))
+    page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest, text_line)
     return page, _check_page(page)
 
 

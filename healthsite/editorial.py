@@ -111,7 +111,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
                           len(inbound[slug]), len(cross_links(page, body)), body.sections)
         articles.append(article)
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
-                     + sentence_warnings(page, body.prose, stats, rules))
+                     + sentence_warnings(page, body, stats, rules))
     return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
 
 
@@ -404,29 +404,30 @@ def _links_to(page: Page, body: Body, link: str) -> bool:
         any(f"{l.target}#{l.anchor}" == link for l in body.links)
 
 
-def sentence_warnings(page: Page, prose: tuple[str, ...], stats: TextStats, limits: HouseRules) -> list[Problem]:
-    """A warning at the line of every sentence longer than the limit."""
+def sentence_warnings(page: Page, body: Body, stats: TextStats, limits: HouseRules) -> list[Problem]:
+    """A warning at the line of every sentence longer than the limit (the prose and Markdown, which may be on
+    disk, are read only for an article that has one)."""
     if not stats.long(limits.max_sentence_words):
         return []
-    found = []
-    for sentence, words in zip(sentences(prose), stats.lengths):
+    found, markdown = [], page.body
+    for sentence, words in zip(sentences(body.prose), stats.lengths):
         if words > limits.max_sentence_words:
             start = " ".join(sentence.split()[:6])
-            found.append(warning(page.source, line_of_sentence(page, sentence), f"long sentence: {words} words "
-                                 f"(at most {limits.max_sentence_words}): '{start} ...'", "readability"))
+            found.append(warning(page.source, line_of_sentence(page, markdown, sentence), f"long sentence: {words} "
+                                 f"words (at most {limits.max_sentence_words}): '{start} ...'", "readability"))
     return found
 
 
-def line_of_sentence(page: Page, sentence: str) -> int:
-    """The file line where a sentence starts: its first words found in the Markdown, markup between them."""
+def line_of_sentence(page: Page, markdown: str, sentence: str) -> int:
+    """The file line where a sentence starts: its first words found in the page's Markdown, markup between them."""
     words = re.findall(r"\w+", sentence)[:6]
     for count in range(len(words), 1, -1):
-        found = re.search(r"\b" + r"\W+".join(map(re.escape, words[:count])) + r"\b", page.body)
+        found = re.search(r"\b" + r"\W+".join(map(re.escape, words[:count])) + r"\b", markdown)
         if found:
-            return page.body_line + page.body.count("\n", 0, found.start())
+            return page.body_line + markdown.count("\n", 0, found.start())
     return first_line(page)
 
 
 def first_line(page: Page) -> int:
-    """The file line of the body's first text."""
-    return page.body_line + page.body.count("\n", 0, len(page.body) - len(page.body.lstrip()))
+    """The file line of the body's first text (found when the page was parsed: the body may be on disk)."""
+    return page.text_line or page.body_line
