@@ -183,3 +183,23 @@ def test_capital_care_still_works(make_site) -> None:
     root = site(make_site, "Text [@smith].\n\n!!! Care red-flags\n", {"red-flags": CARD})
     build(Options(root / "site.yaml", jobs=1))
     assert "New difficulty peeing." in (root / "_site" / "a" / "index.html").read_text()
+
+
+RAW = "a care card inside raw HTML would be published as plain text, not as a card: move it out of the HTML block, " \
+      "with a blank line before and after it"
+
+
+@pytest.mark.parametrize("inside, line", [("\n!!! care red-flags\n\n", 11), (INLINE, 10)])
+def test_a_card_inside_raw_html_is_an_error_at_its_line(make_site, inside: str, line: int) -> None:
+    """Markdown inside a raw HTML block is published as it is: a card there (shared or inline) would be text."""
+    root = site(make_site, f"Intro [@smith].\n\n<div>\n{inside}</div>\n\nMore [@smith].\n", {"red-flags": CARD})
+    assert problems_of(root) == [f"content/a.md:{line}: error: {RAW}"]
+
+
+def test_a_card_in_an_html_comment_is_not_published(make_site) -> None:
+    """A card commented out is left out of the page, like the rest of the comment."""
+    root = site(make_site, "Intro [@smith].\n\n<!--\n\n!!! care red-flags\n\n-->\n\nMore [@smith].\n",
+                {"red-flags": CARD})
+    build(Options(root / "site.yaml", jobs=1))
+    page = (root / "_site" / "a" / "index.html").read_text()
+    assert "care-card" not in page.split("<main", 1)[1] and "Numbness" not in page and "!!!" not in page

@@ -20,6 +20,7 @@ class CareCardProcessor(Hooked, Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         """Convert each admonition, giving its heading the level below the section it is in."""
+        self.check_raw_html()
         level = 1
         lines = self.extension.state.text.expandtabs(4).split("\n")
         openings = iter([i for i, line in enumerate(lines) if OPENING.match(line)])
@@ -30,6 +31,17 @@ class CareCardProcessor(Hooked, Treeprocessor):
                 opening = next(openings, None)
                 if self.convert(div, min(level + 1, 6)) and opening is not None:
                     self.check_indent(div, lines, opening)
+
+    def check_raw_html(self) -> None:
+        """A care card inside a raw HTML block is an error: Markdown there is published as plain text (a comment,
+        which is not published, may hold one)."""
+        for raw in map(str, self.md.htmlStash.rawHtmlBlocks):
+            if raw.lstrip().startswith("<!--"):
+                continue
+            for line in filter(OPENING.match, raw.split("\n")):
+                self.extension.state.fail(line.strip(), "a care card inside raw HTML would be published as plain "
+                                                        "text, not as a card: move it out of the HTML block, with "
+                                                        "a blank line before and after it")
 
     def check_indent(self, card: etree.Element, lines: list[str], opening: int) -> None:
         """An empty card, or one followed by lines indented by fewer than four spaces, is an error at its line."""
