@@ -26,7 +26,7 @@ from .config import SiteConfig
 from .content import SourceFile, source_file
 from .options import Options
 from .outputs import Outputs, media_key
-from .inputs import input_parts, read_editions
+from .inputs import input_parts, read_editions, records as stat_records
 from .pagekeys import PageKeys
 from .pipeline import assembled, cache_entries, locate, reviewed
 from .problems import BuildError, Problem, error, shown_path
@@ -101,6 +101,7 @@ class Saved:
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""  # with a search index: the key of what it indexes (search.index_key)
     config_name: str = "site.yaml"
+    sources: dict[str, cache.Record] = field(default_factory=dict)  # each article file's stat and digest
 
 
 @dataclass
@@ -143,12 +144,12 @@ class Session:
         `located` is what `locate(options)` gave, if the caller has it already; `changed` the files changed since
         the last build, if known (the article files not among them are not read again).
         """
-        started = time.perf_counter()
+        started, since = time.perf_counter(), time.time_ns()
         self._dirty = None if changed is None or self._dirty is None else self._dirty | changed
         self.options = options
         root, config, out = located or locate(options)
         previous = self._previous(root)
-        articles = self._read(root, config)
+        articles = self._read(root, config, previous, since)
         editions, site = assembled(self.options, config, previous, articles)
         review = lambda: list(reviewed(site, editions, dt.date.today()).warnings)  # noqa: E731
         warnings = review() if self.options.strict else []
@@ -165,7 +166,8 @@ class Session:
         searched = search.index_key(site, outputs.keys) if config.search else ""
         saved = Saved(root, out, files, keys, self._bodies.bodies,
                       input_parts(root, config, self.options, out, [f for a in articles.values() for f in a]),
-                      len(site.pages), search=searched, config_name=shown_path(self.options.config, root))
+                      len(site.pages), search=searched, config_name=shown_path(self.options.config, root),
+                      sources=stat_records(articles))
         indexed, index = self._index if config.search else ("", {})
         built = Built(out, Snapshot.of(files | dict(index), searched, indexed), len(site.pages), len(files), written,
                       time.perf_counter() - started, warnings)
@@ -175,14 +177,16 @@ class Session:
             built.later = lambda: self._settle(saved, review)
         return built
 
-    def _read(self, root: Path, config: SiteConfig) -> dict[str, list[SourceFile]]:
+    def _read(self, root: Path, config: SiteConfig, previous: cache.Cache, since: int
+              ) -> dict[str, list[SourceFile]]:
         """Every edition's article files: those changed since the last read read again, the others kept; all of
-        them when the changes are not known or a file was added or removed."""
+        them when the changes are not known or a file was added or removed (those whose stat `previous` recorded
+        keep its digest unread). `since`: when this build began (see `content.read_articles`)."""
         dirty, kept = self._dirty, self._articles
         articles = None if dirty is None or set(kept) != {"", *config.languages} else \
-            _reread(kept, dirty)
+            _reread(kept, dirty, since)
         if articles is None:
-            articles = read_editions(root, config)
+            articles = read_editions(root, config, previous.known(), since)
         self._articles, self._dirty = articles, set()
         return articles
 
@@ -277,7 +281,8 @@ class Session:
             done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
             records = {path: (saved.keys.get(path, ""), *stat) for path, stat in stats.items()}
             written = cache.Cache(self._disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
-                                  saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages)
+                                  saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages,
+                                  sources=saved.sources)
             bodystore.save(saved.root, written, self._disk)
         self._disk = cache.Cache(written.engine, written.inputs, written.out, self._disk.bodies, records,
                                  search=written.search, lines=self._disk.lines)
@@ -303,9 +308,10 @@ def _index_of(disk: cache.Cache, out: Path) -> dict[str, bytes]:
         return {}
 
 
-def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path]) -> dict[str, list[SourceFile]] | None:
-    """The article files with the changed ones read again; None if an article may have been added or removed (a
-    Markdown file that is not one of them changed, or a folder that holds them)."""
+def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path], since: int) -> dict[str, list[SourceFile]] | None:
+    """The article files with the changed ones read again (a stat recorded unless within `since`'s margin); None if
+    an article may have been added or removed (a Markdown file that is not one of them changed, or a folder that
+    holds them)."""
     where = {file.path: (code, at) for code, files in kept.items() for at, file in enumerate(files)}
     folders = {file.path.parent for files in kept.values() for file in files}
     articles = {code: list(files) for code, files in kept.items()}
@@ -316,7 +322,7 @@ def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path]) -> dict[str, li
             continue
         code, at = where[path]
         try:
-            articles[code][at] = source_file(path, kept[code][at].shown)  # no stat kept: read as just changed
+            articles[code][at] = source_file(path, kept[code][at].shown, None, since)
         except OSError:
             return None
     return articles

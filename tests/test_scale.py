@@ -87,3 +87,20 @@ def test_a_source_changed_during_the_build_is_an_error(make_site, monkeypatch: p
         build(Options(root / "site.yaml"))
     assert [str(p) for p in failed.value.problems] == [
         "content/a.md:1: error: the file changed while the site was being built: build again"]
+
+
+def test_a_build_after_the_dev_server_reads_no_unchanged_source(make_site, trusted: list[Path]) -> None:
+    """The dev server's cache records each article file's stat too: the next command-line build reads none of
+    them, while a file saved since is read."""
+    from healthsite.session import Session
+    root = make_site({"content/a.md": article("A"), "content/b.md": article("B"), "content/c.md": article("C")})
+    session = Session(on_error=pytest.fail)
+    built = session.build(Options(root / "site.yaml", drafts=True))
+    assert built.later is not None
+    built.later()  # the review, then the save
+    session.close()
+    trusted.clear()
+    (root / "content" / "c.md").write_text(article("C, edited"))
+    build(Options(root / "site.yaml", drafts=True))
+    assert trusted == [root / "content" / "c.md"]
+    assert "C, edited" in (root / "_preview" / "c" / "index.html").read_text()
