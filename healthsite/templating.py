@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
 from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -24,7 +27,8 @@ def environment(templates: Path, functions: dict[str, Callable[..., Any]], code:
     shape pages but never run code.
     """
     env = Sandbox(loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
-                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                  extensions=["jinja2.ext.i18n", FragmentCache])
     catalog = i18n.translations(code)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(functions, _=translator(catalog.gettext))
@@ -53,6 +57,46 @@ class Sandbox(SandboxedEnvironment):
         if safe is None:
             safe = self.safe[kind, attr] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+
+class FragmentCache(Extension):
+    """`{% cache KEY, ... %}...{% endcache %}`: a fragment rendered once per key (and tag) for as long as the
+    environment lives (one build; the dev server's, while theme and configuration are the same).
+
+    The keys must name everything the fragment shows: the theme's card macro caches each card by its title,
+    description, URL, heading level and class. A key that cannot be hashed renders the fragment every time.
+    """
+
+    tags = {"cache"}
+    LIMIT = 20_000  # fragments kept; the oldest goes first
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        self.fragments: dict[tuple, str] = {}
+        self.tags_seen = itertools.count()  # each tag's number: two tags never share a fragment
+
+    def parse(self, parser: Any) -> nodes.Node:
+        """The tag's keys and body, as a call of `_fragment`."""
+        line = next(parser.stream).lineno
+        keys = [nodes.Const(next(self.tags_seen)), parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            keys.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_fragment", [nodes.Tuple(keys, "load")]), [], [], body
+                               ).set_lineno(line)
+
+    def _fragment(self, key: tuple, caller: Callable[[], str]) -> str:
+        """The fragment for `key`: rendered the first time, then as rendered."""
+        try:
+            found = self.fragments.get(key)
+        except TypeError:
+            return caller()
+        if found is None:
+            found = caller()
+            if len(self.fragments) >= self.LIMIT:
+                del self.fragments[next(iter(self.fragments))]
+            self.fragments[key] = found
+        return found
 
 
 def translator(translate: Callable[[str], str]) -> Callable[..., str]:

@@ -56,3 +56,24 @@ def test_sandbox_remembers_its_answer_per_type(tmp_path: Path) -> None:
     assert template.render(holder=Holder()) == "harmless"
     with pytest.raises(SecurityError):
         env.from_string("{{ f.__globals__ }}").render(f=numbers)
+
+
+def test_a_cached_fragment_renders_once_per_key(tmp_path: Path) -> None:
+    """`{% cache %}` renders its body once per key; another key, template or line renders its own."""
+    (tmp_path / "a.html").write_text('{% cache key %}{{ count() }}:{{ key }}{% endcache %}|'
+                                     '{% cache key %}{{ count() }}{% endcache %}')
+    (tmp_path / "b.html").write_text('{% cache key %}{{ count() }}:{{ key }}{% endcache %}')
+    calls: list[int] = []
+    env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
+    page = env.get_template("a.html")
+    assert page.render(key="x") == "1:x|2" and page.render(key="x") == "1:x|2"
+    assert page.render(key="<y>") == "3:&lt;y&gt;|4"
+    assert env.get_template("b.html").render(key="x") == "5:x" and len(calls) == 5
+
+
+def test_an_unhashable_key_renders_the_fragment_each_time(tmp_path: Path) -> None:
+    """A key that cannot be hashed (a list) is not cached: the fragment is rendered every time."""
+    calls: list[int] = []
+    env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
+    page = env.from_string("{% cache key %}{{ count() }}{% endcache %}")
+    assert [page.render(key=[1]), page.render(key=[1])] == ["1", "2"]
