@@ -181,11 +181,11 @@ def test_shared_cards_hold_the_complete_lists(site, out: Path) -> None:
         page = html(out, slug)
         emergency = " ".join(card.get_text(" ").lower() for card in page.select("div.care-card--emergency"))
         for sign in ("911", "genitals", "buttocks", "inner thighs", "difficulty peeing", "cannot pee", "bladder",
-                     "bowels", "sex", "both legs"):
+                     "bowels", "sex", "both legs", "chest pain", "serious accident", "tearing", "collapse"):
             assert sign in emergency, (slug, sign)
         urgent = " ".join(card.get_text(" ").lower() for card in page.select("div.care-card--urgent"))
-        for sign in ("fever", "weight", "cancer", "accident", "severe", "worse at night", "swelling", "shape",
-                     "chest pain", "steroid"):
+        for sign in ("fever", "weight", "cancer", "immune", "inject drugs", "spinal injection", "over 50",
+                     "osteoporosis", "severe", "worse at night", "swelling", "shape", "foot drop", "unsteady", "steroid"):
             assert sign in urgent, (slug, sign)
 
 
