@@ -61,6 +61,20 @@ def test_overriding_one_template_changes_only_what_it_renders(bare_output: dict[
     assert b'class="site-footer"' in output["404.html"]  # base.html still the theme's
 
 
+def test_a_footer_of_your_own_reaches_every_page(bare_output: dict[str, bytes], tmp_path: Path) -> None:
+    """templates/partials/footer.html (the docs' example) replaces the theme's footer on every page, and only it."""
+    footer = (THEME / "templates" / "partials" / "footer.html").read_text()
+    mine = footer.replace('<li><a href="{{ site.base_path }}feed.xml">{{ _("Atom feed") }}</a></li>',
+                          '<li><a href="https://health.example.org/about/">About us</a></li>')
+    assert mine != footer
+    output = built(bare_site(tmp_path, {"templates/partials/footer.html": mine, "static/.nojekyll": ""}))
+    for name in PAGES:
+        assert b"About us</a>" in output[name] and b"Atom feed" not in output[name], name
+        assert output[name].replace(b'<li><a href="https://health.example.org/about/">About us</a></li>',
+                                    b'<li><a href="/feed.xml">Atom feed</a></li>') == bare_output[name], name
+    assert output[".nojekyll"] == b""
+
+
 def test_a_partial_override_reaches_every_page_that_uses_it(bare_output: dict[str, bytes], tmp_path: Path) -> None:
     """templates/partials/card.html replaces the theme's card macros wherever the theme imports them."""
     card = (THEME / "templates" / "partials" / "card.html").read_text()
