@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from . import themefiles
 from .config import SiteConfig
 from .content import NO_STAT, SourceFile, Stat, read_articles
-from . import themefiles
 from .digests import digest, engine_digest
 from .options import Options
 

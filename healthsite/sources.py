@@ -90,7 +90,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config_file = (shown, read_source(options.config, shown)[0] or "")
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
     listed = [page for page in published if not page.meta.draft]
-    check(check_pages(pages, config, themefiles.layers(root, "templates")) + check_start_here(config, *config_file, pages, listed)
+    check(check_pages(pages, config, themefiles.layers(root, "templates"))
+          + check_start_here(config, *config_file, pages, listed)
           + check_images(pages, pictures, themefiles.layers(root, "static")))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others)

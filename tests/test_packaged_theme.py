@@ -10,7 +10,7 @@ import pytest
 from healthsite import digests, themefiles
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
-from tests.conftest import FIXTURE, THEME, build_copy
+from tests.conftest import FIXTURE, REPO, THEME, build_copy
 
 PAGES = ("index.html", "alpha/index.html", "beta/index.html", "topics/index.html", "search/index.html", "404.html")
 
@@ -157,6 +157,16 @@ def test_the_packaged_theme_renders_in_the_sandbox(theme_copy: Path, tmp_path: P
     [problem] = [str(p) for p in caught.value.problems]
     assert problem.startswith("healthsite/theme/templates/404.html:7: error: template: ")
     assert "unsafe" in problem
+
+
+def test_serve_watches_the_packaged_theme_of_a_clone() -> None:
+    """Serving this repository's site, an edit to the packaged theme rebuilds it, as one to templates/ does."""
+    import watchfiles
+    from healthsite.watch import SourceFilter
+    watch = SourceFilter(REPO, frozenset)
+    for path in (THEME / "templates" / "base.html", THEME / "static" / "style.css", REPO / "templates" / "x.html"):
+        assert watch(watchfiles.Change.modified, str(path)), path
+    assert not watch(watchfiles.Change.modified, str(REPO / "healthsite" / "cli.py"))
 
 
 def test_the_engine_digest_covers_babel() -> None:
