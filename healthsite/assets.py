@@ -21,13 +21,9 @@ class Asset:
     published: str
 
 
-def collect(static: Path) -> dict[str, Asset]:
-    """Every file under static/, by its path there, with its fingerprinted output path."""
-    assets = {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        name = path.relative_to(static).as_posix()
-        assets[name] = Asset(path, published_name(name, path.read_bytes()))
-    return assets
+def collect(files: dict[str, Path]) -> dict[str, Asset]:
+    """Static files (by their path under static/; `themefiles.static_files`) with their fingerprinted output paths."""
+    return {name: Asset(path, published_name(name, path.read_bytes())) for name, path in files.items()}
 
 
 def _data(path: Path) -> bytes:

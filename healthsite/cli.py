@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
+from . import __version__
 from .options import FORMATS, Options
 from .problems import Problem
 
@@ -38,6 +39,9 @@ EXAMPLES = {
     "new": """examples:
   python build.py new knee-pain-in-runners
   python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+    "init": """examples:
+  python build.py init mysite          start a new site in mysite/ (a new or empty folder), then: cd mysite
+  python build.py init . --force       add the starter files to this folder (existing files are kept)""",
     "translated": """examples:
   python build.py translated es/dolor-lumbar-despues-de-correr
                                        mark a translation current with its English article""",
@@ -73,6 +77,7 @@ HELPS = {"build": "write the site, drafts left out (the default command)", "serv
          "check": "validate and print the editorial report, most serious problems first",
          "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
+         "init": "start a new site that builds at once: site.yaml, an example article, shared care cards, sources",
          "translated": "mark a translation as current with the English article it translates"}
 
 
@@ -90,7 +95,7 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search", "init")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
@@ -111,6 +116,10 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
+    sub["init"].add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (created if missing)")
+    sub["init"].add_argument("--force", action="store_true",
+                             help="use a folder that is not empty: add the starter files, never overwriting one")
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
                                    "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
@@ -121,7 +130,7 @@ def with_command(argv: list[str]) -> list[str]:
     for index, arg in enumerate(argv):
         if arg in EXAMPLES and (index == 0 or argv[index - 1] not in VALUE_OPTIONS):
             return [arg, *argv[:index], *argv[index + 1:]]
-        if arg in ("-h", "--help"):
+        if arg in ("-h", "--help", "--version"):
             return argv
     return ["build", *argv]
 
@@ -219,6 +228,18 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    """`init`: a new site from the starter files (healthsite/init.py)."""
+    from . import init
+    written, kept, problems = init.create(args.folder, args.force)
+    print_problems(problems)
+    if problems:
+        return 1
+    if not args.quiet:
+        print("".join(f"kept {name} (it exists)\n" for name in kept) + init.next_steps(args.folder, bool(written)))
+    return 0
+
+
 def run_translated(args: argparse.Namespace) -> int:
     """`translated`: record in a translation the version of the English article it now matches."""
     from . import translations
@@ -266,7 +287,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
-                                                            "translated": run_translated, "search": run_search}
+                                                            "translated": run_translated, "search": run_search,
+                                                            "init": run_init}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

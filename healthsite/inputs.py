@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from . import themefiles
 from .config import SiteConfig
 from .content import NO_STAT, SourceFile, Stat, read_articles
 from .digests import digest, engine_digest
@@ -16,9 +17,9 @@ LOCALES = Path(__file__).parent / "locale"
 IMAGES, CARDS = "images", "care"  # content/images/ and content/care/ (content/CODE/care/ for a translation)
 
 
-def theme_files(root: Path) -> list[Path]:
-    """Every file of the theme (templates and static files), in a stable order."""
-    return sorted(p for folder in ("templates", "static") for p in (root / folder).rglob("*") if p.is_file())
+def theme_files(root: Path) -> list[tuple[str, Path]]:
+    """Every file of the theme (the site's templates and static files, then the packaged theme's), labelled."""
+    return themefiles.all_files(root)
 
 
 def image_files(root: Path) -> list[Path]:
@@ -53,11 +54,11 @@ def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, ar
 def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
                 articles: list[SourceFile]) -> list[str | bytes]:
     """Everything a build reads (names and bytes), as the parts of its input digest."""
-    theme = theme_files(root) + image_files(root)
-    extra = [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
+    theme = theme_files(root)
+    extra = image_files(root) + [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
-            *(f.digest for f in articles), *(str(p) for p in theme + extra),
-            *(p.read_bytes() for p in theme + extra)]
+            *(f.digest for f in articles), *(label for label, _ in theme), *(str(p) for p in extra),
+            *(path.read_bytes() for _, path in theme), *(p.read_bytes() for p in extra)]

@@ -1,4 +1,4 @@
-"""`new`: start an article from the site's archetype (templates/archetypes/article.md)."""
+"""`new`: start an article from the archetype (the site's templates/archetypes/article.md, else the theme's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
+from . import themefiles
 from .config import SiteConfig
 from .content import _slug
 from .problems import Problem, error, shown_path
@@ -58,12 +60,12 @@ def request_problems(request: Request, config: SiteConfig, root: Path) -> list[P
 
 def render(request: Request, root: Path, today: dt.date) -> tuple[str | None, list[Problem]]:
     """The new article's text from the archetype, or the archetype's problem."""
-    path = root / ARCHETYPE
-    shown = shown_path(path, root)
-    if not path.is_file():
-        return None, [error(shown, 1, "no archetype: create templates/archetypes/article.md (copy it from the "
-                                      "healthsite repository)")]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    path = themefiles.find(themefiles.layers(root, "templates"), ARCHETYPE.relative_to("templates").as_posix())
+    if path is None:
+        return None, [error(ARCHETYPE.as_posix(), 1, "no archetype: create templates/archetypes/article.md (the "
+                                                     "theme's is healthsite/theme/templates/archetypes/article.md)")]
+    shown = themefiles.shown(path, root)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     cards = sorted(p.stem for p in (root / "content" / "care").glob("*.md"))
     try:
         template = env.from_string(path.read_text(encoding="utf-8"))

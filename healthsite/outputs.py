@@ -16,6 +16,7 @@ from .media import MEDIA
 from .pagekeys import PageKeys
 from .problems import Problem
 from .site import Site
+from .themefiles import static_files
 
 
 @dataclass
@@ -38,9 +39,9 @@ class Outputs:
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
         theme = theme_files(self.root)
-        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(str(p) for p in theme),
-                              *(p.read_bytes() for p in theme))
-        files = assets.collect(self.root / "static")
+        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(label for label, _ in theme),
+                              *(path.read_bytes() for _, path in theme))
+        files = assets.collect(static_files(self.root))
         problems: list[Problem] = []
         for site in (self.site, *self.site.editions):
             prefix = f"{site.code}/" if site.code else ""
@@ -127,6 +128,6 @@ def _asset_url(site: Site, files: dict[str, assets.Asset]):
     """The template function `asset(name)`: the fingerprinted URL of a static file."""
     def asset(name: str) -> str:
         if name not in files:
-            raise LookupError(f"no file static/{name}")
+            raise LookupError(f"no file static/{name} (in the site's static/ or the theme's)")
         return site.config.base_path + files[name].published
     return asset

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import themefiles
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
 from .digests import engine_digest
@@ -62,7 +63,7 @@ class Site:
     topics: dict[str, Topic]
     sources: Bibliography
     images: dict[str, Image]
-    static: Path
+    static: tuple[Path, ...]  # the site's static/, then the packaged theme's
     colours: tuple[tuple[str, str], ...]
     drafts: frozenset[str] = frozenset()
     code: str = ""  # the language folder of a translated edition ("" for the default language)
@@ -117,8 +118,9 @@ def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sou
     topics = {tag: Topic(tag, *topic_names(config, tag), f"{config.base_path}topics/{tag}/", tagged[tag])
               for tag in order}
     drafts = frozenset(page.slug for page in pages if page.meta.draft)
-    return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, images, root / "static",
-                palette(root / "static" / "style.css"), drafts, code)
+    static = themefiles.layers(root, "static")
+    return Site(config, by_slug, bodies, read_more(pages, listed=listed), topics, sources, images, static,
+                palette(themefiles.find(static, "style.css")), drafts, code)
 
 
 def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:
@@ -127,7 +129,7 @@ def topic_names(config: SiteConfig, tag: str) -> tuple[str, str]:
     return (topic.title, topic.description) if topic else (tag.replace("-", " ").capitalize(), "")
 
 
-def check_pages(pages: list[Page], config: SiteConfig, templates: Path) -> list[Problem]:
+def check_pages(pages: list[Page], config: SiteConfig, templates: tuple[Path, ...]) -> list[Problem]:
     """Checks across pages that need no rendering: slugs, related, tags, templates."""
     problems: list[Problem] = []
     owners = Counter(page.slug for page in pages)
@@ -162,7 +164,7 @@ def title_warnings(published: list[Page]) -> list[Problem]:
     return problems
 
 
-def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: Path) -> list[Problem]:
+def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: tuple[Path, ...]) -> list[Problem]:
     """A page's related slugs, tags and template must exist."""
     problems = [error(page.source, page.line("related"), f"related article '{slug}' does not exist"
                       f"{did_you_mean(slug, slugs)}") for slug in page.meta.related if slug not in slugs]
@@ -173,7 +175,7 @@ def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: Path)
                            f"{did_you_mean(tag, config.topics)} (topics are listed in site.yaml)")
                      for tag in page.meta.tags if tag not in config.topics]
     name = page.meta.template
-    if "/" in name or "\\" in name or name.startswith(".") or not (templates / name).is_file():
+    if "/" in name or "\\" in name or name.startswith(".") or themefiles.find(templates, name) is None:
         problems.append(error(page.source, page.line("template"), f"template '{page.meta.template}' "
                               f"does not exist in templates/"))
     return problems

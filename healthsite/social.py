@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 from PIL import Image as PilImage
 from PIL import ImageColor, ImageDraw, ImageFont
 
-from . import assets
+from . import assets, themefiles
 from .digests import digest
 from .content import Page
 from .images import FOLDER, Image
@@ -56,16 +56,16 @@ class Preview:
     path: str = ""
 
 
-def palette(stylesheet: Path) -> tuple[tuple[str, str], ...]:
+def palette(stylesheet: Path | None) -> tuple[tuple[str, str], ...]:
     """The theme's light colours from static/style.css (its first definition of each), defaults where absent."""
     found: dict[str, str] = {}
-    text = stylesheet.read_text(errors="replace") if stylesheet.is_file() else ""
+    text = stylesheet.read_text(errors="replace") if stylesheet and stylesheet.is_file() else ""
     for name, value in VARIABLE.findall(text):
         found.setdefault(name, value)
     return tuple((name, found.get(name, default)) for name, default in COLOURS.items())
 
 
-def check_images(pages: list[Page], images: dict[str, Image], static: Path) -> list[Problem]:
+def check_images(pages: list[Page], images: dict[str, Image], static: tuple[Path, ...]) -> list[Problem]:
     """Every `image:` must name a PNG or JPEG of content/images/, a file of static/, or an http(s) URL."""
     problems = []
     for page in pages:
@@ -76,13 +76,13 @@ def check_images(pages: list[Page], images: dict[str, Image], static: Path) -> l
     return problems
 
 
-def _image_problem(name: str, images: dict[str, Image], static: Path) -> str | None:
+def _image_problem(name: str, images: dict[str, Image], static: tuple[Path, ...]) -> str | None:
     """Why an `image:` value cannot be published, or None."""
     parts = urlsplit(name)
     if parts.scheme in ("http", "https") and parts.netloc:
         return None
     if name.startswith("/"):
-        found = (static / name.lstrip("/")).is_file() and ".." not in name.split("/")
+        found = themefiles.find(static, name) is not None
         return None if found else f"there is no file static{name}"
     if not name.startswith(f"{FOLDER}/"):
         return f"write {FOLDER}/NAME.png for a file in content/{FOLDER}/ (or an https:// URL)"
@@ -94,7 +94,7 @@ def _image_problem(name: str, images: dict[str, Image], static: Path) -> str | N
 
 
 def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
-            static: Path, colours: tuple[tuple[str, str], ...], engine: str) -> Preview:
+            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...], engine: str) -> Preview:
     """The preview of one article; `absolute` turns a site path into a URL."""
     meta = page.meta
     name = meta.image
@@ -104,7 +104,8 @@ def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], s
         alt = f"{meta.title}: {topic + ' article' if topic else 'an article'} from {site_title}"
         return Preview(absolute(path), alt, *SIZE, card, path)
     if name.startswith("/"):
-        published = assets.published_name(name.lstrip("/"), (static / name.lstrip("/")).read_bytes())
+        file = themefiles.find(static, name)
+        published = assets.published_name(name.lstrip("/"), file.read_bytes() if file else b"")
         return Preview(absolute(published), meta.image_alt)
     if name in images:
         image = images[name]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import cache, care, editorial, images, translations, workers
+from . import cache, care, editorial, images, themefiles, translations, workers
 from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
@@ -90,8 +90,9 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config_file = (shown, read_source(options.config, shown)[0] or "")
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
     listed = [page for page in published if not page.meta.draft]
-    check(check_pages(pages, config, root / "templates") + check_start_here(config, *config_file, pages, listed)
-          + check_images(pages, pictures, root / "static"))
+    check(check_pages(pages, config, themefiles.layers(root, "templates"))
+          + check_start_here(config, *config_file, pages, listed)
+          + check_images(pages, pictures, themefiles.layers(root, "static")))
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others)
     bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,

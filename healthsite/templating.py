@@ -14,19 +14,26 @@ from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import i18n
-from .problems import Problem, error, shown_path
+from . import i18n, themefiles
+from .problems import Problem, error
+
+
+def loader(templates: Path) -> jinja2.BaseLoader:
+    """A site's templates/ first, then the packaged theme's; `theme/NAME` is always the theme's, so a site's
+    template can extend the one it replaces (`{% extends "theme/base.html" %}`)."""
+    site, theme = jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(themefiles.THEME / "templates")
+    return jinja2.ChoiceLoader([site, theme, jinja2.PrefixLoader({"theme": theme})])
 
 
 def environment(templates: Path, functions: dict[str, Callable[..., Any]], code: str = "",
                 language: str = "en-US") -> jinja2.Environment:
-    """A sandboxed Jinja environment over the theme's templates with the site's helper functions, speaking one
-    edition's language: `_()` from its catalog, dates in its locale.
+    """A sandboxed Jinja environment over a site's templates/ and the packaged theme's (`loader`) with the site's
+    helper functions, speaking one edition's language: `_()` from its catalog, dates in its locale.
 
     The sandbox refuses Python internals (`__class__`, `__globals__`, ...): a template in the site folder can
-    shape pages but never run code.
+    shape pages but never run code (the packaged theme renders in the same sandbox).
     """
-    env = Sandbox(loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
+    env = Sandbox(loader=loader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                   extensions=["jinja2.ext.i18n", FragmentCache])
     catalog = i18n.translations(code)
@@ -114,7 +121,7 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any], root: Pa
     try:
         return env.get_template(name).render(context), []
     except jinja2.TemplateSyntaxError as exc:
-        path = shown_path(Path(exc.filename), root) if exc.filename else f"templates/{exc.name or name}"
+        path = themefiles.shown(Path(exc.filename), root) if exc.filename else f"templates/{exc.name or name}"
         return None, [error(path, exc.lineno, f"template syntax: {exc.message}")]
     except Exception as exc:  # any failure inside a template is the theme's error, reported at its line
         path, line = _template_frame(exc, root, name)
@@ -129,6 +136,6 @@ def _template_frame(exc: BaseException, root: Path, name: str) -> tuple[str, int
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")) and Path(filename).exists():
-            found = (shown_path(Path(filename), root), tb.tb_lineno)
+            found = (themefiles.shown(Path(filename), root), tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -11,6 +11,7 @@ from typing import Callable, Mapping, TextIO
 
 import watchfiles
 
+from . import themefiles
 from .config import SiteConfig
 from .content import CHANGED
 from .pipeline import Options, locate
@@ -181,17 +182,19 @@ class Builder:
 
 
 class SourceFilter(watchfiles.DefaultFilter):
-    """Changes worth a rebuild: content/, templates/, static/, the configuration and the bibliography."""
+    """Changes worth a rebuild: content/, templates/, static/, the configuration and the bibliography (and the
+    packaged theme, when it lies in the watched folder: a clone of healthsite serving its own site)."""
 
     def __init__(self, root: Path, files: Callable[[], frozenset[Path]]) -> None:
         super().__init__()
         self.root, self.files = root.resolve(), files
+        self.theme = themefiles.THEME.resolve()
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         """Whether a changed path is a source of the site (editor swap and backup files are not)."""
         where = Path(path)
         parts = where.relative_to(self.root).parts if where.is_relative_to(self.root) else ()
-        wanted = bool(parts) and parts[0] in SOURCES or where in self.files()
+        wanted = bool(parts) and parts[0] in SOURCES or where in self.files() or where.is_relative_to(self.theme)
         return wanted and super().__call__(change, path)
 
 

@@ -17,6 +17,7 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 HOW_TO_ENABLE = ("to run them, install Debian's chromium and a Java runtime (apt-get install chromium "
                  "default-jre-headless) or set HEALTHSITE_CHROMIUM to a Chromium or Chrome binary")
 FIXTURE = REPO / "tests" / "fixture"
+THEME = REPO / "healthsite" / "theme"  # the packaged default theme
 
 SITE_YAML = """\
 title: Test Health
@@ -53,11 +54,11 @@ def build_copy(source: Path, folder: Path, **options: object) -> Path:
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
-    """Write a site (the real theme plus the given files) into a temporary folder; return its folder."""
+    """Write a site (a copy of the packaged theme as its own, plus the given files) into a temporary folder; return its folder."""
     def make(files: dict[str, str], with_config: bool = True) -> Path:
         root = tmp_path / "site"
-        shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
-        shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+        shutil.copytree(THEME / "templates", root / "templates", dirs_exist_ok=True)
+        shutil.copytree(THEME / "static", root / "static", dirs_exist_ok=True)
         (root / "content").mkdir(parents=True, exist_ok=True)
         if with_config and "site.yaml" not in files:
             (root / "site.yaml").write_text(SITE_YAML)

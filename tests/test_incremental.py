@@ -195,7 +195,7 @@ def tree(out: Path) -> dict[str, bytes]:
 def starting_site(site: Path, search: bool) -> dict[str, dict]:
     """The site every edit sequence starts from: three articles, a care card, images; the articles' front matter."""
     for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, site / folder)
+        shutil.copytree(REPO / "healthsite" / "theme" / folder, site / folder)  # the packaged theme, as the site's own
     (site / "content").mkdir()
     (site / "site.yaml").write_text(SITE + f"search: {str(search).lower()}\n")
     (site / "content" / "bibliography.yaml").write_text(BIB)

@@ -102,8 +102,27 @@ def test_quiet_new_prints_nothing(root: Path, capsys: pytest.CaptureFixture) -> 
     assert (root / "content" / "knee-pain.md").exists()
 
 
-def test_a_missing_archetype_is_an_error_at_its_path(root: Path, capsys: pytest.CaptureFixture) -> None:
-    """A site without the archetype says where it belongs."""
+def test_a_site_without_an_archetype_uses_the_themes(root: Path, capsys: pytest.CaptureFixture) -> None:
+    """A site without its own archetype starts articles from the packaged theme's."""
+    (root / "templates" / "archetypes" / "article.md").unlink()
+    assert new(root, capsys, "knee-pain", "-q") == (0, "", "")
+    text = (root / "content" / "knee-pain.md").read_text()
+    assert text.startswith("---\n") and 'title: "Knee pain"' in text and "draft: true" in text
+
+
+def test_a_sites_archetype_replaces_the_themes(root: Path, capsys: pytest.CaptureFixture) -> None:
+    """templates/archetypes/article.md of the site wins over the theme's."""
+    (root / "templates" / "archetypes" / "article.md").write_text(
+        "---\ntitle: {{ title }}\ndescription: Mine.\ndraft: true\n---\n\nOur own start.\n")
+    assert new(root, capsys, "knee-pain", "-q") == (0, "", "")
+    assert (root / "content" / "knee-pain.md").read_text().endswith("Our own start.\n")
+
+
+def test_a_missing_archetype_is_an_error_at_its_path(root: Path, capsys: pytest.CaptureFixture,
+                                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without an archetype in the site or the theme, the message says where it belongs."""
+    from healthsite import themefiles
+    monkeypatch.setattr(themefiles, "THEME", tmp_path / "no-theme")
     (root / "templates" / "archetypes" / "article.md").unlink()
     code, _, err = new(root, capsys, "knee-pain")
     assert code == 1 and err.startswith("templates/archetypes/article.md:1: error: no archetype")

@@ -78,7 +78,7 @@ def test_pages_work_under_a_strict_content_security_policy(site: Path) -> None:
 
 def test_stylesheet_loads_nothing_else() -> None:
     """The stylesheet imports nothing and uses no web fonts or remote images (the system font stack is enough)."""
-    css = (REPO / "static" / "style.css").read_text()
+    css = (REPO / "healthsite" / "theme" / "static" / "style.css").read_text()
     assert not re.search(r"@import|@font-face|url\(", css)
     assert "prefers-color-scheme: dark" in css and "@media print" in css
 
@@ -86,7 +86,7 @@ def test_stylesheet_loads_nothing_else() -> None:
 def test_headers_example_is_published_with_a_strict_policy(site: Path) -> None:
     """static/_headers reaches the output root (with cache rules added) and sets default-src 'self' for every path."""
     published = (site / "_headers").read_text()
-    assert published.startswith((REPO / "static" / "_headers").read_text().rstrip("\n"))
+    assert published.startswith((REPO / "healthsite" / "theme" / "static" / "_headers").read_text().rstrip("\n"))
     policy = re.search(r"^/\*\n(?:  .*\n)*?  Content-Security-Policy: (.*)$", published, re.MULTILINE)
     assert policy and policy.group(1).startswith("default-src 'self';") and "unsafe-inline" not in published
 
