@@ -41,9 +41,12 @@ EXAMPLES = {
     "translated": """examples:
   python build.py translated es/dolor-lumbar-despues-de-correr
                                        mark a translation current with its English article""",
+    "reviewed": """examples:
+  python build.py reviewed lower-back-pain-after-running --by jo-rivera --date 2026-12-01
+                                       record a medical review: who, when, each section's digest""",
 }
 VALUE_OPTIONS = frozenset({"--config", "--out", "--jobs", "--format", "--output", "--host", "--port", "--title",
-                           "--tags"})
+                           "--tags", "--by", "--date"})
 
 
 def common() -> argparse.ArgumentParser:
@@ -73,7 +76,8 @@ HELPS = {"build": "write the site, drafts left out (the default command)", "serv
          "check": "validate and print the editorial report, most serious problems first",
          "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
-         "translated": "mark a translation as current with the English article it translates"}
+         "translated": "mark a translation as current with the English article it translates",
+         "reviewed": "record a medical review of an article: who, when and what text it covered"}
 
 
 def examples(names: Iterable[str], prog: str) -> str:
@@ -90,7 +94,7 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search", "reviewed")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
@@ -111,6 +115,12 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
+    sub["reviewed"].add_argument("page", metavar="SLUG", help="the article, e.g. lower-back-pain-after-running "
+                                 "(CODE/SLUG for a translation)")
+    sub["reviewed"].add_argument("--by", required=True, metavar="KEY", help="the reviewer: a file of content/people/ "
+                                 "without .md, with credentials")
+    sub["reviewed"].add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD",
+                                 help="the day of the review (default: today)")
     sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
                                    "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
@@ -131,6 +141,14 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
     return int(text)
+
+
+def _day(text: str) -> dt.date:
+    """A --date value: a real date as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def _port(text: str) -> int:
@@ -235,6 +253,12 @@ def run_translated(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reviewed(args: argparse.Namespace) -> int:
+    """`reviewed`: record in an article's front matter who reviewed it, when, and the digest of each section."""
+    from .reviews import run
+    return run(args, print_problems)
+
+
 def run_search(args: argparse.Namespace) -> int:
     """`search`: index the built site with Pagefind, replacing its previous index only once the new one is whole."""
     from . import search
@@ -266,7 +290,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
-                                                            "translated": run_translated, "search": run_search}
+                                                            "translated": run_translated, "search": run_search,
+                                                            "reviewed": run_reviewed}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
