@@ -17,7 +17,7 @@ def _target(value: str) -> str | None:
         return None
     if parts.scheme == "https" and parts.netloc:
         return None
-    return f"'{value}' is not a mailto: address or an https:// form URL"
+    return f"must be a mailto: address or an https:// form URL, not '{value}'"
 
 
 @dataclass(frozen=True)
