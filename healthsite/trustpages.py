@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from . import i18n
+from .i18n import N_
 from .feedback import Links, links
 from .people import Credit, SidePage, credit, own
 from .policy import byline_page
 from .site import Card, Site
 from .structured import script_json
+
+
+# The names `translations.changed_sections` gives the parts of an article that are not `##` sections.
+PART_NAMES = (N_("the title, description and key takeaways"), N_("the introduction"))
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,10 @@ def byline(site: Site, slug: str) -> Byline:
     author = credit(extras.people, meta.author or site.config.default_author)
     reviewer = credit(extras.people, meta.reviewed_by) if meta.reviewed_by else None
     how = byline_page(extras.policies)
-    return Byline(author, reviewer, meta.date, page.modified, meta.last_reviewed, meta.next_review_due,
-                  extras.stale.get(slug, ()), (how.meta.title, how.url) if how else None)
+    gettext = i18n.translations(site.code).gettext
+    changed = tuple(gettext(name) if name in PART_NAMES else name for name in extras.stale.get(slug, ()))
+    return Byline(author, reviewer, meta.date, page.modified, meta.last_reviewed, meta.next_review_due, changed,
+                  (how.meta.title, how.url) if how else None)
 
 
 def feedback(site: Site, slug: str) -> Links | None:
