@@ -50,7 +50,7 @@ def links(feedback: Feedback, url: str, title: str, catalog: gettext.NullTransla
     if not feedback.helpful:
         return Links(report)
     yes, no = (_link(feedback.report, url, title, _("Was this page helpful? %(answer)s: %(title)s")
-                     % {"answer": answer, "title": title}, _("Anything you would like to add?"), value)
+                     % {"answer": answer, "title": title}, "", value)
                for answer, value in ((_("Yes"), "yes"), (_("No"), "no")))
     return Links(report, yes, no)
 
@@ -59,7 +59,7 @@ def _link(target: str, url: str, title: str, subject: str, prompt: str, answer: 
     """A link to the target with the page filled in: a message's subject and body, or a form's query."""
     joiner = "&" if "?" in target else "?"
     if target.startswith("mailto:"):
-        body = f"{url}\n\n{prompt}\n"
+        body = f"{url}\n\n{prompt}\n" if prompt else url
         return f"{target}{joiner}subject={quote(subject, safe='')}&body={quote(body, safe='')}"
     query = {"page": url, "title": title, **({"helpful": answer} if answer else {})}
     return f"{target}{joiner}{urlencode(query)}"
