@@ -19,7 +19,7 @@ KINDS = ("person", "organization")
 
 def _kind(value: str) -> str | None:
     """Check a person's kind."""
-    return None if value in KINDS else f"'{value}' is not a kind: write person or organization"
+    return None if value in KINDS else f"must be person or organization, not '{value}'"
 
 
 def _filled(value: str) -> str | None:

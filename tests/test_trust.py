@@ -243,3 +243,22 @@ def test_spanish_people_and_strings(make_site: Maker) -> None:
     assert alfa.select_one(".byline-author a")["href"] == "/es/people/equipo/"
     assert alfa.select_one(".feedback a").get_text() == "Informar de un problema con esta página"
     assert page(root / "out", "es/people/equipo").find("h1").get_text() == "Equipo de prueba"
+
+
+def test_person_file_problems_are_errors_at_their_line(make_site: Maker) -> None:
+    """A person without a name, of an unknown kind or with a missing photo: each an error at its line."""
+    root = make_site(files(**{"content/people/jo.md": "---\nrole: Writer\nkind: robot\n---\n\nJo.\n",
+                              "content/people/kim.md": "---\nname: Kim\nphoto: people/kim.jpg\n---\n\nKim.\n"}))
+    assert errors(root) == [
+        "content/people/jo.md:2: error: missing required key 'name'",
+        "content/people/jo.md:3: error: 'kind' must be person or organization, not 'robot'",
+        "content/people/kim.md:3: error: photo 'people/kim.jpg' does not exist in static/"]
+
+
+def test_person_photo_is_published_with_the_static_files(make_site: Maker) -> None:
+    """A photo in static/ shows on the person's page under its fingerprinted name, with a text alternative."""
+    root = make_site(files(**{"content/people/kim.md": "---\nname: Kim\nphoto: kim.svg\n---\n\nKim.\n"}))
+    (root / "static" / "kim.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    build(Options(root / "site.yaml", root / "out", clean=True))
+    img = page(root / "out", "people/kim").select_one("img.person-photo")
+    assert img["src"].startswith("/kim.") and img["alt"] == "Photo of Kim"
