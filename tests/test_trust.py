@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Callable
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup
 from healthsite.cli import main
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
+from healthsite.report import summary
 from tests.conftest import SITE_YAML, article
 
 Maker = Callable[[dict[str, str]], Path]
@@ -105,8 +107,10 @@ def test_reviewed_records_the_review_and_an_edit_makes_it_stale(make_site: Maker
     assert [str(p) for p in stale] == [
         "content/a.md:7: warning: changed since its last medical review on 2026-11-01 ('Causes'): have it "
         "reviewed again, then run `python build.py reviewed a --by dana`"]
-    assert [p for p in validate(Options(config), __import__("datetime").date(2026, 12, 1))[1].warnings
-            if p.category == "safety"] == stale
+    report = validate(Options(config), dt.date(2026, 12, 1))[1]
+    assert [p for p in report.warnings if p.category == "safety"] == stale
+    assert [article.review.status for article in report.articles] == ["changed"]
+    assert "1 changed since review" in summary(report)
 
 
 def test_shared_care_cards_count_as_part_of_the_reviewed_text(make_site: Maker) -> None:
