@@ -109,6 +109,7 @@ class Page:
     digest: str = ""
     text_line: int = 0  # the file line of the body's first text (0: the body's first line)
     text_digest: str = ""  # the version of its text, section by section (translations.digest, without cards)
+    text_baseline: str = ""  # the text_digest the last `changes:` entry describes, while the text differs from it
 
     @property
     def newest(self) -> dt.date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from . import changelog, people as persons, policy, reviews
 from .checks import check
@@ -63,7 +63,7 @@ def read(root: Path, config: SiteConfig, code: str, default: Extras | None, page
 
 
 def settle(extras: Extras, refs: Refs, listed: list[Page], cards: Mapping[str, SharedCard], config: SiteConfig,
-           code: str, before: Iterable[Page]) -> tuple[Extras, list[Problem]]:
+           code: str) -> tuple[Extras, list[Problem]]:
     """The side pages' bodies rendered, the stale reviews found; errors raised, warnings returned."""
     renderer = Renderer(refs)
     problems: list[Problem] = []
@@ -83,5 +83,5 @@ def settle(extras: Extras, refs: Refs, listed: list[Page], cards: Mapping[str, S
     stale = reviews.stale_pages(listed, cards)
     problems += reviews.review_problems(listed, stale, extras.people, config, code)
     check(problems)
-    warnings = [p for p in problems if p.level == "warning"] + changelog.unrecorded(listed, before)
+    warnings = [p for p in problems if p.level == "warning"] + changelog.unrecorded(listed)
     return replace(extras, stale=stale), warnings

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, care, editorial, images, sidepages, translations, workers
+from . import cache, care, changelog, editorial, images, sidepages, translations, workers
 from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
@@ -84,6 +84,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             bodies[page.slug], measured[page.slug] = body, stats
             slug_keys[page.slug] = key
     next(done, None)  # the pool, done, shuts down
+    pages = changelog.carry(pages, [entry[0] for entry in (previous.bodies.values() if previous else ())])
     if errors_only(problems):  # stopping here: say too what rendering found in the bodies that did render
         check(problems + [p for body in bodies.values() if body for p in body.problems])
     published = [page for page in pages if options.drafts or not page.meta.draft]
@@ -105,8 +106,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
         warnings += translations.freshness(listed, default.pages, code, default.cards)
-    extras, found = sidepages.settle(extras, refs, listed, cards, config, code,
-                                     [entry[0] for entry in (previous.bodies.values() if previous else ())])
+    extras, found = sidepages.settle(extras, refs, listed, cards, config, code)
     warnings += found
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), config_file, pictures, code, cards, extras)

@@ -183,6 +183,11 @@ def test_check_warns_when_published_text_changed_without_a_changes_entry(make_si
     found = [str(p) for p in build(Options(config, root / "out")).warnings if "'changes'" in str(p)]
     assert found == ["content/a.md:1: warning: the text changed ('Causes') but 'changes' has no new entry: add "
                      "one at the top (the date and one plain sentence saying what changed)"]
+    again = [str(p) for p in validate(Options(config), dt.date(2026, 12, 1))[1].warnings if "'changes'" in str(p)]
+    assert again == found  # remembered until the change history has a new entry
+    path.write_text(path.read_text().replace("Rest a little", "Rest"))
+    assert [str(p) for p in build(Options(config, root / "out")).warnings if "'changes'" in str(p)] == [
+        found[0].replace("('Causes')", "('Causes', 'Treatment')")]
     path.write_text(path.read_text().replace("Some other causes.", "Some causes again.").replace(
         "---\n\n", 'changes:\n  - date: 2026-12-01\n    text: "We reworded the causes."\n---\n\n', 1))
     assert not [p for p in build(Options(config, root / "out")).warnings if "'changes'" in str(p)]
