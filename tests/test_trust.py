@@ -271,3 +271,24 @@ def test_person_photo_is_published_with_the_static_files(make_site: Maker) -> No
     build(Options(root / "site.yaml", root / "out", clean=True))
     img = page(root / "out", "people/kim").select_one("img.person-photo")
     assert img["src"].startswith("/kim.") and img["alt"] == "Photo of Kim"
+
+
+def test_a_translation_is_reviewed_and_goes_stale_on_its_own_text(make_site: Maker) -> None:
+    """`reviewed es/SLUG` records a review of the translation itself; an edit of the translation makes it stale."""
+    site = (SITE_YAML + "default_author: team\nlanguages:\n  es:\n    language: es\n    name: Español\n"
+            "    title: Salud\n    disclaimer: Información general.\n"
+            "    call_to_action:\n      heading: ¿Ayuda?\n      text: Hable con su médico.\n")
+    root = make_site(files(**{"site.yaml": site, "content/es/alfa.md": article("Alfa", BODY, translation_of="a.md")}))
+    config = root / "site.yaml"
+    assert main(["translated", "es/alfa", "--config", str(config), "-q"]) == 0
+    assert main(["reviewed", "es/alfa", "--by", "dana", "--date", "2026-11-01", "--config", str(config), "-q"]) == 0
+    build(Options(config, root / "out", clean=True))
+    assert "Dana Fictional, MD" in page(root / "out", "es/alfa").select_one(".page-review").get_text()
+    path = root / "content" / "es" / "alfa.md"
+    path.write_text(path.read_text().replace("Intro text.", "Otro texto."))
+    warnings = [str(p) for p in build(Options(config, root / "out")).warnings if p.category == "safety"]
+    assert warnings == ["content/es/alfa.md:8: warning: changed since its last medical review on 2026-11-01 ('the "
+                        "introduction'): have it reviewed again, then run `python build.py reviewed es/alfa --by dana`"]
+    review = " ".join(page(root / "out", "es/alfa").select_one(".page-review").get_text().split())
+    assert review == "Cambió desde su última revisión médica, del 1 de noviembre de 2026 Secciones que cambiaron: " \
+                     "la introducción"
