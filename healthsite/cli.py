@@ -45,9 +45,12 @@ EXAMPLES = {
     "translated": """examples:
   python build.py translated es/dolor-lumbar-despues-de-correr
                                        mark a translation current with its English article""",
+    "reviewed": """examples:
+  python build.py reviewed lower-back-pain-after-running --by jo-rivera --date 2026-12-01
+                                       record a medical review: who, when, each section's digest""",
 }
 VALUE_OPTIONS = frozenset({"--config", "--out", "--jobs", "--format", "--output", "--host", "--port", "--title",
-                           "--tags"})
+                           "--tags", "--by", "--date"})
 
 
 def common() -> argparse.ArgumentParser:
@@ -78,7 +81,8 @@ HELPS = {"build": "write the site, drafts left out (the default command)", "serv
          "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
          "init": "start a new site that builds at once: site.yaml, an example article, shared care cards, sources",
-         "translated": "mark a translation as current with the English article it translates"}
+         "translated": "mark a translation as current with the English article it translates",
+         "reviewed": "record a medical review of an article: who, when and what text it covered"}
 
 
 def examples(names: Iterable[str], prog: str) -> str:
@@ -95,7 +99,7 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search", "init")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search", "init", "reviewed")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
@@ -120,6 +124,12 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["init"].add_argument("--force", action="store_true",
                              help="use a folder that is not empty: add the starter files, never overwriting one")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub["reviewed"].add_argument("page", metavar="SLUG", help="the article, e.g. lower-back-pain-after-running "
+                                 "(CODE/SLUG for a translation)")
+    sub["reviewed"].add_argument("--by", required=True, metavar="KEY", help="the reviewer: a file of content/people/ "
+                                 "without .md, with credentials")
+    sub["reviewed"].add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD",
+                                 help="the day of the review (default: today)")
     sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
                                    "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
@@ -140,6 +150,14 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
     return int(text)
+
+
+def _day(text: str) -> dt.date:
+    """A --date value: a real date as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def _port(text: str) -> int:
@@ -256,6 +274,12 @@ def run_translated(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reviewed(args: argparse.Namespace) -> int:
+    """`reviewed`: record in an article's front matter who reviewed it, when, and the digest of each section."""
+    from .reviews import run
+    return run(args, print_problems)
+
+
 def run_search(args: argparse.Namespace) -> int:
     """`search`: index the built site with Pagefind, replacing its previous index only once the new one is whole."""
     from . import search
@@ -288,7 +312,7 @@ def run_serve(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
                                                             "translated": run_translated, "search": run_search,
-                                                            "init": run_init}
+                                                             "init": run_init, "reviewed": run_reviewed}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

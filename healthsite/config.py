@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from . import typed
+from .feedback import Feedback
 from .files import inside, read_source
 from .problems import Problem, error, shown_path
 from .typed import field
@@ -162,7 +163,9 @@ class SiteConfig:
     topics: dict[str, Topic] = field("display names of topic tags; when set, only these tags are allowed", {})
     editorial: HouseRules = field("house rules that `check` and `build` warn about", HouseRules())
     search: bool = field("build a Pagefind search index and the /search/ page", True)
-    require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
+    require_review: bool = field("make an article not yet medically reviewed, or changed since its review, an error "
+                                 "(`python build.py reviewed` records a review)", False)
+    feedback: Feedback = field("reader feedback links on every article", Feedback())
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
                                                  "to its section (warning; error with --strict)", ())
     limits: Limits = field("bounds on each article: size, line length, time to render", Limits())

@@ -51,6 +51,22 @@ def _non_empty(values: tuple[str, ...]) -> str | None:
     return "must not contain empty items" if any(not v.strip() for v in values) else None
 
 
+def _sentence(value: str) -> str | None:
+    """Check that a change note is one short sentence."""
+    if not value.strip():
+        return "must not be empty"
+    return f"is {len(value)} characters long (at most 200): say what changed in one plain sentence" \
+        if len(value) > 200 else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of an article's change history."""
+
+    date: dt.date = field("when the change was published")
+    text: str = field("what changed, in one plain sentence", check=_sentence)
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The fields a writer may set at the top of an article."""
@@ -67,6 +83,9 @@ class FrontMatter:
     reviewed_by: str = field("who medically reviewed it", "")
     last_reviewed: dt.date | None = field("date of the last medical review", None)
     next_review_due: dt.date | None = field("date the next review is due", None)
+    reviewed_version: str = field("written by `python build.py reviewed SLUG --by KEY`: the digest of each "
+                                  "section the review covered", "")
+    changes: tuple[Change, ...] = field("change history, newest first: each a date and one plain sentence", ())
     draft: bool = field("never built; shown with a Draft banner in previews (serve, --drafts)", False)
     template: str = field("template file in templates/", "article.html")
     image: str = field("social preview image: images/NAME.png (content/images/), a static/ path or a URL", "",
@@ -89,11 +108,19 @@ class Page:
     key_lines: tuple[tuple[str, int], ...]
     digest: str = ""
     text_line: int = 0  # the file line of the body's first text (0: the body's first line)
+    text_digest: str = ""  # the version of its text, section by section (translations.digest, without cards)
+    text_baseline: str = ""  # the text_digest the last `changes:` entry describes, while the text differs from it
 
     @property
     def newest(self) -> dt.date:
         """The latest date known for the article (for sorting by newest)."""
-        return max(d for d in (self.meta.date, self.meta.updated, dt.date.min) if d)
+        return max(d for d in (self.meta.date, self.modified, dt.date.min) if d)
+
+    @property
+    def modified(self) -> dt.date | None:
+        """The date of the last update: `updated` or the newest `changes` entry, whichever is later."""
+        dates = [d for d in (self.meta.updated, *(c.date for c in self.meta.changes[:1])) if d]
+        return max(dates) if dates else None
 
     def line(self, key: str) -> int:
         """The line of a front-matter key (the opening '---' when absent)."""
@@ -229,6 +256,8 @@ def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Pr
     digest = file_digest(data)
     text_line = body_line + body.count("\n", 0, len(body) - len(body.lstrip()))
     page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest, text_line)
+    from .translations import digest as text_digest  # the module imports this one
+    page = dataclasses.replace(page, text_digest=text_digest(page))
     return page, _check_page(page)
 
 
@@ -276,6 +305,9 @@ def _check_page(page: Page) -> list[Problem]:
         key = "reviewed_by" if meta.reviewed_by else "last_reviewed"
         other = "last_reviewed" if meta.reviewed_by else "reviewed_by"
         problems.append(error(page.source, page.line(key), f"'{key}' needs '{other}' too"))
+    dates = [change.date for change in meta.changes]
+    if dates != sorted(dates, reverse=True):
+        problems.append(error(page.source, page.line("changes"), "'changes' must list the newest change first"))
     if meta.image and not meta.image_alt:
         problems.append(error(page.source, page.line("image"), "'image' needs 'image_alt'"))
     return problems

@@ -21,7 +21,7 @@ WIDTH = 380         # px: a plot's width (it scales down on narrow screens)
 MARGIN = 8          # px on either side of the plotted values
 ROW = 34            # px per article: its label line, then its bar or dot
 BOTTOM = 30         # px below the last row, for the axis
-STATUS_CLASS = {"reviewed": "ok", "due soon": "soon", "overdue": "bad", "not reviewed": "none"}
+STATUS_CLASS = {"reviewed": "ok", "due soon": "soon", "overdue": "bad", "not reviewed": "none", "changed": "bad"}
 
 
 @dataclass(frozen=True)

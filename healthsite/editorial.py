@@ -29,7 +29,7 @@ CLOSERS = "\"')]\u201d\u2019"
 ADVICE = "aim for {} or below with shorter sentences and everyday words"
 
 Grade = Literal["pass", "warn", "hard"]
-Status = Literal["reviewed", "due soon", "overdue", "not reviewed"]
+Status = Literal["reviewed", "due soon", "overdue", "not reviewed", "changed"]  # changed: since its review
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
         body = site.bodies[slug]
         stats = (measured or {}).get(slug) or measure(body.prose, body.sections, rules.readability)
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
-                          stats.long(rules.max_sentence_words), len(body.citations), review_of(page, today),
+                          stats.long(rules.max_sentence_words), len(body.citations),
+                          review_of(page, today, slug in (site.extras.stale if site.extras else ())),
                           len(inbound[slug]), len(cross_links(page, body)), body.sections)
         articles.append(article)
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
@@ -254,12 +255,14 @@ def too_hard(value: float, limits: HouseRules) -> bool:
     return value < limits.pass_ease if is_ease(limits.readability) else value > limits.pass_grade
 
 
-def review_of(page: Page, today: dt.date) -> Review:
-    """An article's review status on a given day."""
+def review_of(page: Page, today: dt.date, changed: bool = False) -> Review:
+    """An article's review status on a given day (`changed`: edited since its recorded review)."""
     meta = page.meta
     due = meta.next_review_due
-    if due and due < today:
-        status: Status = "overdue"
+    if changed:
+        status: Status = "changed"
+    elif due and due < today:
+        status = "overdue"
     elif not meta.reviewed_by:
         status = "not reviewed"
     elif due and due <= today + DUE_SOON:
@@ -296,15 +299,12 @@ def article_warnings(article: Article, page: Page, body: Body, config: SiteConfi
 
 
 def review_warnings(article: Article, page: Page, config: SiteConfig) -> list[Problem]:
-    """Safety: an overdue review, or no review where site.yaml requires one."""
+    """Safety: an overdue review (a review missing where site.yaml requires one is an error: reviews.py)."""
     found = []
     if article.review.status == "overdue":
         found.append(warning(page.source, page.line("next_review_due"),
                              f"review overdue since {article.review.next_review_due}: have the article reviewed "
                              "again and update last_reviewed and next_review_due", "safety"))
-    if config.require_review and not page.meta.reviewed_by:
-        found.append(warning(page.source, page.line("reviewed_by"),
-                             "not yet medically reviewed (site.yaml sets require_review)", "safety"))
     return found
 
 

@@ -14,6 +14,7 @@ from .bibliography import Source
 from .problems import Problem
 from .site import Site
 from .structured import article_graph, breadcrumbs, script_json
+from .trustpages import byline, extra_pages, feedback, footer_links
 from .templating import render
 
 CONTENTS_MIN_SECTIONS = 4
@@ -86,7 +87,7 @@ def other_pages(site: Site) -> Iterator[Page]:
 def _versioned(site: Site, page: Page) -> Page:
     """A page with its language versions among what it is made from."""
     versions = site.versions.get(page.path.removesuffix("index.html"), ())
-    return replace(page, inputs=(*page.inputs, versions))
+    return replace(page, inputs=(*page.inputs, versions, footer_links(site)))
 
 
 def _other_pages(site: Site) -> Iterator[Page]:
@@ -101,6 +102,8 @@ def _other_pages(site: Site) -> Iterator[Page]:
     if site.config.search:
         yield _fixed("search/index.html", "search.html", topics=topics)
     yield _fixed("404.html", "404.html", topics=topics)
+    for path, template, context in extra_pages(site):
+        yield _fixed(path, template, **context)
 
 
 def _fixed(path: str, template: str, **context: Any) -> Page:
@@ -111,14 +114,14 @@ def _fixed(path: str, template: str, **context: Any) -> Page:
 def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     """The context of one article's page."""
     page, body = site.pages[slug], site.bodies[slug]
-    lookups, _, cards, trail, topics, sources, preview = inputs
+    lookups, _, cards, trail, topics, sources, preview, credit, links = inputs
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
         "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
-        "outdated": site.outdated.get(slug, ()),
+        "outdated": site.outdated.get(slug, ()), "byline": credit, "feedback": links,
     }
 
 
@@ -127,7 +130,8 @@ def article_inputs(site: Site, slug: str) -> tuple:
     body = site.bodies[slug]
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
     return (body.lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
-            [site.sources[key] for key, _ in body.citations], site.preview(slug))
+            [site.sources[key] for key, _ in body.citations], site.preview(slug), byline(site, slug),
+            feedback(site, slug))
 
 
 def home_groups(site: Site) -> list[tuple[str, str, list]]:
@@ -144,6 +148,6 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> 
     """Render one page with the site-wide context."""
     address = page.path.removesuffix("index.html")
     context = {"site": site.config, "path": site.config.base_path + address,
-               "versions": site.versions.get(address, ()), **page.context()}
+               "versions": site.versions.get(address, ()), "footer_links": footer_links(site), **page.context()}
     html, problems = render(env, page.template, context, root)
     return (html.encode() if html is not None else None), problems

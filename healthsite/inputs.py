@@ -33,6 +33,11 @@ def card_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in (content_dir / CARDS).glob("*.md") if p.is_file())
 
 
+def side_files(content_dir: Path) -> list[Path]:
+    """The people and policy pages of a content folder (content/people/, content/pages/), in name order."""
+    return sorted(p for folder in ("people", "pages") for p in (content_dir / folder).glob("*.md") if p.is_file())
+
+
 def read_editions(root: Path, config: SiteConfig, known: Mapping[str, tuple[Stat, str]] | None = None,
                   since: int = 0) -> dict[str, list[SourceFile]]:
     """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
@@ -57,6 +62,7 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
     theme = theme_files(root)
     extra = image_files(root) + [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
         [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
+        [p for code in ("", *config.languages) for p in side_files(root / "content" / code)] + \
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),

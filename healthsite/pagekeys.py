@@ -53,7 +53,7 @@ def witness(site: Site, slug: str) -> Witness:
     return (page, body, site.cards[slug], tuple(site.pages[s] for s in site.cards[slug]),
             tuple(tag in site.topics for tag in page.meta.tags),
             tuple(site.sources.get(key) for key, _ in body.citations),
-            site.outdated.get(slug, ()), site.versions.get(f"{slug}/", ()), address)
+            site.outdated.get(slug, ()), site.versions.get(f"{slug}/", ()), address, site.extras)
 
 
 def _same(old: Witness | None, new: Witness) -> bool:

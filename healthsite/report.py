@@ -110,7 +110,7 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
     def flag(broken: bool, category: str) -> str:
         return CATEGORY_COLOUR[category] if broken else ""
     grade_hue = {"pass": "", "warn": "yellow", "hard": "red"}[article.readability]
-    flagged = {"overdue": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
+    flagged = {"overdue": "red", "changed": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
     review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
     mark = f" {editorial.short(stats.formula)}" if editorial.is_ease(stats.formula) else ""
@@ -152,7 +152,9 @@ def summary(report: Editorial) -> str:
     def count(values: list[str], names: tuple[str, ...]) -> str:
         return ", ".join(f"{values.count(name)} {name}" for name in names)
     grades = count([a.readability for a in report.articles], ("pass", "warn", "hard"))
-    reviews = count([a.review.status for a in report.articles], ("reviewed", "due soon", "overdue", "not reviewed"))
+    statuses = [a.review.status for a in report.articles]
+    reviews = count(statuses, ("reviewed", "due soon", "overdue", "not reviewed"))
+    reviews += f", {statuses.count('changed')} changed since review" if "changed" in statuses else ""
     problems = count([p.category for p in report.warnings], CATEGORIES)
     return (f"{plural(len(report.articles), 'article')} on {report.today}: readability {grades}; "
             f"reviews {reviews}; {plural(len(report.warnings), 'warning')} ({problems})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import themefiles
 from .bibliography import Bibliography
@@ -19,7 +20,7 @@ from .problems import Problem, error, warning
 from .social import Preview, palette, preview
 from .typed import did_you_mean
 
-RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404"})
+RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404", "people", "pages"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Site:
     versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # by address: every language's page
     sources_of: dict[str, str] = field(default_factory=dict)  # a translation's slug -> its source's file name
     outdated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> source sections changed since
+    extras: Any = None  # sidepages.Extras: the edition's people, policy pages and reviews changed since
 
     @property
     def listed(self) -> dict[str, Page]:

@@ -19,7 +19,8 @@ def sitemap(site: Site) -> bytes:
         config = one.config
         paths = [(config.base_path, None), (f"{config.base_path}topics/", None)]
         paths += [(topic.url, None) for topic in one.topics.values()]
-        paths += [(one.url(slug), page.meta.updated or page.meta.date) for slug, page in one.listed.items()]
+        paths += [(one.url(slug), page.modified or page.meta.date) for slug, page in one.listed.items()]
+        paths += [(page.url, None) for page in _side_pages(one)]
         for path, changed in paths:
             url = etree.SubElement(root, "url")
             etree.SubElement(url, "loc").text = config.absolute(path)
@@ -29,6 +30,12 @@ def sitemap(site: Site) -> bytes:
             for language, href in alternates(versions, config.absolute):
                 etree.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": language, "href": href})
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _side_pages(site: Site) -> list:
+    """The person and policy pages an edition publishes."""
+    extras = site.extras
+    return [*extras.own_people.values(), *extras.own_policies.values()] if extras else []
 
 
 def alternates(versions: tuple[Version, ...], absolute: Callable[[str], str]) -> list[tuple[str, str]]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, care, editorial, images, themefiles, translations, workers
+from . import cache, care, changelog, editorial, images, sidepages, themefiles, translations, workers
 from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
@@ -44,6 +44,7 @@ class Sources:
     images: dict[str, images.Image] = field(default_factory=dict)
     code: str = ""  # the edition's language folder ("" for the default language)
     cards: dict[str, SharedCard] = field(default_factory=dict)  # the edition's shared care cards, by name
+    extras: sidepages.Extras = field(default_factory=sidepages.Extras)  # people, policy pages, stale reviews
 
 
 def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
@@ -83,6 +84,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
             bodies[page.slug], measured[page.slug] = body, stats
             slug_keys[page.slug] = key
     next(done, None)  # the pool, done, shuts down
+    pages = changelog.carry(pages, [entry[0] for entry in (previous.bodies.values() if previous else ())])
     if errors_only(problems):  # stopping here: say too what rendering found in the bodies that did render
         check(problems + [p for body in bodies.values() if body for p in body.problems])
     published = [page for page in pages if options.drafts or not page.meta.draft]
@@ -93,8 +95,9 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     check(check_pages(pages, config, themefiles.layers(root, "templates"))
           + check_start_here(config, *config_file, pages, listed)
           + check_images(pages, pictures, themefiles.layers(root, "static")))
+    extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
-                 {tag for p in listed for tag in p.meta.tags}, pictures, code, others)
+                 {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
     bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
     used = _used_cards([bodies[p.slug] for p in listed])
@@ -104,8 +107,10 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
         warnings += translations.freshness(listed, default.pages, code, default.cards)
+    extras, found = sidepages.settle(extras, refs, listed, cards, config, code)
+    warnings += found
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), config_file, pictures, code, cards)
+                   _card_problems(cards, refs), config_file, pictures, code, cards, extras)
 
 
 def _unpack(done: workers.Done) -> Rendered:
@@ -115,13 +120,14 @@ def _unpack(done: workers.Done) -> Rendered:
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
           cards: dict[str, SharedCard], tags: set[str], pictures: dict[str, images.Image], code: str = "",
-          others: tuple[dict[str, str], frozenset[str]] = ({}, frozenset())) -> Refs:
+          others: tuple[dict[str, str], frozenset[str]] = ({}, frozenset()),
+          addresses: frozenset[str] = frozenset()) -> Refs:
     """What articles may link to (file name -> URL; a translation's `../name.md` for the default edition's), cite,
     show and use as shared care cards, with the edition's translated body strings."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()} | others[0]
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
     return Refs(urls, drafts | others[1], frozenset(bibliography), config.emergency_number, cards, safety,
-                config.base_url, _other_pages(config, tags), pictures, body_texts(code),
+                config.base_url, _other_pages(config, tags) | addresses, pictures, body_texts(code),
                 config.base_path.removesuffix(f"{code}/") if code else "")
 
 
@@ -190,7 +196,8 @@ def _one_site(sources: Sources, default: Sources | None = None) -> Site:
     check(check_links(sources.published, sources.bodies, others) +
           check_safety_links(sources.config, sources.config_file, sources.pages, listed, sources.bodies,
                              f"content/{sources.code}/" if sources.code else "content/"))
-    return assemble(sources.config, sources.published, sources.bodies, sources.bibliography, sources.images,
+    site = assemble(sources.config, sources.published, sources.bodies, sources.bibliography, sources.images,
                     sources.root, sources.code)
+    return replace(site, extras=sources.extras)
 
 

@@ -30,11 +30,10 @@ def article_graph(site: Site, slug: str) -> dict[str, Any]:
     }
     if meta.date:
         page["datePublished"] = meta.date.isoformat()
-    if meta.updated or meta.date:
-        page["dateModified"] = (meta.updated or meta.date).isoformat()
-    if meta.last_reviewed and meta.reviewed_by:
-        page["lastReviewed"] = meta.last_reviewed.isoformat()
-        page["reviewedBy"] = {"@type": "Person", "name": meta.reviewed_by}
+    modified = site.pages[slug].modified or meta.date
+    if modified:
+        page["dateModified"] = modified.isoformat()
+    page |= credits(site, slug)
     trail = {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": [
         {"@type": "ListItem", "position": i, "name": name, "item": config.absolute(path)}
         for i, (name, path) in enumerate(breadcrumbs(site, slug), start=1)]}
@@ -46,7 +45,21 @@ def article_graph(site: Site, slug: str) -> dict[str, Any]:
     return {"@context": "https://schema.org", "@graph": graph}
 
 
+def credits(site: Site, slug: str) -> dict[str, Any]:
+    """The article's author, and its reviewer and review date unless it changed since the review, as the byline
+    shows them."""
+    from .trustpages import byline  # it renders through this module
+    shown = byline(site, slug)
+    found: dict[str, Any] = {}
+    if shown.author and shown.author.url:
+        found["author"] = shown.author.node(site.config.absolute)
+    if shown.reviewer and shown.reviewed and not shown.changed:
+        found["lastReviewed"] = shown.reviewed.isoformat()
+        found["reviewedBy"] = shown.reviewer.node(site.config.absolute)
+    return found
+
+
 def script_json(data: Any) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

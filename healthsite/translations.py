@@ -137,8 +137,17 @@ def _addresses(site: Site, by_name: dict[str, str]) -> dict[str, str]:
              *(f"topics/{tag}/" for tag in site.topics)]
     articles = {f"{slug}/": by_name.get(page.meta.translation_of, "") if site.code else slug
                 for slug, page in site.listed.items()}
+    extras = site.extras
+    sides = {f"{folder}/{_stem(page.url)}/": f"{folder}/{page.key}/" for folder, pages in
+             (("people", extras.own_people), ("pages", extras.own_policies)) for page in pages.values()} \
+        if extras else {}
     return {address: address for address in fixed} | \
-        {address: f"{key}/" for address, key in articles.items() if key}
+        {address: f"{key}/" for address, key in articles.items() if key} | sides
+
+
+def _stem(url: str) -> str:
+    """The last part of a page's address: its file name without .md."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _outdated(edition: Site, site: Site, cards: Mapping[str, SharedCard]) -> dict[str, tuple[str, ...]]:

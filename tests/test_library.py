@@ -131,7 +131,9 @@ def test_takeaways_descriptions_authors_and_no_invented_reviewers(site) -> None:
         assert 3 <= len(page.meta.key_takeaways) <= 5, page.slug
         assert len(page.meta.description) <= MAX_DESCRIPTION, (page.slug, len(page.meta.description))
         assert not page.meta.reviewed_by and not page.meta.last_reviewed
-        assert (page.meta.author or site.config.default_author) == "Harborline editorial team"
+        key = page.meta.author or site.config.default_author
+        assert key == "harborline-editorial-team" and site.extras.people[key].meta.name == "Harborline editorial team"
+        assert not any(person.meta.credentials for person in site.extras.people.values())  # no invented reviewer
 
 
 def test_pages_say_they_are_not_yet_medically_reviewed(site, out: Path) -> None:
@@ -139,6 +141,22 @@ def test_pages_say_they_are_not_yet_medically_reviewed(site, out: Path) -> None:
     for slug in site.pages:
         text = html(out, slug).get_text(" ")
         assert "Not yet medically reviewed" in text and "Medically reviewed by" not in text, slug
+
+
+def test_trust_pages_feedback_and_policy_links(site, out: Path) -> None:
+    """The editorial team has a person page; every page's footer links every policy page; every article has the
+    report link; the policy pages say honestly that no medical reviewer has signed the library."""
+    policies = [page.url for page in site.extras.policies.values()]
+    assert len(policies) >= 6 and (out / "people" / "harborline-editorial-team" / "index.html").is_file()
+    for path in out.rglob("index.html"):
+        links = {a["href"] for a in BeautifulSoup(path.read_text(), "html.parser").select("footer a")}
+        assert set(policies) <= links or path.is_relative_to(out / "es") or "pagefind" in path.parts, path
+    for slug in site.pages:
+        page = html(out, slug)
+        assert page.find("a", string="Report a problem with this page")["href"].startswith(
+            "mailto:editors@health.example.org?subject="), slug
+    review = (out / "pages" / "how-we-write-and-review" / "index.html").read_text()
+    assert "No medical reviewer has signed any article in this library yet." in review
 
 
 def test_no_orphans_and_overview_links_to_all(site) -> None:

@@ -63,6 +63,10 @@ def test_structured_data_matches_visible_page(built: Path) -> None:
             language = page.html["lang"]
             catalog = i18n.translations("" if language.startswith("en") else language.split("-")[0])
             assert "reviewedBy" not in web and catalog.gettext("Not yet medically reviewed") in review.get_text()
+        if "author" in web:
+            author = page.find(class_="byline-author").find("a")
+            assert (author.get_text(), "/" + author["href"].lstrip("/")) == (
+                web["author"]["name"], "/" + web["author"]["url"].split("/", 3)[3])
         published = page.find(class_="byline-dates")
         if "datePublished" in web:
             assert published.find("time")["datetime"] == web["datePublished"]
