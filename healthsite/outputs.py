@@ -11,6 +11,7 @@ import jinja2
 
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
+from .facts import template_function
 from .inputs import theme_files
 from .media import MEDIA
 from .pagekeys import PageKeys
@@ -45,7 +46,7 @@ class Outputs:
         for site in (self.site, *self.site.editions):
             prefix = f"{site.code}/" if site.code else ""
             helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
-                       "alternates": sitemap.alternates}
+                       "alternates": sitemap.alternates, "fact": template_function(site.config.all_facts)}
             env = self._environment(common, site, helpers)
             for page_path, key, make in self._pages(common, site):
                 path = prefix + page_path

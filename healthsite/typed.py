@@ -15,7 +15,7 @@ import yaml
 from .problems import Problem, error, excerpt
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-Check = Callable[[Any], "str | None"]
+Check = Callable[[Any], "str | tuple[int, str] | None"]  # why a value is wrong (at a list's item: its index)
 INVALID = object()
 
 
@@ -143,6 +143,10 @@ def _is_null(node: yaml.Node) -> bool:
 
 def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     """A dataclass from a mapping node: unknown keys, missing keys and bad values are errors."""
+    shorthand = getattr(cls, "SHORTHAND", "")  # a class may be written as one text: its SHORTHAND field
+    if shorthand and isinstance(node, yaml.ScalarNode) and not _is_null(node):
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", shorthand,
+                                node.start_mark, node.end_mark), node)], node.start_mark, node.end_mark)
     if not isinstance(node, yaml.MappingNode):
         return reader.fail(node, f"expected a mapping of {', '.join(f.name for f in dataclasses.fields(cls))}")
     fields, hints = _schema(cls)
@@ -157,6 +161,9 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
         value = convert(hints[name], value_node, reader)
         check = fields[name].metadata.get("check")
         message = check(value) if check and value not in (INVALID, None) else None
+        if isinstance(message, tuple):  # (index, why): one item of a list is wrong, at its own line
+            index, message = message
+            value_node = value_node.value[index] if isinstance(value_node, yaml.SequenceNode) else value_node
         if message:
             value = reader.fail(value_node, f"'{name}' {message}")
         ok = ok and value is not INVALID
