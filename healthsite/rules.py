@@ -306,13 +306,22 @@ def required_cards(rules: Rules, language: str, code: str, pages: list, used: di
             tag = next((t for t in page.meta.tags if t in rule.tags), None)
             if tag is None:
                 continue
-            for card in (c for c in rule.cards if c not in used.get(page.slug, set())):
-                hint = "" if card in known else f" (content/{code + '/' if code else ''}care/{card}.md does not " \
-                                                f"exist yet{did_you_mean(card, known)})"
+            missing = [c for c in rule.cards if c not in used.get(page.slug, set())]
+            if missing:
                 problems.append(reported(rule.level, page.source, page.line("tags"),
-                                       f"articles about '{tag}' must show the shared care card '{card}'{hint}: add "
-                                       f"a line '!!! care {card}' to the article: {rule.message}"))
+                                         _missing(tag, missing, known, code, rule.message)))
     return problems
+
+
+def _missing(tag: str, cards: list[str], known: set[str], code: str, message: str) -> str:
+    """The message for the shared cards an article about `tag` lacks."""
+    folder = f"content/{code + '/' if code else ''}care/"
+    absent = [f"{folder}{c}.md does not exist yet{did_you_mean(c, known)}" for c in cards if c not in known]
+    names = " and ".join(f"'{c}'" for c in cards)
+    lines = " and ".join(f"'!!! care {c}'" for c in cards)
+    return (f"articles about '{tag}' must show the shared care card{'s' * (len(cards) > 1)} {names}"
+            f"{' (' + '; '.join(absent) + ')' if absent else ''}: add {'a line' if len(cards) == 1 else 'the lines'} "
+            f"{lines} to the article: {message}")
 
 
 def reported(level: str, path: str, line: int, message: str, category: str = "safety") -> Problem:

@@ -17,7 +17,8 @@ MASKED = re.compile(r"<!--.*?-->|`[^`\n]*`|\]\([^)\n]*\)|\[@[^\]\n]*\]|<[^>\n]*>
                     re.DOTALL | re.MULTILINE)  # comments, code, link targets, citations, tags, attributes, '!!! kind'
 FACT = re.compile(r"\[=([a-z0-9-]+)\]")
 OPENING = re.compile(r"[ \t]*!!! ?([\w-]+)")
-Place = tuple[str, str]  # (care level or "" for the article's text, shared card name or "")
+Place = tuple[str, str, int]  # (care level or "" for the article's text, shared card name or "", card's first line)
+TEXT: Place = ("", "", -1)
 
 
 class RuleProcessor(Hooked, Treeprocessor):
@@ -31,11 +32,15 @@ class RuleProcessor(Hooked, Treeprocessor):
             return
         text = self.plain(state.text)
         places = self.places(text.split("\n"))
+        said: set[tuple[str, int]] = set()  # one problem of a kind per line (retyped advice: per card)
         for rule, pattern in ((rule, pattern) for rule in refs.rules for pattern in rule.patterns):
             for found in pattern.finditer(text):
                 index = text.count("\n", 0, found.start())
-                message = complaint(rule, found, places[index] if index < len(places) else ("", ""))
-                if message:
+                place = places[index] if index < len(places) else TEXT
+                message = complaint(rule, found, place)
+                key = (rule.kind, place[2] if rule.kind == "written_once" and place[2] >= 0 else index)
+                if message and key not in said:
+                    said.add(key)
                     state.problems.append(reported(rule.rule.level, *state.origin(index), message,
                                                    "style" if rule.kind == "avoid" else "safety"))
 
@@ -63,14 +68,14 @@ class RuleProcessor(Hooked, Treeprocessor):
             opening = OPENING.match(line)
             if card is None and opening and opening.group(1) in CARE_ORDER:
                 following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), index)
-                card = indent, (opening.group(1), shared.get(state.origin(following)[0], ""))
-            out.append(card[1] if card else ("", ""))
+                card = indent, (opening.group(1), shared.get(state.origin(following)[0], ""), index)
+            out.append(card[1] if card else TEXT)
         return out
 
 
 def complaint(rule: TextRule, found: re.Match, place: Place) -> str | None:
     """Why a match breaks its rule where it stands, or None if it does not."""
-    level, card = place
+    level, card, _ = place
     shown = excerpt(" ".join(found.group(0).split()))
     where = "the article's text" if not level else f"the shared care card '{card}' ({level})" if card \
         else f"an inline {level} care card"
