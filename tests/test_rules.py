@@ -318,3 +318,20 @@ def test_done_when_a_new_article_breaks_four_rules(tmp_path: Path, capsys: pytes
     assert "'trouble peeing' may appear only in a care card of level emergency" in errors[2]
     assert "'both legs' is written once, in the shared care card 'back-pain-emergency'" in errors[3]
     assert shown == [] or len(shown) >= 4
+
+
+def test_rule_and_fact_edits_reach_a_cached_build(make_site) -> None:
+    """A rule added to site.yaml fails the next (cached) build at the line; a fact's new value reaches its page."""
+    root = site(make_site, OK + "\nCall [=poison-control] about [=dose]. Some people have trouble sleeping.\n")
+    build(Options(root / "site.yaml", jobs=1))
+    assert "about 4,000 mg" in page(root, "a").get_text()
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace('dose: "4,000 mg"', 'dose: "3,000 mg"'))
+    build(Options(root / "site.yaml", jobs=1))
+    assert "about 3,000 mg" in page(root, "a").get_text() and "about 3,000 mg" not in page(root, "b").get_text()
+    config.write_text(config.read_text().replace("phrases: [trouble peeing,", "phrases: [trouble sleeping,"))
+    with pytest.raises(BuildError) as caught:
+        build(Options(root / "site.yaml", jobs=1))
+    assert [str(p) for p in caught.value.problems] == [
+        "content/a.md:12: error: 'trouble sleeping' may appear only in a care card of level emergency or higher, not "
+        "in the article's text: trouble peeing is an emergency"]
