@@ -68,3 +68,4 @@ def template_function(facts: Mapping[str, Fact]) -> Callable[..., str]:
             return Markup('<a href="{}">{}</a>').format(found.href, found.value)
         return escape(found.value) if link else found.value
     return fact
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
@@ -11,11 +11,13 @@ import jinja2
 
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
+from .config import SiteConfig
 from .facts import template_function
 from .inputs import theme_files
 from .media import MEDIA
 from .pagekeys import PageKeys
 from .problems import Problem
+from .rules import Rules
 from .site import Site
 
 
@@ -39,7 +41,7 @@ class Outputs:
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
         theme = theme_files(self.root)
-        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(str(p) for p in theme),
+        common = cache.digest(cache.engine_digest(), keyed_config(self.site.config, theme), *(str(p) for p in theme),
                               *(p.read_bytes() for p in theme))
         files = assets.collect(self.root / "static")
         problems: list[Problem] = []
@@ -106,6 +108,17 @@ class Outputs:
             self.environments[key] = templating.environment(self.root / "templates", helpers, site.code,
                                                             site.config.language)
         return self.environments[key]
+
+
+def keyed_config(config: SiteConfig, theme: list[Path]) -> str:
+    """The configuration as every page is made from it: not the rules (they change no page, only what is checked),
+    and of the facts only those the templates show (a body records the facts it shows)."""
+    names = templating.theme_facts(p.read_text(errors="replace") for p in theme if p.suffix in (".html", ".xml", ".txt"))
+    shown = [{name: fact for name, fact in edition.all_facts.items() if names is None or name in names}
+             for edition in (config, *(config.edition(code) for code in config.languages))]
+    bare = replace(config, rules=Rules(), facts={}, emergency_number="",
+                   languages={code: replace(lang, facts={}, emergency_number="") for code, lang in config.languages.items()})
+    return repr((bare, shown))
 
 
 def _made(page: htmlpages.Page) -> htmlpages.Page:

@@ -335,3 +335,23 @@ def test_rule_and_fact_edits_reach_a_cached_build(make_site) -> None:
     assert [str(p) for p in caught.value.problems] == [
         "content/a.md:12: error: 'trouble sleeping' may appear only in a care card of level emergency or higher, not "
         "in the article's text: trouble peeing is an emergency"]
+
+
+def test_a_rule_edit_rewrites_no_page_and_a_fact_edit_only_the_pages_that_show_it(make_site) -> None:
+    """Rules change what is checked, not a page: no page is written again; a fact's page is, the others are not."""
+    root = site(make_site, OK + "\nCall [=poison-control].\n")
+    build(Options(root / "site.yaml", jobs=1))
+    pages = {slug: root / "_site" / slug / "index.html" for slug in ("a", "b")}
+
+    def written() -> dict[str, int]:
+        return {slug: path.stat().st_ino for slug, path in pages.items()}
+    before = written()
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace("phrases: [trouble peeing,", "phrases: [trouble sleeping, trouble peeing,"))
+    build(Options(root / "site.yaml", jobs=1))
+    assert written() == before
+    config.write_text(config.read_text().replace("value: 1-800-222-1222", "value: 1-800-222-1000"))
+    build(Options(root / "site.yaml", jobs=1))
+    after = written()
+    assert after["a"] != before["a"] and after["b"] == before["b"]
+    assert 'href="tel:18002221000"' in pages["a"].read_text()
