@@ -355,3 +355,36 @@ def test_a_rule_edit_rewrites_no_page_and_a_fact_edit_only_the_pages_that_show_i
     after = written()
     assert after["a"] != before["a"] and after["b"] == before["b"]
     assert 'href="tel:18002221000"' in pages["a"].read_text()
+
+
+def refs_with(rules_yaml: str = "", facts: dict | None = None):
+    """Site references with the facts and the text rules of a rules: block (for rendering one body)."""
+    from healthsite.facts import Fact
+    from healthsite.mdext import Refs
+    from healthsite.rules import Rules, text_rules
+    from healthsite.typed import Reader, load
+    rules = load(Rules, rules_yaml, Reader("site.yaml")) if rules_yaml else Rules()
+    known = {"emergency-number": Fact("911", phone=True), **(facts or {})}
+    return Refs({}, frozenset(), frozenset(), "911", facts=known, rules=text_rules(rules, known, "en-US", ""))
+
+
+def test_fact_markup_unit() -> None:
+    """The inline extension: a text fact, a phone fact with digits only in tel:, and the value never re-parsed."""
+    from healthsite.facts import Fact
+    from healthsite.markup import Renderer
+    refs = refs_with(facts={"dose": Fact("*1,200 mg*"), "line": Fact("+1 (800) 222-1222", phone=True)})
+    body = Renderer(refs).render("a.md", "Take [=dose]; call [=line].\n", 1)
+    assert body.problems == ()
+    assert body.html == '<p>Take *1,200 mg*; call <a href="tel:+18002221222">+1 (800) 222-1222</a>.</p>'
+    assert ("fact", "dose", body.lookups[[k for k, _, _ in body.lookups].index("fact")][2]) in body.lookups
+
+
+def test_rules_read_cards_nested_in_lists_and_ignore_markup() -> None:
+    """A card indented inside a list is a card; link targets, citations and comments are not text."""
+    from healthsite.markup import Renderer
+    refs = refs_with("care_level:\n  - {at_least: emergency, phrases: [cannot pee], message: m}\n")
+    text = ("- Item\n\n    !!! urgent\n        - You cannot\n          pee.\n\n"
+            "See [x](https://example.org/ \"cannot pee\") <!-- cannot pee -->.\n")
+    problems = [str(p) for p in Renderer(refs).render("a.md", text, 10).problems]
+    assert problems == ["a.md:13: error: 'cannot pee' may appear only in a care card of level emergency or higher, "
+                        "not in an inline urgent care card: m"]
