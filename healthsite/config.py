@@ -225,11 +225,11 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
     problems = [error(shown, reader.key_lines.get(name, 1), f"'{name}' leads out of the site folder (through a "
                       "link): the build reads only files inside it")
                 for name in INPUT_PATHS if not inside(root / getattr(config, name), root)]
-    problems += _fact_problems(config, shown, reader.key_lines)
+    problems += _fact_problems(config, shown, reader.key_lines, reader.lines)
     return (None if problems else config), problems
 
 
-def _fact_problems(config: SiteConfig, shown: str, lines: dict[str, int]) -> list[Problem]:
+def _fact_problems(config: SiteConfig, shown: str, lines: dict[str, int], made: dict[int, int]) -> list[Problem]:
     """The emergency number set twice (old and new name), and what the rules need of the facts."""
     twice = [error(shown, lines.get("emergency_number", 1), "the emergency number is set twice: keep facts: "
                    f"{EMERGENCY} and delete emergency_number (its older name)")
@@ -238,5 +238,5 @@ def _fact_problems(config: SiteConfig, shown: str, lines: dict[str, int]) -> lis
     editions = [(config.all_facts, config.language, ""), *((config.edition_facts(lang), lang.language, code)
                                                            for code, lang in config.languages.items())]
     rules = [p for facts, language, code in editions
-             for p in config_problems(config.rules, facts, shown, lines.get("rules", 1), language, code)]
+             for p in config_problems(config.rules, facts, shown, made, language, code)]
     return twice + list(dict.fromkeys(rules))

@@ -37,14 +37,14 @@ class Fact:
         return "tel:" + ("+" if self.value.strip().startswith("+") else "") + re.sub(r"[^0-9]", "", self.value)
 
 
-def names_problem(facts: dict[str, Fact]) -> str | None:
+def names_problem(facts: dict[str, Fact]) -> tuple[int, str] | None:
     """Check fact names (lowercase letters, digits and '-') and that each phone fact is a phone number."""
-    bad = next((name for name in facts if not NAME.fullmatch(name)), None)
-    if bad is not None:
-        return f"has the name '{excerpt(bad)}': a fact's name is lowercase letters, digits and '-', like poison-control"
-    phone = next((name for name, fact in facts.items() if fact.phone and not PHONE.fullmatch(fact.value.strip())), None)
-    if phone is not None:
-        return f"'{phone}' is marked phone: true but '{excerpt(facts[phone].value)}' is not a phone number"
+    for index, (name, fact) in enumerate(facts.items()):
+        if not NAME.fullmatch(name):
+            return index, f"has the name '{excerpt(name)}': a fact's name is lowercase letters, digits and '-', " \
+                          "like poison-control"
+        if fact.phone and not PHONE.fullmatch(fact.value.strip()):
+            return index, f"'{name}' is marked phone: true but '{excerpt(fact.value)}' is not a phone number"
     return None
 
 

@@ -176,6 +176,10 @@ class CareLevel:
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
 
+    def check_whole(self) -> str | None:
+        """A rule needs a pattern."""
+        return _no_pattern(self)
+
 
 @dataclass(frozen=True)
 class WrittenOnce:
@@ -190,6 +194,10 @@ class WrittenOnce:
                            "inline cards)", True)
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
+
+    def check_whole(self) -> str | None:
+        """A rule needs a pattern."""
+        return _no_pattern(self)
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,12 @@ class Consistent:
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
 
+    def check_whole(self) -> str | None:
+        """A quantity needs a pattern and one value: written out or a fact's."""
+        if bool(self.value) == bool(self.fact):
+            return f"the consistent rule '{excerpt(self.name)}' needs either value: or fact: (one of them)"
+        return _no_pattern(self)
+
 
 @dataclass(frozen=True)
 class Avoid:
@@ -216,8 +230,18 @@ class Avoid:
     why: str = field("why, for the writer")
     phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
     regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
+    message: str = field("more for the writer, after why", "")
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field("warning (the default) or error", "warning", _severity)
+
+    def check_whole(self) -> str | None:
+        """A rule needs a pattern."""
+        return _no_pattern(self)
+
+
+def _no_pattern(rule: CareLevel | WrittenOnce | Consistent | Avoid) -> str | None:
+    """Why a text rule matches nothing: it has no phrases and no regex."""
+    return None if rule.phrases or rule.regex else "the rule has no phrases and no regex: give it at least one"
 
 
 @dataclass(frozen=True)
@@ -277,23 +301,11 @@ def text_rules(rules: Rules, facts: dict[str, Fact], language: str, code: str) -
     return tuple(found)
 
 
-def config_problems(rules: Rules, facts: dict[str, Fact], path: str, line: int, language: str = "",
+def config_problems(rules: Rules, facts: dict[str, Fact], path: str, lines: dict[int, int], language: str = "",
                     code: str = "") -> list[Problem]:
-    """What the schema cannot see: each text rule has a pattern, each consistent rule one value, known facts."""
-    problems = []
-    for kind in ("care_level", "written_once", "consistent", "avoid"):
-        for number, rule in enumerate(getattr(rules, kind), start=1):
-            where = f"rules: {kind} #{number}"
-            if not rule.phrases and not rule.regex:
-                problems.append(error(path, line, f"{where} has no phrases and no regex: give it at least one"))
-            if kind != "consistent":
-                continue
-            if bool(rule.value) == bool(rule.fact):
-                problems.append(error(path, line, f"{where} ('{excerpt(rule.name)}') needs either value: or fact: "
-                                                  "(one of them)"))
-            elif rule.fact and rule.fact not in facts and applies(rule, language, code):
-                problems.append(error(path, line, f"{where}: {unknown(rule.fact, facts)}"))
-    return problems
+    """Each consistent rule of an edition names a fact it has (at the rule's line)."""
+    return [error(path, lines.get(id(rule), 1), unknown(rule.fact, facts)) for rule in rules.consistent
+            if rule.fact and rule.fact not in facts and applies(rule, language, code)]
 
 
 def required_cards(rules: Rules, language: str, code: str, pages: list, used: dict[str, set[str]],

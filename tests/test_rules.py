@@ -253,19 +253,16 @@ def test_a_fact_in_a_template(make_site) -> None:
     ("  care_level:\n    - at_least: critical\n      phrases: [x]\n      message: m\n", 3,
      "'at_least' must be one of non-urgent, urgent, emergency"),
     ("  consistent:\n    - name: n\n      phrases: ['after {value} days']\n      fact: day-limt\n      message: m\n",
-     1, "rules: consistent #1: unknown fact 'day-limt' (did you mean 'day-limit'?): add it to facts: in site.yaml "
-        "or fix the name"),
-    ("  written_once:\n    - card: x\n      message: m\n", 1,
-     "rules: written_once #1 has no phrases and no regex: give it at least one"),
+     3, "unknown fact 'day-limt' (did you mean 'day-limit'?): add it to facts: in site.yaml or fix the name"),
+    ("  consistent:\n    - name: n\n      phrases: ['after {value} days']\n      message: m\n", 3,
+     "the consistent rule 'n' needs either value: or fact: (one of them)"),
+    ("  written_once:\n    - card: x\n      message: m\n", 3,
+     "the rule has no phrases and no regex: give it at least one"),
 ])
 def test_bad_rules_are_errors_at_their_site_yaml_line(tmp_path: Path, rules: str, line: int, message: str) -> None:
     """Unknown keys, wrong values and risky patterns: errors at their line of site.yaml."""
     path = tmp_path / "site.yaml"
-    text = "rules:\n" + rules + SITE_YAML + 'facts:\n  day-limit: "10"\n'
-    if line == 1:  # problems only the whole configuration shows are at the `rules:` line
-        text = SITE_YAML + 'facts:\n  day-limit: "10"\n' + "rules:\n" + rules
-        line = SITE_YAML.count("\n") + 3
-    path.write_text(text)
+    path.write_text("rules:\n" + rules + SITE_YAML + 'facts:\n  day-limit: "10"\n')
     config, problems = load_config(path, tmp_path)
     assert config is None and [str(p) for p in problems] == [f"site.yaml:{line}: error: {message}"]
 
@@ -273,9 +270,9 @@ def test_bad_rules_are_errors_at_their_site_yaml_line(tmp_path: Path, rules: str
 def test_facts_schema_and_the_older_emergency_number(tmp_path: Path) -> None:
     """A bad fact name, a phone fact that is no number, and the emergency number set twice: errors at their line."""
     path = tmp_path / "site.yaml"
-    path.write_text(SITE_YAML + 'facts:\n  Poison: "1"\n')
+    path.write_text(SITE_YAML + 'facts:\n  ok: "2"\n  Poison: "1"\n')
     assert [str(p) for p in load_config(path, tmp_path)[1]] == [
-        "site.yaml:9: error: 'facts' has the name 'Poison': a fact's name is lowercase letters, digits and '-', "
+        "site.yaml:10: error: 'facts' has the name 'Poison': a fact's name is lowercase letters, digits and '-', "
         "like poison-control"]
     path.write_text(SITE_YAML + 'facts:\n  line: {value: call us, phone: true}\n')
     assert [str(p) for p in load_config(path, tmp_path)[1]] == [

@@ -96,7 +96,7 @@ def complaint(rule: TextRule, found: re.Match, place: Place) -> str | None:
             return None
         return f"{spec.name}: '{shown}' gives {excerpt(value)}, but this site's value is {rule.expected}: " \
                f"{spec.message}"
-    return f"'{shown}': write '{spec.instead}' instead: {spec.why}"
+    return f"'{shown}': write '{spec.instead}' instead: {spec.why}" + (f" ({spec.message})" if spec.message else "")
 
 
 def same(value: str, expected: str) -> bool:
