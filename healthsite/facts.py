@@ -8,7 +8,7 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from markupsafe import Markup, escape
 
-from .problems import excerpt
+from .problems import Problem, error, excerpt
 from .typed import did_you_mean, field
 
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -69,3 +69,19 @@ def template_function(facts: Mapping[str, Fact]) -> Callable[..., str]:
         return escape(found.value) if link else found.value
     return fact
 
+
+WRITTEN = re.compile(r"\[=[^\]\n]*\]")
+FRONT_MATTER_TEXTS = ("title", "description", "key_takeaways", "image_alt")
+
+
+def front_matter_problems(pages: list) -> list[Problem]:
+    """A fact written in the front matter, where it would be published as typed: an error at its key's line."""
+    return [error(page.source, page.line(key), f"'{excerpt(found.group(0))}' in '{key}': a fact works only in the "
+                                               "article's text; write the value here")
+            for page in pages for key in FRONT_MATTER_TEXTS
+            for text in _texts(getattr(page.meta, key)) for found in WRITTEN.finditer(text)]
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A front matter value's texts."""
+    return (value,) if isinstance(value, str) else tuple(value) if isinstance(value, tuple) else ()

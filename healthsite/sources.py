@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache, care, editorial, images, rules, translations, workers
-from .facts import EMERGENCY
+from .facts import EMERGENCY, front_matter_problems
 from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
@@ -99,7 +99,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
     used = _used_cards([bodies[p.slug] for p in listed])
     found = list(dict.fromkeys(p for body in bodies.values() for p in body.problems if p.level == "warning"))
-    required = rules.required_cards(config.rules, config.language, code, published, _cards_by_page(bodies), cards)
+    required = rules.required_cards(config.rules, config.language, code, published, _cards_by_page(bodies), cards) \
+        + front_matter_problems(published)
     warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
                 + title_warnings(listed) + found + [p for p in required if p.level == "warning"])
     if default is not None:

@@ -385,3 +385,12 @@ def test_rules_read_cards_nested_in_lists_and_ignore_markup() -> None:
     problems = [str(p) for p in Renderer(refs).render("a.md", text, 10).problems]
     assert problems == ["a.md:13: error: 'cannot pee' may appear only in a care card of level emergency or higher, "
                         "not in an inline urgent care card: m"]
+
+
+def test_a_fact_in_the_front_matter_is_an_error(make_site) -> None:
+    """A fact in the title, description or key takeaways would be published as typed: an error at its line."""
+    root = site(make_site, OK, **{"content/a.md": article("A", OK, tags="[back]", related="[b]",
+                                                          key_takeaways='["Stop after [=day-limit] days."]')})
+    assert problems_of(root) == [
+        "content/a.md:6: error: '[=day-limit]' in 'key_takeaways': a fact works only in the article's text; write "
+        "the value here"]
