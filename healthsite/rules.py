@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .facts import Fact, unknown
-from .problems import Problem, error, excerpt, warning
+from .problems import Category, Problem, error, excerpt, warning
 from .typed import did_you_mean, field
 
 MAX_PATTERN = 200  # characters of one phrase or regular expression
@@ -336,6 +336,6 @@ def _missing(tag: str, cards: list[str], known: set[str], code: str, message: st
             f"{lines} to the article: {message}")
 
 
-def reported(level: str, path: str, line: int, message: str, category: str = "safety") -> Problem:
+def reported(level: str, path: str, line: int, message: str, category: Category = "safety") -> Problem:
     """A rule's problem: an error, or a warning in its category."""
-    return error(path, line, message) if level == "error" else warning(path, line, message, category)  # type: ignore[arg-type]
+    return error(path, line, message) if level == "error" else warning(path, line, message, category)
