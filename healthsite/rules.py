@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import re._parser as sre  # type: ignore[import-not-found]  # the regular-expression parser, to screen patterns
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from .facts import Fact, unknown
@@ -150,6 +150,27 @@ LANGUAGES = "the editions the rule applies to, by language (en, es; default: eve
 SEVERITY = "error (the default: the build stops) or warning"
 
 
+def _language_keys(values: dict) -> tuple[int, str] | None:
+    """Check the languages a rule is translated into."""
+    bad = next((i for i, code in enumerate(values) if not re.fullmatch(r"[a-z]{2,3}", code)), None)
+    return None if bad is None else (bad, f"has '{excerpt(list(values)[bad])}': a language code like es")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A rule in another language: what is given replaces the rule's own (phrases and regex together)."""
+
+    phrases: tuple[str, ...] = field("the phrases in this language", (), _phrases)
+    regex: tuple[str, ...] = field("the regular expressions in this language", (), _regexes)
+    message: str = field("the message in this language", "")
+    name: str = field("a consistent rule's quantity in this language", "")
+    instead: str = field("an avoid rule's wording to use instead, in this language", "")
+    why: str = field("an avoid rule's reason, in this language", "")
+
+
+TRANSLATIONS = "the rule in other languages, by language code: phrases, regex, message (and name, instead, why)"
+
+
 @dataclass(frozen=True)
 class RequiredCards:
     """Articles with one of these topic tags must show these shared care cards."""
@@ -173,6 +194,7 @@ class CareLevel:
     phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
     regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
     in_prose: bool = field("also refuse the phrases in the article's text outside care cards", True)
+    translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
 
@@ -192,6 +214,7 @@ class WrittenOnce:
     regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
     in_prose: bool = field("also refuse the phrases in the article's text outside care cards (not only in "
                            "inline cards)", True)
+    translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
 
@@ -212,6 +235,7 @@ class Consistent:
                                    _one_group)
     value: str = field("the one value allowed", "")
     fact: str = field("or: the fact (in facts:) whose value is the one allowed", "")
+    translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field(SEVERITY, "error", _severity)
 
@@ -219,6 +243,10 @@ class Consistent:
         """A quantity needs a pattern and one value: written out or a fact's."""
         if bool(self.value) == bool(self.fact):
             return f"the consistent rule '{excerpt(self.name)}' needs either value: or fact: (one of them)"
+        for code, local in self.translations.items():
+            found = _with_value(local.phrases) or _one_group(local.regex)
+            if found:
+                return f"translations: {code}: {found[1] if isinstance(found, tuple) else found}"
         return _no_pattern(self)
 
 
@@ -231,6 +259,7 @@ class Avoid:
     phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
     regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
     message: str = field("more for the writer, after why", "")
+    translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
     languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
     level: str = field("warning (the default) or error", "warning", _severity)
 
@@ -286,11 +315,23 @@ def applies(rule: object, language: str, code: str) -> bool:
     return not languages or code in languages or language.split("-")[0].lower() in languages
 
 
+def localized(rule: CareLevel | WrittenOnce | Consistent | Avoid, language: str, code: str
+              ) -> CareLevel | WrittenOnce | Consistent | Avoid:
+    """A text rule as it reads in an edition: its translation's phrases and texts in place of its own."""
+    local = rule.translations.get(code) or rule.translations.get(language.split("-")[0].lower())
+    if local is None:
+        return rule
+    texts = {key: getattr(local, key) for key in ("message", "name", "instead", "why")
+             if getattr(local, key) and hasattr(rule, key)}
+    patterns = {"phrases": local.phrases, "regex": local.regex} if local.phrases or local.regex else {}
+    return replace(rule, **texts, **patterns)
+
+
 def text_rules(rules: Rules, facts: dict[str, Fact], language: str, code: str) -> tuple[TextRule, ...]:
     """The text rules of one edition, compiled."""
     found: list[TextRule] = []
     for kind in ("care_level", "written_once", "consistent", "avoid"):
-        for rule in getattr(rules, kind):
+        for rule in (localized(r, language, code) for r in getattr(rules, kind)):
             patterns = compile_rule(rule.phrases, rule.regex, kind == "consistent")
             if not patterns or not applies(rule, language, code):
                 continue

@@ -394,3 +394,19 @@ def test_a_fact_in_the_front_matter_is_an_error(make_site) -> None:
     assert problems_of(root) == [
         "content/a.md:6: error: '[=day-limit]' in 'key_takeaways': a fact works only in the article's text; write "
         "the value here"]
+
+
+def test_a_rule_given_per_language(make_site) -> None:
+    """A rule's translation replaces its phrases and message on the edition's pages, and only there."""
+    rule = ("  avoid:\n    - phrases: [lumbago]\n      instead: lower back pain\n      why: plain words\n"
+            "      translations:\n        es: {phrases: [lumbalgia], instead: dolor lumbar, why: palabras sencillas}\n")
+    root = site(make_site, OK + "\nLumbago, lumbalgia.\n", config=SPANISH, **{
+        "content/es/care/red-flags.md": CARD_ES,
+        "content/es/a.md": article("A es", "Texto [@smith]. Lumbago, lumbalgia.\n\n!!! care red-flags\n",
+                                   tags="[back]", translation_of="a.md")})
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace("  avoid:\n", rule + "  avoid_old:\n", 1).replace(
+        "  avoid_old:\n    - regex", "    - regex"))
+    assert sorted(w for w in warnings_of(root) if "instead" in w) == [
+        "content/a.md:12: warning: 'Lumbago': write 'lower back pain' instead: plain words",
+        "content/es/a.md:8: warning: 'lumbalgia': write 'dolor lumbar' instead: palabras sencillas"]
