@@ -147,7 +147,7 @@ def test_consistent_value_other_than_the_fact(make_site) -> None:
     body = OK + "\nText.\n\nIf you still need a pain reliever after 7 days, see a doctor.\n"
     assert problems_of(site(make_site, body)) == [
         "content/a.md:14: error: days of pain relievers: 'pain reliever after 7 days' gives 7, but this site's value "
-        "is 10: the label's limit"]
+        "is 10 (write [=day-limit]): the label's limit"]
 
 
 def test_avoid_is_a_warning_and_can_be_made_an_error(make_site) -> None:
@@ -186,7 +186,7 @@ def test_spanish_pages_shared_and_inline_cards(make_site) -> None:
         "content/es/a.md:13: error: 'dificultad para orinar' may appear only in a care card of level emergency or "
         "higher, not in an inline urgent care card: trouble peeing is an emergency",
         "content/es/a.md:15: error: days of pain relievers: 'analgésico después de 5 días' gives 5, but this site's "
-        "value is 10: the label's limit",
+        "value is 10 (write [=day-limit]): the label's limit",
         "content/es/b.md:4: error: articles about 'back' must show the shared care card 'red-flags': add a line "
         "'!!! care red-flags' to the article: back articles show the red flags",
         "content/es/b.md:11: error: 'Ambas piernas' is written once, in the shared care card 'red-flags': show it "

@@ -94,7 +94,8 @@ def complaint(rule: TextRule, found: re.Match, place: Place) -> str | None:
         value = next((g for g in found.groups() if g is not None), found.group(0))
         if same(value, rule.expected):
             return None
-        return f"{spec.name}: '{shown}' gives {excerpt(value)}, but this site's value is {rule.expected}: " \
+        fact = f" (write [={spec.fact}])" if spec.fact else ""
+        return f"{spec.name}: '{shown}' gives {excerpt(value)}, but this site's value is {rule.expected}{fact}: " \
                f"{spec.message}"
     return f"'{shown}': write '{spec.instead}' instead: {spec.why}" + (f" ({spec.message})" if spec.message else "")
 
