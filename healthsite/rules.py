@@ -379,4 +379,5 @@ def _missing(tag: str, cards: list[str], known: set[str], code: str, message: st
 
 def reported(level: str, path: str, line: int, message: str, category: Category = "safety") -> Problem:
     """A rule's problem: an error, or a warning in its category."""
-    return error(path, line, message) if level == "error" else warning(path, line, message, category)
+    return replace(error(path, line, message), category=category) if level == "error" else \
+        warning(path, line, message, category)
