@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from . import typed
 from .feedback import Feedback
+from .facts import EMERGENCY, Fact, names_problem, resolved
 from .files import inside, read_source
 from .problems import Problem, error, shown_path
+from .rules import Rules, config_problems
 from .typed import field
 from .urls import base_url_problem, url_check
 
@@ -127,8 +129,10 @@ class Language:
     call_to_action: CallToAction = field("the box at the end of every article of this edition")
     description: str = field("one sentence describing the site (the edition's home page)", "")
     home_heading: str = field("the edition's home page heading", "")
-    emergency_number: str = field("the number this edition's emergency cards tell readers to call (default: "
-                                  "the site's)", "", _pattern(r"([0-9 +()-]{2,20})?", "a phone number"))
+    emergency_number: str = field("older name of this edition's fact emergency-number (set one of them)", "",
+                                  _pattern(r"([0-9 +()-]{2,20})?", "a phone number"))
+    facts: dict[str, Fact] = field("this edition's facts: they replace or add to the site's facts of the same "
+                                   "name", {}, names_problem)
     topics: dict[str, Topic] = field("titles and descriptions of the topic tags in this language", {})
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links of this edition (article files in "
                                                  "content/CODE/)", ())
@@ -155,8 +159,11 @@ class SiteConfig:
     language: str = field("BCP 47 language tag of the content", "en", _pattern(r"[a-z]{2,3}(-[A-Za-z0-9]+)*",
                                                                              "a language tag like en or en-US"))
     output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")
-    emergency_number: str = field("the number emergency care cards tell readers to call", "911",
-                                  _pattern(r"[0-9 +()-]{2,20}", "a phone number"))
+    emergency_number: str = field("older name of the fact emergency-number (set one of them; default 911)", "",
+                                  _pattern(r"([0-9 +()-]{2,20})?", "a phone number"))
+    facts: dict[str, Fact] = field("values that must read the same on every page, by name: used as [=name] in "
+                                   "articles and cards and as fact('name') in templates", {}, names_problem)
+    rules: Rules = field("editorial rules every build, serve and check enforces in the articles' text", Rules())
     bibliography: str = field("YAML file of citable sources, relative to site.yaml", "content/bibliography.yaml",
                               _site_path)
     default_author: str = field("byline for articles without an author", "")
@@ -186,11 +193,21 @@ class SiteConfig:
         return replace(self, title=lang.title, description=lang.description, disclaimer=lang.disclaimer,
                        call_to_action=lang.call_to_action, home_heading=lang.home_heading or self.home_heading,
                        language=lang.language, name=lang.name, base_url=self.base_url.rstrip("/") + f"/{code}/",
-                       emergency_number=lang.emergency_number or self.emergency_number, topics=lang.topics,
+                       emergency_number="", facts=self.edition_facts(lang), topics=lang.topics,
                        safety_links=lang.safety_links, editorial=lang.editorial or self.editorial,
                        publisher=lang.publisher or self.publisher,
                        default_author=lang.default_author or self.default_author, start_here=lang.start_here,
                        languages={})
+
+    @property
+    def all_facts(self) -> dict[str, Fact]:
+        """Every fact of this edition by name: the emergency number (default 911), then `facts:`."""
+        return resolved(self.facts, self.emergency_number)
+
+    def edition_facts(self, lang: Language) -> dict[str, Fact]:
+        """A translated edition's facts: the site's, then its own emergency number and facts."""
+        own = {EMERGENCY: Fact(lang.emergency_number, phone=True)} if lang.emergency_number else {}
+        return {**self.all_facts, **own, **lang.facts}
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like '/slug/'."""
@@ -211,4 +228,18 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
     problems = [error(shown, reader.key_lines.get(name, 1), f"'{name}' leads out of the site folder (through a "
                       "link): the build reads only files inside it")
                 for name in INPUT_PATHS if not inside(root / getattr(config, name), root)]
+    problems += _fact_problems(config, shown, reader.key_lines, reader.lines)
     return (None if problems else config), problems
+
+
+def _fact_problems(config: SiteConfig, shown: str, lines: dict[str, int], made: dict[int, int]) -> list[Problem]:
+    """The emergency number set twice (old and new name), and what the rules need of the facts."""
+    twice = [error(shown, lines.get("emergency_number", 1), "the emergency number is set twice: keep facts: "
+                   f"{EMERGENCY} and delete emergency_number (its older name)")
+             for edition in (config, *config.languages.values())
+             if edition.emergency_number and EMERGENCY in edition.facts]
+    editions = [(config.all_facts, config.language, ""), *((config.edition_facts(lang), lang.language, code)
+                                                           for code, lang in config.languages.items())]
+    rules = [p for facts, language, code in editions
+             for p in config_problems(config.rules, facts, shown, made, language, code)]
+    return twice + list(dict.fromkeys(rules))

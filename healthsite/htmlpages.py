@@ -129,7 +129,8 @@ def article_inputs(site: Site, slug: str) -> tuple:
     """What an article page shows beyond its own source: the key of its incremental rebuild."""
     body = site.bodies[slug]
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
-    return (body.lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
+    lookups = tuple(found for found in body.lookups if found[0] != "rules")  # the rules check a body, never change it
+    return (lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
             [site.sources[key] for key, _ in body.citations], site.preview(slug), byline(site, slug),
             feedback(site, slug))
 

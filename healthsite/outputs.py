@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
@@ -11,10 +11,13 @@ import jinja2
 
 from . import assets, cache, feed, htmlpages, sitemap, templating
 from .checks import check
+from .config import SiteConfig
+from .facts import template_function
 from .inputs import theme_files
 from .media import MEDIA
 from .pagekeys import PageKeys
 from .problems import Problem
+from .rules import Rules
 from .site import Site
 from .themefiles import static_files
 
@@ -39,14 +42,14 @@ class Outputs:
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
         theme = theme_files(self.root)
-        common = cache.digest(cache.engine_digest(), repr(self.site.config), *(label for label, _ in theme),
-                              *(path.read_bytes() for _, path in theme))
+        common = cache.digest(cache.engine_digest(), keyed_config(self.site.config, [path for _, path in theme]),
+                              *(label for label, _ in theme), *(path.read_bytes() for _, path in theme))
         files = assets.collect(static_files(self.root))
         problems: list[Problem] = []
         for site in (self.site, *self.site.editions):
             prefix = f"{site.code}/" if site.code else ""
             helpers = {"asset": _asset_url(self.site, files), "site_root": self.site.config.base_path,
-                       "alternates": sitemap.alternates}
+                       "alternates": sitemap.alternates, "fact": template_function(site.config.all_facts)}
             env = self._environment(common, site, helpers)
             for page_path, key, make in self._pages(common, site):
                 path = prefix + page_path
@@ -106,6 +109,19 @@ class Outputs:
             self.environments[key] = templating.environment(self.root / "templates", helpers, site.code,
                                                             site.config.language)
         return self.environments[key]
+
+
+def keyed_config(config: SiteConfig, theme: list[Path]) -> str:
+    """The configuration as every page is made from it: not the rules (they change no page, only what is checked),
+    and of the facts only those the templates show (a body records the facts it shows)."""
+    names = templating.theme_facts(p.read_text(errors="replace") for p in theme
+                                   if p.suffix in (".html", ".xml", ".txt"))
+    shown = [{name: fact for name, fact in edition.all_facts.items() if names is None or name in names}
+             for edition in (config, *(config.edition(code) for code in config.languages))]
+    bare = replace(config, rules=Rules(), facts={}, emergency_number="",
+                   languages={code: replace(lang, facts={}, emergency_number="")
+                              for code, lang in config.languages.items()})
+    return repr((bare, shown))
 
 
 def _made(page: htmlpages.Page) -> htmlpages.Page:

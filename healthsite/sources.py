@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import cache, care, changelog, editorial, images, sidepages, themefiles, translations, workers
+from . import cache, care, changelog, editorial, images, rules, sidepages, themefiles, translations, workers
+from .facts import EMERGENCY, front_matter_problems
 from .i18n import body_texts
 from .bibliography import Bibliography, load_bibliography
 from .checks import check, stage
@@ -101,16 +102,18 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
     used = _used_cards([bodies[p.slug] for p in listed])
-    found = [p for body in bodies.values() for p in body.problems if p.level == "warning"]
+    found = list(dict.fromkeys(p for body in bodies.values() for p in body.problems if p.level == "warning"))
+    required = rules.required_cards(config.rules, config.language, code, published, _cards_by_page(bodies), cards) \
+        + front_matter_problems(published)
     warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
-                + title_warnings(listed) + found)
+                + title_warnings(listed) + found + [p for p in required if p.level == "warning"])
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
         warnings += translations.freshness(listed, default.pages, code, default.cards)
     extras, found = sidepages.settle(extras, refs, listed, cards, config, code)
     warnings += found
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
-                   _card_problems(cards, refs), config_file, pictures, code, cards, extras)
+                   _card_problems(cards, refs) + errors_only(required), config_file, pictures, code, cards, extras)
 
 
 def _unpack(done: workers.Done) -> Rendered:
@@ -126,9 +129,11 @@ def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str],
     show and use as shared care cards, with the edition's translated body strings."""
     urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()} | others[0]
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
-    return Refs(urls, drafts | others[1], frozenset(bibliography), config.emergency_number, cards, safety,
+    facts = config.all_facts
+    return Refs(urls, drafts | others[1], frozenset(bibliography), facts[EMERGENCY].value, cards, safety,
                 config.base_url, _other_pages(config, tags) | addresses, pictures, body_texts(code),
-                config.base_path.removesuffix(f"{code}/") if code else "")
+                config.base_path.removesuffix(f"{code}/") if code else "", facts,
+                rules.text_rules(config.rules, facts, config.language, code))
 
 
 def _other_edition(default: Sources | None) -> tuple[dict[str, str], frozenset[str]]:
@@ -159,6 +164,11 @@ def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
 def _used_cards(bodies: list[Body]) -> set[str]:
     """The names of the shared cards the bodies use."""
     return {key for body in bodies for kind, key, value in body.lookups if kind == "card" and value}
+
+
+def _cards_by_page(bodies: dict[str, Body]) -> dict[str, set[str]]:
+    """The names of the shared cards each body uses, by slug."""
+    return {slug: _used_cards([body]) for slug, body in bodies.items() if body is not None}
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],

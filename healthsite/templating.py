@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from jinja2 import nodes
@@ -139,3 +139,23 @@ def _template_frame(exc: BaseException, root: Path, name: str) -> tuple[str, int
             found = (themefiles.shown(Path(filename), root), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def theme_facts(templates: Iterable[str]) -> frozenset[str] | None:
+    """The names of the facts templates show (`fact('name')`); None when a template names one otherwise, passes
+    `fact` on, reads `site.facts` or cannot be parsed (then any fact may be shown)."""
+    names: set[str] = set()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n", FragmentCache])
+    for source in templates:
+        try:
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            return None
+        calls = [c for c in tree.find_all(nodes.Call) if isinstance(c.node, nodes.Name) and c.node.name == "fact"]
+        uses = [n for n in tree.find_all(nodes.Name) if n.name == "fact"]
+        named = [c.args[0].value for c in calls if c.args and isinstance(c.args[0], nodes.Const)]
+        if len(uses) > len(calls) or len(named) < len(calls) or not all(isinstance(n, str) for n in named) or \
+                any(g.attr in ("facts", "all_facts") for g in tree.find_all(nodes.Getattr)):
+            return None
+        names.update(named)
+    return frozenset(names)

@@ -15,7 +15,7 @@ import yaml
 from .problems import Problem, error, excerpt
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-Check = Callable[[Any], "str | None"]
+Check = Callable[[Any], "str | tuple[int, str] | None"]  # why a value is wrong (at a list's item: its index)
 INVALID = object()
 
 
@@ -35,6 +35,7 @@ class Reader:
     offset: int = 0
     problems: list[Problem] = dataclasses.field(default_factory=list)
     key_lines: dict[str, int] = dataclasses.field(default_factory=dict)
+    lines: dict[int, int] = dataclasses.field(default_factory=dict)  # id of each object made -> its mapping's line
     loader: Any = None
 
     def line(self, node: yaml.Node) -> int:
@@ -143,6 +144,10 @@ def _is_null(node: yaml.Node) -> bool:
 
 def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     """A dataclass from a mapping node: unknown keys, missing keys and bad values are errors."""
+    shorthand = getattr(cls, "SHORTHAND", "")  # a class may be written as one text: its SHORTHAND field
+    if shorthand and isinstance(node, yaml.ScalarNode) and not _is_null(node):
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", shorthand,
+                                node.start_mark, node.end_mark), node)], node.start_mark, node.end_mark)
     if not isinstance(node, yaml.MappingNode):
         return reader.fail(node, f"expected a mapping of {', '.join(f.name for f in dataclasses.fields(cls))}")
     fields, hints = _schema(cls)
@@ -157,6 +162,10 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
         value = convert(hints[name], value_node, reader)
         check = fields[name].metadata.get("check")
         message = check(value) if check and value not in (INVALID, None) else None
+        if isinstance(message, tuple):  # (index, why): one item of a list (or key of a mapping) is wrong, at its line
+            index, message = message
+            value_node = value_node.value[index] if isinstance(value_node, yaml.SequenceNode) else \
+                value_node.value[index][0] if isinstance(value_node, yaml.MappingNode) else value_node
         if message:
             value = reader.fail(value_node, f"'{name}' {message}")
         ok = ok and value is not INVALID
@@ -166,7 +175,13 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
         if required and name not in values:
             reader.fail(node, f"missing required key '{name}'")
             ok = False
-    return cls(**values) if ok else INVALID
+    if not ok:
+        return INVALID
+    made = cls(**values)
+    whole = getattr(made, "check_whole", None)  # a check of the keys together, at the mapping's line
+    message = whole() if whole else None
+    reader.lines[id(made)] = reader.line(node)
+    return reader.fail(node, message) if message else made
 
 
 @functools.cache

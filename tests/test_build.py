@@ -84,7 +84,8 @@ def test_article_page_hooks(fixture_site: Path) -> None:
     refs = page.find("section", class_="references", id="references").find("ol").find_all("li", recursive=False)
     assert [li["id"] for li in refs] == ["ref-1", "ref-2"]
     assert [a["href"] for a in refs[0].find_all("a", class_="backref")] == ["#cite-1-1", "#cite-1-2"]
-    assert page.find(class_="disclaimer").get_text(strip=True) == "General information only."
+    assert page.select_one(".disclaimer p").get_text(strip=True) == "General information only."
+    assert str(page.select(".disclaimer p")[1].a) == '<a href="tel:999">999</a>'  # the fact emergency-number
     assert len(page.find_all("h1")) == 1
     assert len(page.find_all("script", type="application/ld+json")) == 1
     assert page.find("link", rel="canonical")["href"] == "https://fixture.example/alpha/"

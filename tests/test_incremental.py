@@ -32,14 +32,23 @@ languages:
   es: {language: es-US, name: Español, title: Ediciones, disclaimer: A, call_to_action: {heading: C, text: U}}
 """
 BIB = "- {key: src, citation: A source.}\n"
+FACTS = ["", 'facts:\n  limit: "10"\n  phone: {value: 1-800-222-1222, phone: true}\n',
+         'facts:\n  limit: "7"\n  phone: {value: "911", phone: true}\n  emergency-number: "112"\n']
+RULES = ["", "rules:\n  avoid:\n    - {phrases: [more], instead: further, why: plain}\n",
+         "rules:\n  care_level:\n    - {at_least: emergency, phrases: [sign 2], message: m}\n",
+         "rules:\n  written_once:\n    - {card: red, phrases: [sign 1], message: m, in_prose: false}\n",
+         'rules:\n  consistent:\n    - {name: n, phrases: ["text {value}"], value: "1", message: m}\n',
+         "rules:\n  required_cards:\n    - {tags: [alpha], cards: [red], message: m}\n"]
 
 titles = st.text(alphabet="abcé XY'", min_size=1, max_size=12).filter(str.strip)
 IMAGES = ["pic.png", "fig.svg"]
-bodies = st.builds(lambda link, form, cite, n, card, image: f"Text {n}" + (f" [see]({form.format(link)})" if link else "")
+bodies = st.builds(lambda link, form, cite, n, card, image, fact: f"Text {n}{fact}"
+                   + (f" [see]({form.format(link)})" if link else "")
                    + (" [@src]" if cite else "") + ".\n\n## Part\n\n" + (f"!!! care {card}\n\n" if card else "")
                    + "More.\n" + (f'\n![A picture {n}](images/{image} "Caption {n}")\n' if image else ""),
                    st.sampled_from([None] + STEMS), st.sampled_from(["{}.md", "/{}/#part", "../{}/"]),
-                   st.booleans(), st.integers(0, 3), st.sampled_from([None] + CARDS), st.sampled_from([None] + IMAGES))
+                   st.booleans(), st.integers(0, 3), st.sampled_from([None] + CARDS), st.sampled_from([None] + IMAGES),
+                   st.sampled_from(["", " [=limit]", " [=phone]"]))
 cards = st.builds(lambda level, n, cite, link: (level, f"- Sign {n}" + (" [@src]" if cite else "")
                                                  + (f" ([more]({link}.md))" if link else "") + ".\n"),
                   st.sampled_from(LEVELS), st.integers(0, 3), st.booleans(), st.sampled_from([None] + STEMS))
@@ -65,6 +74,8 @@ edits = st.one_of(
     st.tuples(st.just("es"), st.sampled_from(STEMS), st.one_of(st.none(), st.just("mark"), spanish)),
     st.tuples(st.just("cached body"), st.sampled_from(["delete", "tamper"]), st.integers(0, 99)),
     st.tuples(st.just("output"), st.sampled_from(["delete", "tamper"]), st.integers(0, 99)),
+    st.tuples(st.just("facts"), st.just(""), st.integers(0, len(FACTS) - 1)),
+    st.tuples(st.just("rules"), st.just(""), st.integers(0, len(RULES) - 1)),
 )
 
 
@@ -84,6 +95,9 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
         return
     if kind == "style":
         (site / "static" / "style.css").write_text(f"/* variant {value} */\nbody {{ margin: {value}px; }}\n")
+        return
+    if kind in ("facts", "rules"):
+        config_edit(site / "site.yaml", kind, value)
         return
     if kind in ("card", "level"):
         card_edit(site / "content" / "care" / f"{stem}.md", kind, value)
@@ -115,6 +129,14 @@ def apply(site: Path, articles: dict[str, dict], edit: tuple) -> None:
     else:
         articles[stem][kind] = value
     (site / "content" / f"{stem}.md").write_text(render(articles[stem]))
+
+
+def config_edit(path: Path, kind: str, variant: int) -> None:
+    """Replace the facts or the rules of site.yaml by one of their variants."""
+    head, _, tail = path.read_text().partition("# facts\n")
+    facts, _, rules = tail.partition("# rules\n")
+    facts, rules = (FACTS[variant], rules) if kind == "facts" else (facts, RULES[variant])
+    path.write_text(f"{head}# facts\n{facts}# rules\n{rules}")
 
 
 def spanish_edit(site: Path, stem: str, value: str | None) -> None:
@@ -197,7 +219,7 @@ def starting_site(site: Path, search: bool) -> dict[str, dict]:
     for folder in ("templates", "static"):
         shutil.copytree(REPO / "healthsite" / "theme" / folder, site / folder)  # the packaged theme, as the site's own
     (site / "content").mkdir()
-    (site / "site.yaml").write_text(SITE + f"search: {str(search).lower()}\n")
+    (site / "site.yaml").write_text(SITE + f"search: {str(search).lower()}\n# facts\n{FACTS[1]}# rules\n")
     (site / "content" / "bibliography.yaml").write_text(BIB)
     card_edit(site / "content" / "care" / "red.md", "card", ("emergency", "- Numbness.\n"))
     articles: dict[str, dict] = {}
@@ -226,6 +248,10 @@ def starting_site(site: Path, search: bool) -> dict[str, dict]:
 @example([("cached body", "tamper", 0), ("title", "ant", "New"), ("cached body", "delete", 1), ("body", "bee", "B.\n"),
           ("output", "delete", 3), ("output", "tamper", 5), ("delete", "cat", None), ("title", "bee", "Other")], False)
 @example([("output", "delete", 0), ("title", "ant", "New"), ("delete", "bee", None)], True)
+@example([("body", "ant", "Text 2 [=limit] [=phone].\n\n!!! care red\n"), ("facts", "", 2), ("rules", "", 4),
+          ("body", "bee", "Text 1.\n"), ("rules", "", 5), ("tags", "bee", ["alpha"]), ("facts", "", 0),
+          ("facts", "", 1), ("rules", "", 0), ("card", "red", ("urgent", "- Sign 2.\n")), ("rules", "", 2),
+          ("rules", "", 3), ("body", "cat", "X.\n\n!!! urgent\n    - Sign 1.\n")], False)
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple],
                                   search: bool) -> None:
     """After every edit, the incremental build equals a clean build of the same inputs (or fails alike), with

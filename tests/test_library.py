@@ -19,7 +19,8 @@ from healthsite.config import load_config
 from healthsite.pipeline import Options, build, make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
-# The house rules come from site.yaml (`editorial:`), the library's own rules from here.
+# The house rules come from site.yaml (`editorial:`, and the clinical rules `rules:`), what is about this library
+# alone from here.
 CONFIG = load_config(REPO / "site.yaml", REPO)[0]
 RULES = CONFIG.editorial
 MIN_CITATIONS = RULES.min_citations  # distinct sources cited by every article
@@ -28,18 +29,12 @@ MAX_MEDIAN_GRADE = RULES.pass_grade  # median Flesch-Kincaid grade of the librar
 MAX_GRADE = RULES.pass_grade  # no article above this grade
 MIN_WORDS = RULES.min_words  # words of prose in every article body
 MAX_DESCRIPTION = RULES.max_description  # characters: cards show the description whole
-SELF_TREATMENT_DAYS = 10  # the one limit for treating pain yourself: the Drug Facts label's 10 days
 OVERVIEW = CONFIG.start_here.removesuffix(".md")  # the hub ("Start here") article links to every other article
-SHARED_CARDS = ("back-pain-emergency", "back-pain-urgent")  # used by every article that discusses back pain
 BACK_PAIN_TAGS = {"back-pain", "running"}
 
 SHARED_REFERENCES = REPO.parent / "shared" / "references.yaml"
 MIRRORS = ("moam.info", "scribd.com", "docplayer", "lawserver.com", "uslawyerdatabase.com", "fda.report")
 INTERNAL_NOTE = re.compile(r"\s*\([^()]*\bnot seen\b[^()]*\)", re.I)
-MEDICINE = re.compile(r"\b(pain relievers?|painkillers?|NSAIDs?|ibuprofen|naproxen|acetaminophen|paracetamol)\b", re.I)
-DURATION = re.compile(r"\b(?:after|more than|longer than|over|for)\s+(\d+|a few|several)?\s*(days?|weeks?)\b", re.I)
-PREGNANCY_WEEKS = {"20", "30"}  # stages of pregnancy, not how long to take a medicine
-PEEING_TROUBLE = re.compile(r"\b(hard|difficult|difficulty|trouble|problems?)\b[^.]{0,20}\bpee|\b(can(no|')t|unable to) pee", re.I)
 
 
 @pytest.fixture(scope="module")
@@ -181,18 +176,6 @@ def test_builds_strictly_without_warnings(site, tmp_path: Path) -> None:
     assert (report.pages, report.warnings, report.notices) == (len(site.pages), [], [])
 
 
-def test_red_flags_are_written_once(site) -> None:
-    """Back-pain articles use the two shared cards; no article retypes the cauda equina signs in a card."""
-    for page in site.pages.values():
-        source = (REPO / page.source).read_text()
-        if discusses_back_pain(page):
-            for card in SHARED_CARDS:
-                assert f"!!! care {card}" in source, (page.slug, card)
-        cards = re.findall(r"^!!! (?:emergency|urgent|non-urgent).*\n((?:[ \t]+.*\n?)*)", source, re.M)
-        retyped = [text for text in cards if re.search(r"both legs|bladder or bowel", text, re.I)]
-        assert retyped == [], page.slug
-
-
 def test_shared_cards_hold_the_complete_lists(site, out: Path) -> None:
     """The emergency card lists every cauda equina sign, the urgent card every other red flag."""
     for slug in (page.slug for page in site.pages.values() if discusses_back_pain(page)):
@@ -207,11 +190,22 @@ def test_shared_cards_hold_the_complete_lists(site, out: Path) -> None:
             assert sign in urgent, (slug, sign)
 
 
-def test_difficulty_peeing_is_always_an_emergency(site, out: Path) -> None:
-    """No page files trouble peeing under a lower level of care than an emergency."""
-    for slug in site.pages:
-        for card in html(out, slug).select("div.care-card--urgent, div.care-card--non-urgent"):
-            assert not PEEING_TROUBLE.search(card.get_text(" ")), slug
+def test_clinical_rules_are_in_site_yaml() -> None:
+    """The library's clinical rules are data in site.yaml, which every build and check enforces (tests/test_rules.py
+    proves the engine does; test_builds_strictly_without_warnings that the library keeps them)."""
+    rules, facts = CONFIG.rules, CONFIG.all_facts
+    assert any({"back-pain", "running"} <= set(r.tags) and {"back-pain-emergency", "back-pain-urgent"} <= set(r.cards)
+               for r in rules.required_cards)
+    assert any(r.at_least == "emergency" and "trouble peeing" in r.phrases
+               and "dificultad para orinar" in r.translations["es"].phrases for r in rules.care_level)
+    assert any(r.card == "back-pain-emergency" and {"both legs", "bladder or bowel"} <= set(r.phrases)
+               and "ambas piernas" in r.translations["es"].phrases for r in rules.written_once)
+    limits = [r for r in rules.consistent if r.fact == "self-treatment-days"]
+    assert limits and all(r.regex and r.translations["es"].regex for r in limits)
+    assert facts["self-treatment-days"].value == "10"
+    assert any(r.value == "12" and "chronic" in r.regex[0] for r in rules.consistent)
+    assert any(r.instead == "Pilates" for r in rules.avoid)
+    assert facts["emergency-number"].value == "911" and facts["poison-control"].phone
 
 
 def test_phase_table_has_honest_labels(site, out: Path) -> None:
@@ -223,36 +217,6 @@ def test_phase_table_has_honest_labels(site, out: Path) -> None:
     assert [r[:2] for r in rows[1:]] == [["The first days", "0 to 72 hours"], ["Early recovery", "3 days to 6 weeks"],
                                          ["Pain lasting beyond 6 weeks", "More than 6 weeks"]]
     assert all(th.get("scope") == "col" for th in tables[0].find_all("th"))
-
-
-def test_chronic_means_more_than_12_weeks(site) -> None:
-    """Every use of "chronic" says 12 weeks; no page calls 6-week pain chronic; one sentence gives the source."""
-    defining = 0
-    for slug, body in site.bodies.items():
-        for sentence in editorial.sentences(body.prose):
-            if re.search(r"\bchronic\b", sentence, re.I):
-                assert "12 weeks" in sentence, (slug, sentence)
-                assert not re.search(r"\b(6|six) weeks\b", sentence), (slug, sentence)
-                defining += "once it has lasted more than 12 weeks" in sentence
-    assert defining == 1
-
-
-def test_one_limit_for_treating_pain_yourself(site) -> None:
-    """Wherever a page says how long to take a pain reliever, it gives the label's 10 days."""
-    for slug, body in site.bodies.items():
-        for sentence in editorial.sentences(body.prose):
-            if not MEDICINE.search(sentence):
-                continue
-            for number, unit in DURATION.findall(sentence):
-                if number in PREGNANCY_WEEKS and unit.startswith("week"):
-                    continue
-                assert (number, unit) == (str(SELF_TREATMENT_DAYS), "days"), (slug, sentence)
-
-
-def test_pilates_is_a_name(site) -> None:
-    """Pilates is named after a person, so it is always capitalised."""
-    for slug, body in site.bodies.items():
-        assert not re.search(r"\bpilates\b", " ".join(body.prose)), slug
 
 
 def test_medicine_safety_sections_exist(out: Path) -> None:

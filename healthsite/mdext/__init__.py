@@ -9,10 +9,12 @@ from .carecards import CareCardProcessor
 from .citations import CitationProcessor
 from .claims import ClaimingAttrList, RawHtmlClaims
 from .crosslinks import CrossLinkProcessor
+from .facts import FactProcessor
 from .faq import FaqProcessor
 from .images import ImageProcessor
 from .mentions import MentionProcessor
 from .outline import OutlineProcessor
+from .rules import RuleProcessor
 from .shared import SharedCardProcessor
 from .sanitize import sanitize
 from .state import Link, Mention, PageState, Refs, SharedCard, text_of
@@ -34,6 +36,7 @@ class HealthExtension(Extension):
         md.registerExtension(self)
         md.preprocessors.register(SharedCardProcessor(md, self), "sharedcards", 25)
         md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
+        md.inlinePatterns.register(FactProcessor(self), "fact", 177)
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)
         md.treeprocessors.register(CareCardProcessor(md, self), "carecards", 14)
         md.treeprocessors.register(TableProcessor(md, self), "tables", 13)
@@ -43,6 +46,7 @@ class HealthExtension(Extension):
         md.treeprocessors.register(ClaimingAttrList(md, self), "attr_list", 8)  # replaces Python-Markdown's own
         md.treeprocessors.register(RawHtmlClaims(md, self), "claims", 2)
         md.treeprocessors.register(MentionProcessor(md, self), "mentions", 1)
+        md.treeprocessors.register(RuleProcessor(md, self), "rules", 0)
 
     def reset(self) -> None:
         """Forget the previous page."""

@@ -12,6 +12,8 @@ from typing import Sequence
 from urllib.parse import urlsplit
 
 from ..digests import digest
+from ..facts import Fact
+from ..rules import TextRule
 from ..files import line_of
 from ..images import Image
 from ..problems import Problem, error, warning
@@ -51,6 +53,8 @@ class Refs:
     images: dict[str, Image] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # the edition's translations of the body strings
     media_base: str = ""  # where images are published (a translation's: the site's root); default: base path
+    facts: dict[str, Fact] = field(default_factory=dict)  # the edition's facts (site.yaml `facts:`), by name
+    rules: tuple[TextRule, ...] = ()  # the edition's text rules (site.yaml `rules:`), compiled
 
     @property
     def base_path(self) -> str:
@@ -87,6 +91,10 @@ class Refs:
             return self.texts.get(key, key)
         if kind == "path":
             return self.files.get(key, "" if key in self.pages else None)
+        if kind == "fact":
+            return self.facts.get(key)
+        if kind == "rules":
+            return tuple((rule.kind, tuple(p.pattern for p in rule.patterns), rule.rule, rule.expected) for rule in self.rules)
         return self.emergency_number
 
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
