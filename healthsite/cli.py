@@ -26,6 +26,10 @@ EXAMPLES = {
   python build.py serve --port 0       use any free port""",
     "check": """examples:
   python build.py check                problems, most serious first, and the articles that have them
+  python build.py check content/knee-pain-in-runners.md
+                                       only that article's problems (the whole site is still checked)
+  python build.py check content/es/    only the Spanish articles
+  python build.py check > report.txt   keep the whole report in a file
   python build.py check --all          every article, problems or not
   python build.py check --format json  the same report for other tools
   python build.py check --format html --output dashboard.html
@@ -103,6 +107,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                               help="text (default): problems and a table; json: for other tools; html: the "
                                    "editorial dashboard")
     sub["check"].add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    sub["check"].add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                              help="report only these articles (files, or folders of them); default: all")
     sub["check"].add_argument("--all", action="store_true", dest="every",
                               help="list every article, not only those with problems")
     sub["serve"].add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
@@ -194,9 +200,14 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
     from . import report
+    from .selection import select
+    selection, missing = select(args.paths, args.config.resolve().parent)
+    if missing:
+        print("".join(f"check: error: {message}\n" for message in missing), end="", file=sys.stderr)
+        return 2
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour,
-                        args.every, args.output, args.quiet)
+                        args.every, args.output, args.quiet, selection)
 
 
 def run_new(args: argparse.Namespace) -> int:

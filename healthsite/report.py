@@ -20,6 +20,7 @@ from .editorial import Article, Editorial
 from .options import FORMATS  # noqa: F401  (the formats `check` writes)
 from .pipeline import Options, validate
 from .problems import CATEGORIES, BuildError, Problem
+from .selection import Selection, narrowed
 
 COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
 # Colour says how serious a flagged cell or heading is: safety and evidence red, the rest yellow.
@@ -31,27 +32,30 @@ Cell = tuple[str, str]
 
 
 def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool,
-          every: bool = False, output: Path | None = None, quiet: bool = False) -> int:
+          every: bool = False, output: Path | None = None, quiet: bool = False,
+          selection: Selection = Selection()) -> int:
     """`check`: validate without writing the site, print problems and the report; 1 on errors (or warnings if strict).
 
     `every` lists every article, not only those with problems; `output` writes the report (html: the dashboard)
-    to a file instead of standard output; `quiet` prints only the problems (and no text report).
+    to a file instead of standard output; `quiet` prints only the problems (and no text report); `selection`
+    reports only the named articles (the whole site is still validated). Everything but the line that says the
+    check failed goes to `out`, so a redirect keeps the whole report.
     """
     try:
         site, report = validate(options, today)
     except BuildError as exc:
-        return failed(exc.problems, fmt, out, err)
+        return failed([p for p in exc.problems if selection.concerns(p)], fmt, out, err, exc.problems)
+    report = narrowed(report, selection)
     strict = options.strict
     problems = editorial.as_errors(report.warnings) if strict else list(report.warnings)
     if fmt == "text":
-        print(grouped(problems, colour), end="", file=err)
-        err.flush()
+        print(grouped(problems, colour), end="", file=out)
     document = {"text": lambda: text(report, colour, every), "json": lambda: to_json(report, problems),
                 "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
     if output:
         output.write_text(document + "\n", encoding="utf-8")
         if not quiet:
-            print(f"wrote {output}", file=err)
+            print(f"wrote {output}", file=out)
     elif not (quiet and fmt == "text"):
         print(document, file=out)
     if strict and problems:
@@ -71,15 +75,22 @@ def grouped(problems: list[Problem], colour: bool) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def failed(problems: list[Problem], fmt: str, out: TextIO, err: TextIO) -> int:
-    """Report a site that does not build: its errors (and warnings), exit status 1."""
+def failed(problems: list[Problem], fmt: str, out: TextIO, err: TextIO, every: list[Problem] | None = None) -> int:
+    """Report a site that does not build: its errors (and warnings) on `out`, the failure line on `err`; exit 1.
+
+    `every` is all the site's problems when `problems` are only those of the named articles.
+    """
     if fmt == "json":
         print(to_json(None, problems), file=out)
         return 1
     for problem in problems:
-        print(problem, file=err)
+        print(problem, file=out)
+    out.flush()
     count = sum(p.level == "error" for p in problems)
-    print(f"check failed: {plural(count, 'error')}", file=err)
+    hidden = sum(p.level == "error" for p in every or problems) - count
+    found = [plural(count, "error")] * bool(count or not hidden) + \
+        [f"{plural(hidden, 'error')} in other files (run check without paths to see them)"] * bool(hidden)
+    print(f"check failed: {' and '.join(found)}", file=err)
     return 1
 
 

@@ -37,12 +37,12 @@ def page_of(root: Path, today: dt.date = TODAY) -> str:
 
 def test_check_writes_the_dashboard_to_a_file(make_site: Maker, capsys: pytest.CaptureFixture,
                                               tmp_path: Path) -> None:
-    """--format html --output FILE writes one page and says where; nothing else is printed on stdout."""
+    """--format html --output FILE writes one page and says where (on standard output); nothing on stderr."""
     root = demo(make_site)
     target = tmp_path / "dashboard.html"
     assert main(["check", "--config", str(root / "site.yaml"), "--format", "html", "--output", str(target)]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and err.endswith(f"wrote {target}\n")
+    assert err == "" and out.endswith(f"wrote {target}\n")
     assert target.read_text().startswith("<!DOCTYPE html>")
 
 
