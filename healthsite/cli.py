@@ -1,4 +1,5 @@
-"""The command line: `python build.py [build|serve|check|search|new|translated] [options]` (also the `healthsite` script)."""
+"""The command line: `python build.py [build|serve|check|search|new|translated|sources|cards] [options]` (also the
+`healthsite` script)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ EXAMPLES = {
     "new": """examples:
   python build.py new knee-pain-in-runners
   python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+    "sources": """examples:
+  python build.py sources              every citation key of the bibliography with a short title
+  python build.py sources sciatica     only the sources whose key, citation or topics mention sciatica""",
+    "cards": """examples:
+  python build.py cards                the shared care cards: level, languages and the articles that use them""",
     "translated": """examples:
   python build.py translated es/dolor-lumbar-despues-de-correr
                                        mark a translation current with its English article""",
@@ -77,6 +83,8 @@ HELPS = {"build": "write the site, drafts left out (the default command)", "serv
          "check": "validate and print the editorial report, most serious problems first",
          "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
+         "sources": "list the citation keys of the bibliography (those matching WORD) with short titles",
+         "cards": "list the shared care cards with their level, languages and the articles that use them",
          "translated": "mark a translation as current with the English article it translates"}
 
 
@@ -94,7 +102,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search",
+                                                                                                   "sources", "cards")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
@@ -117,6 +126,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
+    sub["sources"].add_argument("word", nargs="?", default="", metavar="WORD",
+                                help="show only sources whose key, citation or topics contain WORD (any case)")
     sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
                                    "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
@@ -246,6 +257,32 @@ def run_translated(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_sources(args: argparse.Namespace) -> int:
+    """`sources [WORD]`: the bibliography's citation keys with short titles; exit 1 when none matches."""
+    from . import writerlists
+    from .config import load_config
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    listing, more, found = writerlists.sources_listing(root, config, args.word) if config else ("", [], False)
+    print_problems(problems + more)
+    sys.stdout.write(listing)
+    return 0 if found else 1
+
+
+def run_cards(args: argparse.Namespace) -> int:
+    """`cards`: the shared care cards with their level, languages and the articles that use them."""
+    from . import writerlists
+    from .config import load_config
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    uses, more = writerlists.card_uses(root, config) if config else ([], [])
+    print_problems(problems + more)
+    if config is None:
+        return 1
+    sys.stdout.write(writerlists.cards_listing(uses))
+    return 1 if any(p.level == "error" for p in more) else 0
+
+
 def run_search(args: argparse.Namespace) -> int:
     """`search`: index the built site with Pagefind, replacing its previous index only once the new one is whole."""
     from . import search
@@ -277,7 +314,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
-                                                            "translated": run_translated, "search": run_search}
+                                                            "translated": run_translated, "search": run_search,
+                                                            "sources": run_sources, "cards": run_cards}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
