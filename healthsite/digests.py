@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
-             "rcssmin", "pillow", "defusedxml")
+             "rcssmin", "pillow", "defusedxml", "pylabeador")
 
 
 def digest(*parts: bytes | str) -> str:

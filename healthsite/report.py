@@ -105,7 +105,7 @@ def text(report: Editorial, colour: bool, every: bool = False) -> str:
     shown = [a for a in report.articles if every or a.problems]
     scores = "; ".join(editorial.legend(r) for r in (rules, *report.editions))
     legend = (f"grade: {scores}; "
-              f"SMOG: SMOG grade; long: sentences over {rules.max_sentence_words} words\n"
+              f"SMOG: SMOG grade (an English formula: - for other languages); long: sentences over {rules.max_sentence_words} words\n"
               f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
               f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related")
     if shown:
@@ -125,7 +125,7 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
     review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
     mark = f" {editorial.short(stats.formula)}" if editorial.is_ease(stats.formula) else ""
-    return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}", ""),
+    return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}" if stats.shown_smog is not None else "-", ""),
             (str(stats.words), flag(stats.words < rules.min_words, "style")),
             (str(article.long_sentences), flag(article.long_sentences > 0, "readability")),
             (str(article.citations), flag(article.citations < rules.min_citations, "evidence")),
@@ -195,7 +195,7 @@ def article_json(article: Article) -> dict[str, Any]:
     stats = article.stats
     return {"slug": article.slug, "source": article.source, "title": article.title, "grade": stats.grade,
             "formula": stats.formula,
-            "smog": stats.smog, "words": stats.words, "sentences": stats.sentences,
+            "smog": stats.shown_smog, "words": stats.words, "sentences": stats.sentences,
             "long_sentences": article.long_sentences, "readability": article.readability,
             "citations": article.citations, "cross_links": article.cross_links, "inbound": article.inbound,
             "sections": [{"title": t, "line": line, "grade": g}
