@@ -9,7 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
-             "rcssmin", "pillow", "defusedxml", "pylabeador")
+             "rcssmin", "pillow", "defusedxml", "pylabeador",
+             "pyspellchecker", "wordfreq")
 
 
 def digest(*parts: bytes | str) -> str:
