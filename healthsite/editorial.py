@@ -80,6 +80,7 @@ class Article:
     cross_links: int = 0
     sections: tuple[tuple[str, int, int], ...] = ()  # each h2: title, file line, first prose paragraph
     problems: tuple[Problem, ...] = ()
+    reach: int = 0  # other articles that show it in their Read More cards
 
     def count(self, category: Category) -> int:
         """How many of the article's warnings are in a category."""
@@ -104,7 +105,8 @@ class Editorial:
 
 def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
     """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
-    inbound = inbound_articles(site)
+    from .reach import reach, unreached
+    inbound, shown = inbound_articles(site), reach(site)
     rules = site.config.editorial
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -113,11 +115,12 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
         stats = (measured or {}).get(slug) or measure(body.prose, body.sections, rules.readability)
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
                           stats.long(rules.max_sentence_words), len(body.citations), review_of(page, today),
-                          len(inbound[slug]), len(cross_links(page, body)), body.sections)
+                          len(inbound[slug]), len(cross_links(page, body)), body.sections, reach=shown[slug])
         articles.append(article)
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
                      + sentence_warnings(page, body, stats, rules))
-    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
+    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()),
+                     problems + unreached(site, shown))
 
 
 def merged(report: Editorial, other: Editorial) -> Editorial:

@@ -25,7 +25,8 @@ from .selection import Selection, narrowed
 COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
 # Colour says how serious a flagged cell or heading is: safety and evidence red, the rest yellow.
 CATEGORY_COLOUR = {"safety": "red", "evidence": "red", "readability": "yellow", "style": "yellow"}
-HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review", "due", "problems")
+HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "reach", "review", "due",
+           "problems")
 LEFT = frozenset({"article", "review", "due", "problems"})
 
 Cell = tuple[str, str]
@@ -107,7 +108,8 @@ def text(report: Editorial, colour: bool, every: bool = False) -> str:
     legend = (f"grade: {scores}; "
               f"SMOG: SMOG grade (an English formula: - for other languages); long: sentences over {rules.max_sentence_words} words\n"
               f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
-              f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related")
+              f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related; "
+              f"reach: articles that show it in their Read More cards")
     if shown:
         listing = table([row(a, rules, report.require_review) for a in shown], colour)
     else:
@@ -131,6 +133,7 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
             (str(article.citations), flag(article.citations < rules.min_citations, "evidence")),
             (str(article.cross_links), flag(article.cross_links < rules.min_cross_links, "style")),
             (str(article.inbound), flag(not article.inbound, "style")),
+            (str(article.reach), flag(not article.reach, "style")),
             (review.status, review_hue), (str(review.next_review_due or "-"), review_hue),
             (", ".join(counts) or "-", "")]
 
@@ -198,6 +201,7 @@ def article_json(article: Article) -> dict[str, Any]:
             "smog": stats.shown_smog, "words": stats.words, "sentences": stats.sentences,
             "long_sentences": article.long_sentences, "readability": article.readability,
             "citations": article.citations, "cross_links": article.cross_links, "inbound": article.inbound,
+            "reach": article.reach,
             "sections": [{"title": t, "line": line, "grade": g}
                          for (t, line, _), g in zip(article.sections, stats.sections)],
             "problems": {c: article.count(c) for c in CATEGORIES},

@@ -165,8 +165,8 @@ def test_not_reviewed_is_red_only_where_site_yaml_requires_review(make_site: Mak
     article_row = editorial.review(site_of(make_site, good_site(**{"content/a.md": article("A", EASY)})), TODAY)
     a = next(x for x in article_row.articles if x.slug == "a")
     rules_ = article_row.thresholds
-    assert report.row(a, rules_, require_review=False)[8] == ("not reviewed", "")
-    assert report.row(a, rules_, require_review=True)[8] == ("not reviewed", "red")
+    assert report.row(a, rules_, require_review=False)[9] == ("not reviewed", "")
+    assert report.row(a, rules_, require_review=True)[9] == ("not reviewed", "red")
 
 
 def test_a_hard_section_is_found_under_markup_and_custom_ids(make_site: Maker) -> None:

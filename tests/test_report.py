@@ -34,13 +34,13 @@ def check(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, s
 def test_table_columns_are_aligned() -> None:
     """Text columns are padded on the right, numbers on the left, two spaces apart."""
     rows = [[("a-long-slug", ""), ("5.0", ""), ("7.6", ""), ("566", ""), ("4", ""), ("8", ""), ("3", ""),
-             ("5", ""), ("not reviewed", ""), ("-", ""), ("-", "")],
+             ("5", ""), ("2", ""), ("not reviewed", ""), ("-", ""), ("-", "")],
             [("b", ""), ("11.2", ""), ("12.0", ""), ("1139", ""), ("15", ""), ("19", ""), ("12", ""), ("0", ""),
-             ("overdue", ""), ("2026-03-01", ""), ("1 safety", "")]]
+             ("0", ""), ("overdue", ""), ("2026-03-01", ""), ("1 safety", "")]]
     assert report.table(rows, colour=False).splitlines() == [
-        "article      grade  SMOG  words  long  cites  links  inbound  review        due         problems",
-        "a-long-slug    5.0   7.6    566     4      8      3        5  not reviewed  -           -",
-        "b             11.2  12.0   1139    15     19     12        0  overdue       2026-03-01  1 safety",
+        "article      grade  SMOG  words  long  cites  links  inbound  reach  review        due         problems",
+        "a-long-slug    5.0   7.6    566     4      8      3        5      2  not reviewed  -           -",
+        "b             11.2  12.0   1139    15     19     12        0      0  overdue       2026-03-01  1 safety",
     ]
 
 
@@ -64,9 +64,9 @@ def test_check_prints_the_report_and_writes_nothing(make_site: Maker, capsys: py
     assert out.startswith("no article has a problem (2 articles checked; --all lists them)\n")
     code, out, err = check(root, capsys, "--all")
     lines = out.splitlines()
-    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review",
-                                "due", "problems"]
-    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "1", "reviewed", "2027-01-10", "-"]
+    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "reach",
+                                "review", "due", "problems"]
+    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "1", "1", "reviewed", "2027-01-10", "-"]
     assert lines[2].split()[0] == "b"
     assert re.fullmatch(r"2 articles on \d{4}-\d\d-\d\d: readability 2 pass, 0 warn, 0 hard; reviews 2 reviewed, "
                         r"0 due soon, 0 overdue, 0 not reviewed; 0 warnings \(0 safety, 0 evidence, 0 readability, "
@@ -108,7 +108,7 @@ def test_warnings_are_printed_and_do_not_fail(make_site: Maker, capsys: pytest.C
     code, out, err = check(root, capsys)
     assert (code, err) == (0, "")
     assert out.splitlines()[:3] == ["evidence: 1 warning", NO_CITATION_WARNING, "article  grade  SMOG  words  long  "
-                                    "cites  links  inbound  review    due         problems"]
+                                    "cites  links  inbound  reach  review    due         problems"]
     assert out.splitlines()[-1].endswith("; 1 warning (0 safety, 1 evidence, 0 readability, 0 style)")
 
 
@@ -150,7 +150,7 @@ def test_json_report(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
         "slug": "b", "source": "content/b.md", "title": "B", "grade": 0.9, "formula": "flesch-kincaid", "smog": 0.0,
         "words": 18,
         "sentences": 2, "long_sentences": 0, "readability": "pass", "citations": 1, "cross_links": 1,
-        "inbound": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
+        "inbound": 1, "reach": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
         "review": {"status": "reviewed", "reviewed_by": "Dr Lee", "last_reviewed": "2026-01-10",
                    "next_review_due": "2027-01-10"}}
 
@@ -225,7 +225,7 @@ def test_check_is_fast(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     for n in range(14):
         sections = "\n\n".join(f"## Part {i}\n\n{paragraph}" for i in range(6))
         body = sections + f"\n\nSee [next](a{(n + 1) % 14}.md).\n"
-        files[f"content/a{n}.md"] = article(f"Article {n}", body, **REVIEWED)
+        files[f"content/a{n}.md"] = article(f"Article {n}", body, related=f"[a{(n + 1) % 14}]", **REVIEWED)
     root = make_site(files)
     started = time.perf_counter()
     code, out, _ = check(root, capsys, "--all")
