@@ -42,7 +42,10 @@ EXAMPLES = {
                                        index the site built into /tmp/site""",
     "new": """examples:
   python build.py new knee-pain-in-runners
-  python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+  python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise
+  python build.py new --lang es dolor-de-rodilla --from knee-pain-in-runners
+                                       start the Spanish translation of an English article
+                                       (also: python build.py new es/dolor-de-rodilla --from ...)""",
     "sources": """examples:
   python build.py sources              every citation key of the bibliography with a short title
   python build.py sources sciatica     only the sources whose key, citation or topics mention sciatica""",
@@ -124,6 +127,10 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     sub["serve"].add_argument("--port", type=_port, default=8000, help="port to listen on (0: any free one)")
     sub["new"].add_argument("slug", metavar="SLUG", help="the article's file and URL name, e.g. knee-pain-in-runners")
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
+    sub["new"].add_argument("--lang", default="", metavar="CODE",
+                            help="start a translation into a language of site.yaml (content/CODE/SLUG.md)")
+    sub["new"].add_argument("--from", default="", dest="source", metavar="ENGLISH-SLUG",
+                            help="with --lang: the English article it translates")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
     sub["sources"].add_argument("word", nargs="?", default="", metavar="WORD",
@@ -227,6 +234,8 @@ def run_new(args: argparse.Namespace) -> int:
     from .config import load_config
     root = args.config.resolve().parent
     config, problems = load_config(args.config, root)
+    if args.lang or args.source or "/" in args.slug:
+        return new_translation(args, root, config, problems)
     request = newpage.Request(args.slug, args.title, newpage.split_tags(args.tags))
     path, more = newpage.create(request, config, root, dt.date.today()) if config else (None, [])
     if path is None:
@@ -238,6 +247,23 @@ def run_new(args: argparse.Namespace) -> int:
               f"next: write it, then preview it with `python build.py serve` at "
               f"http://127.0.0.1:8000/{request.slug}/ and run `python build.py check`; delete `draft: true` "
               "when it is ready to publish")
+    return 0
+
+
+def new_translation(args: argparse.Namespace, root: Path, config: object, problems: list[Problem]) -> int:
+    """`new --lang CODE SLUG --from ENGLISH-SLUG` (or `new CODE/SLUG --from ...`): start a translation."""
+    from . import newtranslation
+    code, slug = newtranslation.split_code(args.slug, args.lang)
+    path, more = newtranslation.create(root, config, code, slug, args.source, dt.date.today()) \
+        if config else (None, [])
+    if path is None:
+        print_problems(problems + more)
+        return 1
+    if not args.quiet:
+        shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
+        print(f"created {shown} (a draft translation of content/{Path(args.source).stem}.md)\n"
+              f"next: translate every line marked TRANSLATE and each heading, then delete `draft: true` and run "
+              f"`python build.py translated {code}/{slug}`")
     return 0
 
 

@@ -102,7 +102,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
                 + title_warnings(listed) + found)
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
-        warnings += translations.freshness(listed, default.pages, code, default.cards)
+        warnings += translations.freshness(listed, default.pages, code, default.cards, root)
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
                    _card_problems(cards, refs), config_file, pictures, code, cards)
 
