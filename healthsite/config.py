@@ -163,6 +163,8 @@ class SiteConfig:
     editorial: HouseRules = field("house rules that `check` and `build` warn about", HouseRules())
     search: bool = field("build a Pagefind search index and the /search/ page", True)
     require_review: bool = field("warn (error with --strict) about articles not yet medically reviewed", False)
+    editor_url: str = field("the dashboard's link to an article's source: a URL with {path} (absolute) and {line}, "
+                            "e.g. vscode://file/{path}:{line}; default: a relative file link", "")
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
                                                  "to its section (warning; error with --strict)", ())
     limits: Limits = field("bounds on each article: size, line length, time to render", Limits())

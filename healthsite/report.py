@@ -45,6 +45,9 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
     try:
         site, report = validate(options, today)
     except BuildError as exc:
+        if fmt == "html":
+            return failed_dashboard(options, today, [p for p in exc.problems if selection.concerns(p)], out, err,
+                                    output, quiet, selection)
         return failed([p for p in exc.problems if selection.concerns(p)], fmt, out, err, exc.problems)
     report = narrowed(report, selection)
     strict = options.strict
@@ -52,7 +55,8 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
     if fmt == "text":
         print(grouped(problems, colour), end="", file=out)
     document = {"text": lambda: text(report, colour, every), "json": lambda: to_json(report, problems),
-                "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
+                "html": lambda: dashboard.render(report, site.config.title, (), links(site, report, options, output))
+                }[fmt]()
     if output:
         output.write_text(document + "\n", encoding="utf-8")
         if not quiet:
@@ -62,6 +66,35 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
     if strict and problems:
         print(f"check failed: {plural(len(problems), 'warning')} treated as errors (--strict)", file=err)
     return 1 if strict and problems else 0
+
+
+def links(site: Any, report: Editorial, options: Options, output: Path | None) -> dict[str, dashboard.Links]:
+    """The dashboard's links of each article: its source (relative to the dashboard's folder) and its page."""
+    where = output.resolve().parent if output else Path.cwd()
+    return dashboard.article_links(site, options.config.resolve().parent, where, site.config.editor_url, report)
+
+
+def failed_dashboard(options: Options, today: dt.date, problems: list[Problem], out: TextIO, err: TextIO,
+                     output: Path | None, quiet: bool, selection: Selection) -> int:
+    """The dashboard of a site that does not build: its errors first, then what could still be checked; exit 1."""
+    from .salvage import salvaged
+    found = salvaged(options, today)
+    if found:
+        site, report = found
+        report = narrowed(report, selection)
+        page = dashboard.render(report, site.config.title, problems, links(site, report, options, output))
+    else:
+        page = dashboard.render(Editorial(today, HouseRules(), False, (), ()), "this site", problems)
+    if output:
+        output.write_text(page + "\n", encoding="utf-8")
+        if not quiet:
+            print(f"wrote {output}", file=out)
+    else:
+        print(page, file=out)
+    out.flush()
+    count = sum(p.level == "error" for p in problems)
+    print(f"check failed: {plural(count, 'error')} (listed first on the dashboard)", file=err)
+    return 1
 
 
 def grouped(problems: list[Problem], colour: bool) -> str:
