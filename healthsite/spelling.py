@@ -1,7 +1,7 @@
 """Spelling: likely misspellings in an article's text, as style warnings with suggestions (English and Spanish).
 
-pyspellchecker's own dictionaries (offline; for Spanish, with wordfreq's common word forms), plus the site's word list `content/words.txt` (one word a line,
-`#` comments), the words of the bibliography, and the site's tags and topic names. Citations, URLs and code
+pyspellchecker's own dictionaries (offline; for Spanish, with wordfreq's common word forms), plus the site's
+word list `content/words.txt` (one word a line, `#` comments), the words of the bibliography, and the site's tags and topic names. Citations, URLs and code
 never reach the prose the check reads; acronyms (NSAID, NSAIDs) and words with digits are left alone.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .inputs import WORDS_FILE
@@ -28,7 +28,8 @@ SKIPPED = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|`[^`]*`")  # URLs, e-mail a
 CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]+`", re.M | re.S)  # fenced blocks and inline code of the Markdown
 ACRONYM = re.compile(r"[A-Z]{2,}s?")
 LANGUAGES = frozenset({"en", "es"})
-ENCLITICS = re.compile(r"(?:me|te|se|nos|os)?(?:lo|la|los|las|le|les)$|(?:me|te|se|nos|os)$")
+ENCLITICS = tuple(first + second for first in ("", "me", "te", "se", "nos", "os")  # attached pronouns: "tómelo"
+                  for second in ("", "lo", "la", "los", "las", "le", "les") if first + second)
 UNACCENTED = str.maketrans("áéíóú", "aeiou")
 RARER = 100  # a suggestion this many times rarer than the best one is left out ("moving", not "mong")
 MIN_FREQUENCY = 1e-7  # wordfreq's Spanish words at least this frequent (Zipf 2) count as known; rarer are typos too
@@ -51,11 +52,8 @@ class Dictionary:
         """The verb forms a Spanish word may be with its attached pronouns taken off (its written accent too)."""
         if not self.forms:
             return []
-        found = []
-        for ending in ENCLITICS.findall(word)[:1]:
-            stem = word[:-len(ending)]
-            found += [stem, stem.translate(UNACCENTED)]
-        return found
+        stems = [word[:-len(ending)] for ending in ENCLITICS if word.endswith(ending) and len(word) > len(ending) + 1]
+        return [form for stem in stems for form in (stem, stem.translate(UNACCENTED))]
 
     def frequency(self, word: str) -> float:
         """How common a known word is (to order suggestions)."""

@@ -93,3 +93,20 @@ def test_helpers() -> None:
     assert [spelling.checked(w) for w in ("NSAIDs", "iPhone", "a", "Pain")] == [False, False, False, True]
     assert spelling.checker("en") is spelling.checker("en") and spelling.checker("fr") is None
     assert spelling.checker("es").knows("tómelo") and not spelling.checker("en").knows("tómelo")
+
+
+def test_spanish_pronouns_attached_to_a_verb() -> None:
+    """A Spanish verb with pronouns attached (and the accent they bring) is known when its verb is."""
+    spanish = spelling.checker("es")
+    assert all(spanish.knows(w) for w in ("tómelo", "muévase", "tomándolas", "vigilarla", "evítelos"))
+    assert not spanish.knows("dolr") and not spanish.knows("tómelox")
+
+
+def test_it_runs_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dictionaries ship with the libraries: nothing is fetched (sockets refused while they load)."""
+    import socket
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the spelling check must not use the network")
+    monkeypatch.setattr(socket, "socket", refuse)
+    spelling.checker.cache_clear()
+    assert spelling.checker("en").knows("walking") and spelling.checker("es").knows("caminando")
