@@ -1,24 +1,44 @@
-"""Stage checks: a stage's problems become one BuildError when any is an error."""
+"""Stage checks: a stage's problems become one BuildError when any is an error (or, while collecting, are kept)."""
 
 from __future__ import annotations
 
-from typing import Iterable, TypeVar
+import contextlib
+import contextvars
+from typing import Iterable, Iterator, TypeVar
 
 from .problems import BuildError, Problem, errors_only
 
 T = TypeVar("T")
+# While set (the dashboard of a site with errors), errors are kept here and the stages carry on without the
+# parts that failed, instead of stopping at the first stage with an error.
+COLLECTED: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar("collected", default=None)
 
 
 def stage(result: tuple[T | None, list[Problem]]) -> T:
     """The value of a stage, or BuildError with its problems."""
     value, problems = result
+    if value is None:
+        raise BuildError(problems)
     check(problems)
-    assert value is not None
     return value
 
 
 def check(problems: Iterable[Problem]) -> None:
-    """Raise BuildError if any problem is an error."""
+    """Raise BuildError if any problem is an error (while collecting, keep the errors and carry on)."""
     problems = list(problems)
     if errors_only(problems):
-        raise BuildError(problems)
+        kept = COLLECTED.get()
+        if kept is None:
+            raise BuildError(problems)
+        kept.extend(problems)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[Problem]]:
+    """Within the block, stage errors are collected into the list given, not raised."""
+    kept: list[Problem] = []
+    token = COLLECTED.set(kept)
+    try:
+        yield kept
+    finally:
+        COLLECTED.reset(token)

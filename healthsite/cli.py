@@ -1,4 +1,5 @@
-"""The command line: `python build.py [build|serve|check|search|new|translated] [options]` (also the `healthsite` script)."""
+"""The command line: `python build.py [build|serve|check|search|new|translated|sources|cards] [options]` (also the
+`healthsite` script)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ EXAMPLES = {
   python build.py serve --port 0       use any free port""",
     "check": """examples:
   python build.py check                problems, most serious first, and the articles that have them
+  python build.py check content/knee-pain-in-runners.md
+                                       only that article's problems (the whole site is still checked)
+  python build.py check content/es/    only the Spanish articles
+  python build.py check > report.txt   keep the whole report in a file
   python build.py check --all          every article, problems or not
   python build.py check --format json  the same report for other tools
   python build.py check --format html --output dashboard.html
@@ -38,7 +43,15 @@ EXAMPLES = {
                                        index the site built into /tmp/site""",
     "new": """examples:
   python build.py new knee-pain-in-runners
-  python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise""",
+  python build.py new knee-pain-in-runners --title "Knee pain in runners" --tags running,exercise
+  python build.py new --lang es dolor-de-rodilla --from knee-pain-in-runners
+                                       start the Spanish translation of an English article
+                                       (also: python build.py new es/dolor-de-rodilla --from ...)""",
+    "sources": """examples:
+  python build.py sources              every citation key of the bibliography with a short title
+  python build.py sources sciatica     only the sources whose key, citation or topics mention sciatica""",
+    "cards": """examples:
+  python build.py cards                the shared care cards: level, languages and the articles that use them""",
     "init": """examples:
   python build.py init mysite          start a new site in mysite/ (a new or empty folder), then: cd mysite
   python build.py init . --force       add the starter files to this folder (existing files are kept)""",
@@ -80,6 +93,8 @@ HELPS = {"build": "write the site, drafts left out (the default command)", "serv
          "check": "validate and print the editorial report, most serious problems first",
          "search": "build the search index of the site already built, in place",
          "new": "start an article from templates/archetypes/article.md",
+         "sources": "list the citation keys of the bibliography (those matching WORD) with short titles",
+         "cards": "list the shared care cards with their level, languages and the articles that use them",
          "init": "start a new site that builds at once: site.yaml, an example article, shared care cards, sources",
          "translated": "mark a translation as current with the English article it translates",
          "reviewed": "record a medical review of an article: who, when and what text it covered"}
@@ -99,7 +114,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  parents=[common(), site_options()], formatter_class=raw,
                                  epilog=examples(EXAMPLES, prog) + f"\n\nhelp on one command: {prog} COMMAND --help")
     commands = ap.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search", "init", "reviewed")),
+    sub = {name: commands.add_parser(name, parents=[common()] + [site_options()] * (name not in ("new", "translated", "search",
+                                                                                                   "init", "reviewed", "sources", "cards")),
                                      help=help_,
                                      description=help_.capitalize() + ".", epilog=examples([name], prog),
                                      formatter_class=raw)
@@ -112,12 +128,18 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                               help="text (default): problems and a table; json: for other tools; html: the "
                                    "editorial dashboard")
     sub["check"].add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    sub["check"].add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                              help="report only these articles (files, or folders of them); default: all")
     sub["check"].add_argument("--all", action="store_true", dest="every",
                               help="list every article, not only those with problems")
     sub["serve"].add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     sub["serve"].add_argument("--port", type=_port, default=8000, help="port to listen on (0: any free one)")
     sub["new"].add_argument("slug", metavar="SLUG", help="the article's file and URL name, e.g. knee-pain-in-runners")
     sub["new"].add_argument("--title", default="", help="the article's title (default: from the slug)")
+    sub["new"].add_argument("--lang", default="", metavar="CODE",
+                            help="start a translation into a language of site.yaml (content/CODE/SLUG.md)")
+    sub["new"].add_argument("--from", default="", dest="source", metavar="ENGLISH-SLUG",
+                            help="with --lang: the English article it translates")
     sub["new"].add_argument("--tags", nargs="+", default=[], metavar="TOPIC",
                             help="topic tags from site.yaml, e.g. --tags running exercise (or running,exercise)")
     sub["init"].add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (created if missing)")
@@ -130,6 +152,8 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
                                  "without .md, with credentials")
     sub["reviewed"].add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD",
                                  help="the day of the review (default: today)")
+    sub["sources"].add_argument("word", nargs="?", default="", metavar="WORD",
+                                help="show only sources whose key, citation or topics contain WORD (any case)")
     sub["translated"].add_argument("page", metavar="CODE/SLUG", help="the translation, e.g. es/dolor-lumbar "
                                    "(its file content/CODE/SLUG.md gets `translated_from:`, nothing else changes)")
     return ap
@@ -221,9 +245,14 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """`check`: validate without writing and print the editorial report (coloured only on a terminal)."""
     from . import report
+    from .selection import select
+    selection, missing = select(args.paths, args.config.resolve().parent)
+    if missing:
+        print("".join(f"check: error: {message}\n" for message in missing), end="", file=sys.stderr)
+        return 2
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return report.check(options_from(args), dt.date.today(), args.format, sys.stdout, sys.stderr, colour,
-                        args.every, args.output, args.quiet)
+                        args.every, args.output, args.quiet, selection)
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -232,6 +261,8 @@ def run_new(args: argparse.Namespace) -> int:
     from .config import load_config
     root = args.config.resolve().parent
     config, problems = load_config(args.config, root)
+    if args.lang or args.source or "/" in args.slug:
+        return new_translation(args, root, config, problems)
     request = newpage.Request(args.slug, args.title, newpage.split_tags(args.tags))
     path, more = newpage.create(request, config, root, dt.date.today()) if config else (None, [])
     if path is None:
@@ -258,6 +289,23 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_translation(args: argparse.Namespace, root: Path, config: object, problems: list[Problem]) -> int:
+    """`new --lang CODE SLUG --from ENGLISH-SLUG` (or `new CODE/SLUG --from ...`): start a translation."""
+    from . import newtranslation
+    code, slug = newtranslation.split_code(args.slug, args.lang)
+    path, more = newtranslation.create(root, config, code, slug, args.source, dt.date.today()) \
+        if config else (None, [])
+    if path is None:
+        print_problems(problems + more)
+        return 1
+    if not args.quiet:
+        shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
+        print(f"created {shown} (a draft translation of content/{Path(args.source).stem}.md)\n"
+              f"next: translate every line marked TRANSLATE and each heading, then delete `draft: true` and run "
+              f"`python build.py translated {code}/{slug}`")
+    return 0
+
+
 def run_translated(args: argparse.Namespace) -> int:
     """`translated`: record in a translation the version of the English article it now matches."""
     from . import translations
@@ -278,6 +326,32 @@ def run_reviewed(args: argparse.Namespace) -> int:
     """`reviewed`: record in an article's front matter who reviewed it, when, and the digest of each section."""
     from .reviews import run
     return run(args, print_problems)
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    """`sources [WORD]`: the bibliography's citation keys with short titles; exit 1 when none matches."""
+    from . import writerlists
+    from .config import load_config
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    listing, more, found = writerlists.sources_listing(root, config, args.word) if config else ("", [], False)
+    print_problems(problems + more)
+    sys.stdout.write(listing)
+    return 0 if found else 1
+
+
+def run_cards(args: argparse.Namespace) -> int:
+    """`cards`: the shared care cards with their level, languages and the articles that use them."""
+    from . import writerlists
+    from .config import load_config
+    root = args.config.resolve().parent
+    config, problems = load_config(args.config, root)
+    uses, more = writerlists.card_uses(root, config) if config else ([], [])
+    print_problems(problems + more)
+    if config is None:
+        return 1
+    sys.stdout.write(writerlists.cards_listing(uses))
+    return 1 if any(p.level == "error" for p in more) else 0
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -312,7 +386,8 @@ def run_serve(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
                                                             "serve": run_serve, "new": run_new,
                                                             "translated": run_translated, "search": run_search,
-                                                             "init": run_init, "reviewed": run_reviewed}
+                                                             "init": run_init, "reviewed": run_reviewed,
+                                                             "sources": run_sources, "cards": run_cards}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

@@ -173,6 +173,8 @@ class SiteConfig:
     require_review: bool = field("make an article not yet medically reviewed, or changed since its review, an error "
                                  "(`python build.py reviewed` records a review)", False)
     feedback: Feedback = field("reader feedback links on every article", Feedback())
+    editor_url: str = field("the dashboard's link to an article's source: a URL with {path} (absolute) and {line}, "
+                            "e.g. vscode://file/{path}:{line}; default: a relative file link", "")
     safety_links: tuple[SafetyLink, ...] = field("medicine-safety links: an article that mentions a term must link "
                                                  "to its section (warning; error with --strict)", ())
     limits: Limits = field("bounds on each article: size, line length, time to render", Limits())

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import quote
 
 import jinja2
 
 from . import editorial
 from .editorial import Article, Editorial
-from .problems import CATEGORIES
+from .problems import CATEGORIES, Problem
+
+if TYPE_CHECKING:
+    from .site import Site
 
 WIDTH = 380         # px: a plot's width (it scales down on narrow screens)
 MARGIN = 8          # px on either side of the plotted values
@@ -142,10 +148,71 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Editorial, title: str) -> str:
-    """The dashboard page of a site's editorial report."""
+@dataclass(frozen=True)
+class Links:
+    """Where an article's row leads: its source file (a relative file link or the editor's URL) and its page."""
+
+    source: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """One readability column: its formula, heading, what its target is, and which way is easier."""
+
+    formula: str
+    heading: str
+    target: str
+    ease: bool
+
+
+def article_links(site: Site, root: Path, where: Path, editor_url: str, report: Editorial) -> dict[str, Links]:
+    """Each article's links, by its source path: the file (relative to the dashboard's folder `where`, or through
+    site.yaml's `editor_url` pattern at its first problem's line) and its published page."""
+    first = {a.source: min((p.line for p in a.problems), default=1) for a in report.articles}
+    links = {}
+    for edition in (site, *site.editions):
+        for slug, page in edition.pages.items():
+            path = (root / page.source).resolve()
+            if editor_url:
+                href = editor_url.replace("{path}", quote(path.as_posix())).replace(
+                    "{line}", str(first.get(page.source, 1)))
+            else:
+                href = quote(Path(os.path.relpath(path, where.resolve())).as_posix())
+            links[page.source] = Links(href, f"{edition.config.base_url.rstrip('/')}/{slug}/")
+    return links
+
+
+def scores(report: Editorial) -> list[Score]:
+    """One column per readability formula the articles are scored by, in the order of the house rules."""
+    used = {a.stats.formula for a in report.articles}
+    columns = []
+    for rules in (report.thresholds, *report.editions):
+        formula = rules.readability
+        if formula in used and formula not in [c.formula for c in columns]:
+            name = editorial.FORMULAS[formula][2]
+            ease = editorial.is_ease(formula)
+            target = f"target {rules.pass_ease:g} or more; higher is easier" if ease else \
+                f"target {rules.pass_grade:g} or less; lower is easier"
+            columns.append(Score(formula, name, target, ease))
+    return columns
+
+
+def unreviewed(report: Editorial) -> list[Article]:
+    """Articles not yet medically reviewed that no warning counts already (without require_review)."""
+    return [] if report.require_review else [a for a in report.articles if a.review.status == "not reviewed"]
+
+
+def render(report: Editorial, title: str, errors: Iterable[Problem] = (), links: dict[str, Links] | None = None
+           ) -> str:
+    """The dashboard page of a site's editorial report: its errors first (a site that does not build), then the
+    problems by category (unreviewed articles under safety), the table and the plots."""
     problems = {c: [p for p in report.warnings if p.category == c] for c in CATEGORIES}
+    waiting = unreviewed(report)
+    counts = {c: len(problems[c]) + (len(waiting) if c == "safety" else 0) for c in CATEGORIES}
     return environment().get_template("dashboard.html").render(
+        errors=[p for p in errors if p.level == "error"], links=links or {}, unreviewed=waiting, counts=counts,
+        scores=scores(report),
         report=report, title=title, rules=report.thresholds, problems=problems, categories=CATEGORIES,
         grades=grade_plot(report), citations=citation_plot(report), reviews=review_plot(report), row=ROW,
         margin=MARGIN, status_class=STATUS_CLASS,

@@ -9,7 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
-             "rcssmin", "pillow", "defusedxml", "babel")  # every library that shapes the output
+             "rcssmin", "pillow", "defusedxml", "babel", "pylabeador",
+             "pyspellchecker", "wordfreq")  # every library that shapes the output
 
 
 def digest(*parts: bytes | str) -> str:

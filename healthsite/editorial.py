@@ -41,12 +41,17 @@ class TextStats:
     words: int
     sentences: int
     lengths: tuple[int, ...]
-    sections: tuple[float, ...] = ()  # the grade of each h2 section, in the order of Body.sections
+    sections: tuple[float | None, ...] = ()  # each h2 section's score, in Body.sections' order (None: no prose)
     formula: str = "flesch-kincaid"  # what `grade` and `sections` measure (an ease formula: higher is easier)
 
     def long(self, limit: int) -> int:
         """How many sentences have more than `limit` words."""
         return sum(words > limit for words in self.lengths)
+
+    @property
+    def shown_smog(self) -> float | None:
+        """The SMOG grade, an English formula: shown only beside the English grade (None for an ease formula)."""
+        return None if is_ease(self.formula) else self.smog
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Article:
     cross_links: int = 0
     sections: tuple[tuple[str, int, int], ...] = ()  # each h2: title, file line, first prose paragraph
     problems: tuple[Problem, ...] = ()
+    reach: int = 0  # other articles that show it in their Read More cards
 
     def count(self, category: Category) -> int:
         """How many of the article's warnings are in a category."""
@@ -99,7 +105,8 @@ class Editorial:
 
 def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
     """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
-    inbound = inbound_articles(site)
+    from .reach import reach, unreached
+    inbound, shown = inbound_articles(site), reach(site)
     rules = site.config.editorial
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -109,11 +116,12 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
         article = Article(slug, page.source, page.meta.title, stats, grade(stats.grade, rules),
                           stats.long(rules.max_sentence_words), len(body.citations),
                           review_of(page, today, slug in (site.extras.stale if site.extras else ())),
-                          len(inbound[slug]), len(cross_links(page, body)), body.sections)
+                          len(inbound[slug]), len(cross_links(page, body)), body.sections, reach=shown[slug])
         articles.append(article)
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
                      + sentence_warnings(page, body, stats, rules))
-    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()), problems)
+    return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()),
+                     problems + unreached(site, shown))
 
 
 def merged(report: Editorial, other: Editorial) -> Editorial:
@@ -190,7 +198,7 @@ def meter(language: str = "en_US") -> Any:
         from textstat.textstat import textstatistics
     meter_ = textstatistics()
     meter_.set_lang(language)
-    word = syllables_per_word(meter_)
+    word = spanish_per_word(meter_) if language == "es" else syllables_per_word(meter_)
     meter_.syllable_count = lambda text: sum(map(word, text.split()))
     meter_.polysyllabcount = lambda text: sum(1 for n in map(word, text.split()) if n >= 3)
     return meter_
@@ -225,21 +233,32 @@ def syllables_per_word(meter_: Any) -> Callable[[str], int]:
     return count
 
 
+def spanish_per_word(meter_: Any) -> Callable[[str], int]:
+    """The Spanish syllables of one whitespace-free token (punctuation removed as textstat removes it), counted
+    by the rules of `syllables.spanish`, not a hyphenation dictionary."""
+    from .syllables import spanish
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def count(token: str) -> int:
+        return sum(spanish(word) for word in meter_.remove_punctuation(token.lower()).split())
+    return count
+
+
 def measure(prose: tuple[str, ...], sections: tuple[tuple[str, int, int], ...] = (),
             formula: str = "flesch-kincaid") -> TextStats:
     """The formula's score (Flesch-Kincaid grade by default), SMOG, words, sentences, each sentence's words and
-    each h2 section's score."""
+    each h2 section's score (None for a section with no prose, such as one holding only care cards)."""
     language, method, _ = FORMULAS[formula]
     meter_ = meter(language)
     score = getattr(meter_, method)
     text = plain_text(prose)
     if not text:
-        return TextStats(0.0, 0.0, 0, 0, (), tuple(0.0 for _ in sections), formula)
+        return TextStats(0.0, 0.0, 0, 0, (), tuple(None for _ in sections), formula)
     lengths = tuple(meter_.lexicon_count(s) for s in sentences(prose))
     starts = [start for _, _, start in sections] + [len(prose)]
     parts = [plain_text(prose[a:b]) for a, b in zip(starts, starts[1:])]
     return TextStats(score(text), meter_.smog_index(text), meter_.lexicon_count(text),
-                     meter_.sentence_count(text), lengths, tuple(score(part) if part else 0.0 for part in parts),
+                     meter_.sentence_count(text), lengths, tuple(score(part) if part else None for part in parts),
                      formula)
 
 
@@ -250,8 +269,10 @@ def grade(value: float, limits: HouseRules) -> Grade:
     return "pass" if value <= limits.pass_grade else "warn" if value <= limits.warn_grade else "hard"
 
 
-def too_hard(value: float, limits: HouseRules) -> bool:
-    """Whether an h2 section's score misses the target."""
+def too_hard(value: float | None, limits: HouseRules) -> bool:
+    """Whether an h2 section's score misses the target (a section with no prose is not scored)."""
+    if value is None:
+        return False
     return value < limits.pass_ease if is_ease(limits.readability) else value > limits.pass_grade
 
 

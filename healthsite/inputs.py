@@ -13,6 +13,8 @@ from .content import NO_STAT, SourceFile, Stat, read_articles
 from .digests import digest, engine_digest
 from .options import Options
 
+WORDS_FILE = "content/words.txt"  # the site's own words for the spelling check (spelling.py)
+
 LOCALES = Path(__file__).parent / "locale"
 IMAGES, CARDS = "images", "care"  # content/images/ and content/care/ (content/CODE/care/ for a translation)
 
@@ -60,7 +62,8 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
                 articles: list[SourceFile]) -> list[str | bytes]:
     """Everything a build reads (names and bytes), as the parts of its input digest."""
     theme = theme_files(root)
-    extra = image_files(root) + [p for p in (root / config.bibliography, options.config.resolve()) if p.exists()] + \
+    extra = image_files(root) + [p for p in (root / config.bibliography, options.config.resolve(), root / WORDS_FILE)
+                                 if p.exists()] + \
         [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
         [p for code in ("", *config.languages) for p in side_files(root / "content" / code)] + \
         sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))

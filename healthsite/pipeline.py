@@ -167,12 +167,12 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
 
 
 def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
-    """The editorial review of every edition, with every warning found while reading the sources."""
-    from . import editorial
+    """The editorial review of every edition, with every warning found while reading the sources (and spelling)."""
+    from . import editorial, spelling
     report = editorial.review(site, today, editions[0].stats)
     for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
-    return editorial.including(report, [p for s in editions for p in s.warnings])
+    return editorial.including(report, [p for s in editions for p in s.warnings] + spelling.review(site, editions[0].root))
 
 
 def cache_entries(editions: list[Sources]) -> dict[str, Entry]:

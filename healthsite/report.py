@@ -20,43 +20,81 @@ from .editorial import Article, Editorial
 from .options import FORMATS  # noqa: F401  (the formats `check` writes)
 from .pipeline import Options, validate
 from .problems import CATEGORIES, BuildError, Problem
+from .selection import Selection, narrowed
 
 COLOURS = {"red": "bold red", "yellow": "yellow", "bold": "bold"}
 # Colour says how serious a flagged cell or heading is: safety and evidence red, the rest yellow.
 CATEGORY_COLOUR = {"safety": "red", "evidence": "red", "readability": "yellow", "style": "yellow"}
-HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review", "due", "problems")
+HEADERS = ("article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "reach", "review", "due",
+           "problems")
 LEFT = frozenset({"article", "review", "due", "problems"})
 
 Cell = tuple[str, str]
 
 
 def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, colour: bool,
-          every: bool = False, output: Path | None = None, quiet: bool = False) -> int:
+          every: bool = False, output: Path | None = None, quiet: bool = False,
+          selection: Selection = Selection()) -> int:
     """`check`: validate without writing the site, print problems and the report; 1 on errors (or warnings if strict).
 
     `every` lists every article, not only those with problems; `output` writes the report (html: the dashboard)
-    to a file instead of standard output; `quiet` prints only the problems (and no text report).
+    to a file instead of standard output; `quiet` prints only the problems (and no text report); `selection`
+    reports only the named articles (the whole site is still validated). Everything but the line that says the
+    check failed goes to `out`, so a redirect keeps the whole report.
     """
     try:
         site, report = validate(options, today)
     except BuildError as exc:
-        return failed(exc.problems, fmt, out, err)
+        if fmt == "html":
+            return failed_dashboard(options, today, [p for p in exc.problems if selection.concerns(p)], out, err,
+                                    output, quiet, selection)
+        return failed([p for p in exc.problems if selection.concerns(p)], fmt, out, err, exc.problems)
+    report = narrowed(report, selection)
     strict = options.strict
     problems = editorial.as_errors(report.warnings) if strict else list(report.warnings)
     if fmt == "text":
-        print(grouped(problems, colour), end="", file=err)
-        err.flush()
+        print(grouped(problems, colour), end="", file=out)
     document = {"text": lambda: text(report, colour, every), "json": lambda: to_json(report, problems),
-                "html": lambda: dashboard.render(report, site.config.title)}[fmt]()
+                "html": lambda: dashboard.render(report, site.config.title, (), links(site, report, options, output))
+                }[fmt]()
     if output:
         output.write_text(document + "\n", encoding="utf-8")
         if not quiet:
-            print(f"wrote {output}", file=err)
+            print(f"wrote {output}", file=out)
     elif not (quiet and fmt == "text"):
         print(document, file=out)
     if strict and problems:
         print(f"check failed: {plural(len(problems), 'warning')} treated as errors (--strict)", file=err)
     return 1 if strict and problems else 0
+
+
+def links(site: Any, report: Editorial, options: Options, output: Path | None) -> dict[str, dashboard.Links]:
+    """The dashboard's links of each article: its source (relative to the dashboard's folder) and its page."""
+    where = output.resolve().parent if output else Path.cwd()
+    return dashboard.article_links(site, options.config.resolve().parent, where, site.config.editor_url, report)
+
+
+def failed_dashboard(options: Options, today: dt.date, problems: list[Problem], out: TextIO, err: TextIO,
+                     output: Path | None, quiet: bool, selection: Selection) -> int:
+    """The dashboard of a site that does not build: its errors first, then what could still be checked; exit 1."""
+    from .salvage import salvaged
+    found = salvaged(options, today)
+    if found:
+        site, report = found
+        report = narrowed(report, selection)
+        page = dashboard.render(report, site.config.title, problems, links(site, report, options, output))
+    else:
+        page = dashboard.render(Editorial(today, HouseRules(), False, (), ()), "this site", problems)
+    if output:
+        output.write_text(page + "\n", encoding="utf-8")
+        if not quiet:
+            print(f"wrote {output}", file=out)
+    else:
+        print(page, file=out)
+    out.flush()
+    count = sum(p.level == "error" for p in problems)
+    print(f"check failed: {plural(count, 'error')} (listed first on the dashboard)", file=err)
+    return 1
 
 
 def grouped(problems: list[Problem], colour: bool) -> str:
@@ -71,15 +109,22 @@ def grouped(problems: list[Problem], colour: bool) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def failed(problems: list[Problem], fmt: str, out: TextIO, err: TextIO) -> int:
-    """Report a site that does not build: its errors (and warnings), exit status 1."""
+def failed(problems: list[Problem], fmt: str, out: TextIO, err: TextIO, every: list[Problem] | None = None) -> int:
+    """Report a site that does not build: its errors (and warnings) on `out`, the failure line on `err`; exit 1.
+
+    `every` is all the site's problems when `problems` are only those of the named articles.
+    """
     if fmt == "json":
         print(to_json(None, problems), file=out)
         return 1
     for problem in problems:
-        print(problem, file=err)
+        print(problem, file=out)
+    out.flush()
     count = sum(p.level == "error" for p in problems)
-    print(f"check failed: {plural(count, 'error')}", file=err)
+    hidden = sum(p.level == "error" for p in every or problems) - count
+    found = [plural(count, "error")] * bool(count or not hidden) + \
+        [f"{plural(hidden, 'error')} in other files (run check without paths to see them)"] * bool(hidden)
+    print(f"check failed: {' and '.join(found)}", file=err)
     return 1
 
 
@@ -94,9 +139,10 @@ def text(report: Editorial, colour: bool, every: bool = False) -> str:
     shown = [a for a in report.articles if every or a.problems]
     scores = "; ".join(editorial.legend(r) for r in (rules, *report.editions))
     legend = (f"grade: {scores}; "
-              f"SMOG: SMOG grade; long: sentences over {rules.max_sentence_words} words\n"
+              f"SMOG: SMOG grade (an English formula: - for other languages); long: sentences over {rules.max_sentence_words} words\n"
               f"cites: sources cited (at least {rules.min_citations}); links: other articles linked in the text "
-              f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related")
+              f"(at least {rules.min_cross_links}); inbound: articles that link to it in their text or list it in related; "
+              f"reach: articles that show it in their Read More cards")
     if shown:
         listing = table([row(a, rules, report.require_review) for a in shown], colour)
     else:
@@ -114,12 +160,13 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
     review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
     mark = f" {editorial.short(stats.formula)}" if editorial.is_ease(stats.formula) else ""
-    return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}", ""),
+    return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}" if stats.shown_smog is not None else "-", ""),
             (str(stats.words), flag(stats.words < rules.min_words, "style")),
             (str(article.long_sentences), flag(article.long_sentences > 0, "readability")),
             (str(article.citations), flag(article.citations < rules.min_citations, "evidence")),
             (str(article.cross_links), flag(article.cross_links < rules.min_cross_links, "style")),
             (str(article.inbound), flag(not article.inbound, "style")),
+            (str(article.reach), flag(not article.reach, "style")),
             (review.status, review_hue), (str(review.next_review_due or "-"), review_hue),
             (", ".join(counts) or "-", "")]
 
@@ -186,9 +233,10 @@ def article_json(article: Article) -> dict[str, Any]:
     stats = article.stats
     return {"slug": article.slug, "source": article.source, "title": article.title, "grade": stats.grade,
             "formula": stats.formula,
-            "smog": stats.smog, "words": stats.words, "sentences": stats.sentences,
+            "smog": stats.shown_smog, "words": stats.words, "sentences": stats.sentences,
             "long_sentences": article.long_sentences, "readability": article.readability,
             "citations": article.citations, "cross_links": article.cross_links, "inbound": article.inbound,
+            "reach": article.reach,
             "sections": [{"title": t, "line": line, "grade": g}
                          for (t, line, _), g in zip(article.sections, stats.sections)],
             "problems": {c: article.count(c) for c in CATEGORIES},

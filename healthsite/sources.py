@@ -109,7 +109,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
                 + title_warnings(listed) + found + [p for p in required if p.level == "warning"])
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
-        warnings += translations.freshness(listed, default.pages, code, default.cards)
+        warnings += translations.freshness(listed, default.pages, code, default.cards, root)
     extras, found = sidepages.settle(extras, refs, listed, cards, config, code)
     warnings += found
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 
-from . import care
+from . import care, translationdiff
 from .config import SiteConfig
 from .content import SLUG, Page, parse_page
 from .problems import Problem, error, shown_path, warning
@@ -95,8 +95,10 @@ def check(pages: list[Page], sources: list[Page], published: list[Page], code: s
                        for key in ("translation_of", "translated_from") if getattr(p.meta, key)]
 
 
-def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[str, SharedCard]) -> list[Problem]:
-    """A warning on each translation that was never marked current, or whose English article changed since."""
+def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[str, SharedCard],
+              root: Path | None = None) -> list[Problem]:
+    """A warning on each translation that was never marked current, or whose English article changed since (with
+    the changed paragraphs, when the site folder `root` keeps a copy of the article as translated)."""
     files = {Path(p.source).name: p for p in sources}
     problems = []
     for page in pages:
@@ -108,8 +110,9 @@ def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[
                                     f"when it matches {source.source}, run `{command}`"))
         elif page.meta.translated_from != digest(source, cards):
             changed = ", ".join(f"'{name}'" for name in changed_sections(source, page.meta.translated_from, cards))
+            diff = translationdiff.described(root, code, source.source) if root else ""
             problems.append(warning(page.source, page.line("translated_from"), f"translation out of date: "
-                                    f"{source.source} changed since it was translated ({changed}); update the "
+                                    f"{source.source} changed since it was translated ({changed}){diff}; update the "
                                     f"translation, then run `{command}`"))
     return problems
 
@@ -189,6 +192,7 @@ def mark_current(root: Path, config: SiteConfig, name: str, config_name: str = "
         return None, problems
     cards = care.read_cards(root / "content", root)[0]
     path.write_bytes(with_key(data, page, "translated_from", digest(source, cards)))
+    translationdiff.save(root, code, source_path.name, source_path.read_bytes())
     return path, []
 
 

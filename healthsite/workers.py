@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from . import editorial
-from .content import Page, parse_page, read_again
+from .content import Page, parse_page, read_again, split_source
 from .editorial import TextStats
 from .markup import Body, Renderer
 from .mdext import Refs
@@ -74,10 +74,21 @@ class Worker:
         if isinstance(data, Problem):
             return Done(None, None, None, [data])
         page, problems = parse_page(data, job.path.stem, job.shown)
-        if page is None or errors_only(problems) or (page.meta.draft and not self.drafts):
+        if page is None or errors_only(problems):  # the body is checked too: every problem of the file at once
+            return Done(page, None, None, problems + self.body_problems(data, job.shown, page))
+        if page.meta.draft and not self.drafts:
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
         return Done(page, body, editorial.measure(body.prose, body.sections), problems)
+
+
+    def body_problems(self, data: bytes, shown: str, page: Page | None) -> list[Problem]:
+        """The problems of the body of a file whose front matter has errors (its broken values left out)."""
+        parts = (page.body, page.body_line) if page else split_source(data, shown, "")[0]
+        if parts is None:
+            return []
+        body, line = parts[-2:]
+        return list(self.renderer.render(shown, body, line).problems)
 
 
 def within(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | None:

@@ -110,3 +110,21 @@ def test_house_rules_in_the_guide_match_site_yaml() -> None:
     text = (DOCS / "writing.md").read_text()
     for key, value in rules.items():
         assert re.search(rf"\| `{key}` \| {value:g} \|", text), key
+
+
+def test_the_project_stands_alone() -> None:
+    """No doc, test, script or content file refers to a file outside the repository (a clone has only itself)."""
+    import subprocess
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    outside = re.compile(r"\.\./shared|(?<![\w.-])/work/|REPO\.parent|references\.yaml")
+    for name in tracked.splitlines():
+        path = REPO / name
+        if path.suffix in (".md", ".py", ".yaml", ".yml", ".toml", ".txt", ".html", ".cfg") or name.startswith(".ci/"):
+            if path.is_file() and path.name != "test_docs.py":
+                assert not outside.search(path.read_text(errors="replace")), name
+
+
+def test_readme_says_how_long_the_tests_take_and_who_runs_them() -> None:
+    """Writers are told they need not run the test suite, and how long it takes."""
+    text = " ".join((REPO / "README.md").read_text().split())
+    assert "about two minutes" in text and "Writers need not run it" in text

@@ -183,23 +183,28 @@ ORPHAN = ("content/e.md:1: warning: orphaned: no other article links to it in it
           "(Read More cards chosen by topic do not count); link to it from an article on a related subject")
 
 
+def without_reach(warnings: list[str]) -> list[str]:
+    """The warnings but Read More reach's (tests/test_reach.py), which these small sites also get."""
+    return [w for w in warnings if "no Read More card leads here" not in w]
+
+
 def test_orphaned_article_warns(make_site: Maker) -> None:
     """An article no other article links to or lists as related warns at line 1, though cards show it."""
     site = site_of(make_site, orphan_site(False))
     assert "e" in {slug for cards in site.cards.values() for slug in cards}
-    assert warnings_of(make_site, orphan_site(False)) == [ORPHAN]
+    assert without_reach(warnings_of(make_site, orphan_site(False))) == [ORPHAN]
     assert row(make_site, orphan_site(False), "e").inbound == 0
 
 
 def test_a_cross_link_rescues_an_orphan(make_site: Maker) -> None:
     """One cross-link is enough to lead readers to the article."""
-    assert warnings_of(make_site, orphan_site(True)) == []
+    assert without_reach(warnings_of(make_site, orphan_site(True))) == []
     assert row(make_site, orphan_site(True), "e").inbound == 1
 
 
 def test_related_rescues_an_orphan(make_site: Maker) -> None:
     """An article another one lists in `related` is not orphaned."""
-    assert warnings_of(make_site, orphan_site(False, relate_e=True)) == []
+    assert without_reach(warnings_of(make_site, orphan_site(False, relate_e=True))) == []
     assert row(make_site, orphan_site(False, relate_e=True), "e").inbound == 1
 
 

@@ -99,7 +99,7 @@ def test_one_argument_tags_a_warning_safety() -> None:
 
 def test_check_lists_only_articles_with_problems_most_serious_first(make_site: Maker,
                                                                       capsys: pytest.CaptureFixture) -> None:
-    """Rows are ranked by severity; --all adds the articles without problems; problems are grouped on stderr."""
+    """Rows are ranked by severity; --all adds the articles without problems; problems are grouped above them."""
     overdue = {**REVIEWED, "next_review_due": "2026-05-31"}
     files = good_site(**{"content/a.md": article("A", "Keep moving. See [B](b.md) and [C](c.md).\n", **REVIEWED),
                          "content/b.md": article("B", EASY + "See [A](a.md).\n", **overdue),
@@ -107,13 +107,16 @@ def test_check_lists_only_articles_with_problems_most_serious_first(make_site: M
     root = make_site(files)
     assert main(["check", "--config", str(root / "site.yaml")]) == 0
     out, err = capsys.readouterr()
-    assert [line.split()[0] for line in out.splitlines()[1:3]] == ["b", "a"]
-    assert out.splitlines()[3] == ""
-    assert [line for line in err.splitlines() if ":" not in line.split()[0][:-1]] == ["safety: 1 warning",
-                                                                                      "evidence: 1 warning"]
-    assert err.index("safety:") < err.index("overdue") < err.index("evidence:") < err.index("no citations")
+    problems, rows = out.split("article  ", 1)
+    assert err == ""
+    assert [line.split()[0] for line in rows.splitlines()[1:3]] == ["b", "a"]
+    assert rows.splitlines()[3] == ""
+    assert [line for line in problems.splitlines() if ":" not in line.split()[0][:-1]] == ["safety: 1 warning",
+                                                                                           "evidence: 1 warning"]
+    assert out.index("safety:") < out.index("overdue") < out.index("evidence:") < out.index("no citations")
     assert main(["check", "--config", str(root / "site.yaml"), "--all"]) == 0
-    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:4]] == ["b", "a", "c"]
+    rows = capsys.readouterr().out.split("article  ", 1)[1]
+    assert [line.split()[0] for line in rows.splitlines()[1:4]] == ["b", "a", "c"]
 
 
 def test_json_carries_the_same_ranking(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
@@ -162,8 +165,8 @@ def test_not_reviewed_is_red_only_where_site_yaml_requires_review(make_site: Mak
     article_row = editorial.review(site_of(make_site, good_site(**{"content/a.md": article("A", EASY)})), TODAY)
     a = next(x for x in article_row.articles if x.slug == "a")
     rules_ = article_row.thresholds
-    assert report.row(a, rules_, require_review=False)[8] == ("not reviewed", "")
-    assert report.row(a, rules_, require_review=True)[8] == ("not reviewed", "red")
+    assert report.row(a, rules_, require_review=False)[9] == ("not reviewed", "")
+    assert report.row(a, rules_, require_review=True)[9] == ("not reviewed", "red")
 
 
 def test_a_hard_section_is_found_under_markup_and_custom_ids(make_site: Maker) -> None:
@@ -180,4 +183,6 @@ def test_quiet_check_prints_only_the_problems(make_site: Maker, capsys: pytest.C
     root = make_site(good_site(**{"content/a.md": article("A", "Keep moving. See [B](b.md).\n", **REVIEWED)}))
     assert main(["check", "-q", "--config", str(root / "site.yaml")]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and err.splitlines()[0] == "evidence: 1 warning"
+    assert err == "" and out.splitlines() == ["evidence: 1 warning", "content/a.md:9: warning: no citations: "
+                                              "support the article with at least one source from the "
+                                              "bibliography, cited as [@key]"]

@@ -34,13 +34,13 @@ def check(root: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, s
 def test_table_columns_are_aligned() -> None:
     """Text columns are padded on the right, numbers on the left, two spaces apart."""
     rows = [[("a-long-slug", ""), ("5.0", ""), ("7.6", ""), ("566", ""), ("4", ""), ("8", ""), ("3", ""),
-             ("5", ""), ("not reviewed", ""), ("-", ""), ("-", "")],
+             ("5", ""), ("2", ""), ("not reviewed", ""), ("-", ""), ("-", "")],
             [("b", ""), ("11.2", ""), ("12.0", ""), ("1139", ""), ("15", ""), ("19", ""), ("12", ""), ("0", ""),
-             ("overdue", ""), ("2026-03-01", ""), ("1 safety", "")]]
+             ("0", ""), ("overdue", ""), ("2026-03-01", ""), ("1 safety", "")]]
     assert report.table(rows, colour=False).splitlines() == [
-        "article      grade  SMOG  words  long  cites  links  inbound  review        due         problems",
-        "a-long-slug    5.0   7.6    566     4      8      3        5  not reviewed  -           -",
-        "b             11.2  12.0   1139    15     19     12        0  overdue       2026-03-01  1 safety",
+        "article      grade  SMOG  words  long  cites  links  inbound  reach  review        due         problems",
+        "a-long-slug    5.0   7.6    566     4      8      3        5      2  not reviewed  -           -",
+        "b             11.2  12.0   1139    15     19     12        0      0  overdue       2026-03-01  1 safety",
     ]
 
 
@@ -64,9 +64,9 @@ def test_check_prints_the_report_and_writes_nothing(make_site: Maker, capsys: py
     assert out.startswith("no article has a problem (2 articles checked; --all lists them)\n")
     code, out, err = check(root, capsys, "--all")
     lines = out.splitlines()
-    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "review",
-                                "due", "problems"]
-    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "1", "reviewed", "2027-01-10", "-"]
+    assert lines[0].split() == ["article", "grade", "SMOG", "words", "long", "cites", "links", "inbound", "reach",
+                                "review", "due", "problems"]
+    assert lines[1].split() == ["a", "0.9", "0.0", "18", "0", "1", "1", "1", "1", "reviewed", "2027-01-10", "-"]
     assert lines[2].split()[0] == "b"
     assert re.fullmatch(r"2 articles on \d{4}-\d\d-\d\d: readability 2 pass, 0 warn, 0 hard; reviews 2 reviewed, "
                         r"0 due soon, 0 overdue, 0 not reviewed; 0 warnings \(0 safety, 0 evidence, 0 readability, "
@@ -103,11 +103,12 @@ def test_colour_only_on_a_terminal(make_site: Maker, capsys: pytest.CaptureFixtu
 
 
 def test_warnings_are_printed_and_do_not_fail(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
-    """Warnings go to standard error as PATH:LINE: warning: MESSAGE; the exit status stays 0."""
+    """Warnings go to standard output (before the table) as PATH:LINE: warning: MESSAGE; the exit status stays 0."""
     root = make_site(good_site(**{"content/a.md": article("A", NO_CITATION, **REVIEWED)}))
     code, out, err = check(root, capsys)
-    assert code == 0
-    assert err.splitlines() == ["evidence: 1 warning", NO_CITATION_WARNING]
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:3] == ["evidence: 1 warning", NO_CITATION_WARNING, "article  grade  SMOG  words  long  "
+                                    "cites  links  inbound  reach  review    due         problems"]
     assert out.splitlines()[-1].endswith("; 1 warning (0 safety, 1 evidence, 0 readability, 0 style)")
 
 
@@ -116,9 +117,9 @@ def test_strict_turns_warnings_into_errors(make_site: Maker, capsys: pytest.Capt
     root = make_site(good_site(**{"content/a.md": article("A", NO_CITATION, **REVIEWED)}))
     code, out, err = check(root, capsys, "--strict")
     assert code == 1
-    assert err.splitlines() == ["evidence: 1 error", NO_CITATION_WARNING.replace(": warning: ", ": error: "),
-                                "check failed: 1 warning treated as errors (--strict)"]
-    assert out.startswith("article")
+    assert err.splitlines() == ["check failed: 1 warning treated as errors (--strict)"]
+    assert out.splitlines()[:2] == ["evidence: 1 error", NO_CITATION_WARNING.replace(": warning: ", ": error: ")]
+    assert out.splitlines()[2].startswith("article")
 
 
 def test_strict_passes_a_clean_site(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
@@ -149,7 +150,7 @@ def test_json_report(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
         "slug": "b", "source": "content/b.md", "title": "B", "grade": 0.9, "formula": "flesch-kincaid", "smog": 0.0,
         "words": 18,
         "sentences": 2, "long_sentences": 0, "readability": "pass", "citations": 1, "cross_links": 1,
-        "inbound": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
+        "inbound": 1, "reach": 1, "sections": [], "problems": {"safety": 0, "evidence": 0, "readability": 0, "style": 0},
         "review": {"status": "reviewed", "reviewed_by": "Dr Lee", "last_reviewed": "2026-01-10",
                    "next_review_due": "2027-01-10"}}
 
@@ -167,10 +168,10 @@ def test_content_errors_fail_the_check(make_site: Maker, capsys: pytest.CaptureF
     """A site that would not build: its errors, exit 1, no report; in JSON too."""
     root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [C](c.md).\n")}))
     code, out, err = check(root, capsys)
-    assert (code, out) == (1, "")
-    assert err.splitlines() == ["content/a.md:7: error: link to 'c.md': the article does not exist in content/ "
-                                "(did you mean 'b.md'?)",
-                                "check failed: 1 error"]
+    assert code == 1
+    assert out.splitlines() == ["content/a.md:7: error: link to 'c.md': the article does not exist in content/ "
+                                "(did you mean 'b.md'?)"]
+    assert err.splitlines() == ["check failed: 1 error"]
     code, out, _ = check(root, capsys, "--format", "json")
     data = json.loads(out)
     assert (code, data["ok"], data["articles"]) == (1, False, [])
@@ -180,16 +181,16 @@ def test_content_errors_fail_the_check(make_site: Maker, capsys: pytest.CaptureF
 def test_template_errors_fail_the_check(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     """The outputs are rendered (in memory), so a broken template fails `check` as it fails `build`."""
     root = make_site(good_site(**{"templates/article.html": "{% extends 'base.html' %}\n{% block main %}\n"}))
-    code, _, err = check(root, capsys)
+    code, out, _ = check(root, capsys)
     assert code == 1
-    assert err.startswith("templates/article.html:")
+    assert out.startswith("templates/article.html:")
 
 
 def test_unsafe_output_folder_fails_the_check(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     """The output-folder refusals of `build` apply to `check` too."""
     root = make_site(good_site())
-    code, _, err = check(root, capsys, "--out", str(root / "content"))
-    assert code == 1 and ": error: " in err
+    code, out, err = check(root, capsys, "--out", str(root / "content"))
+    assert code == 1 and ": error: " in out and err == "check failed: 1 error\n"
 
 
 def test_today_is_a_parameter(make_site: Maker) -> None:
@@ -224,7 +225,7 @@ def test_check_is_fast(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     for n in range(14):
         sections = "\n\n".join(f"## Part {i}\n\n{paragraph}" for i in range(6))
         body = sections + f"\n\nSee [next](a{(n + 1) % 14}.md).\n"
-        files[f"content/a{n}.md"] = article(f"Article {n}", body, **REVIEWED)
+        files[f"content/a{n}.md"] = article(f"Article {n}", body, related=f"[a{(n + 1) % 14}]", **REVIEWED)
     root = make_site(files)
     started = time.perf_counter()
     code, out, _ = check(root, capsys, "--all")

@@ -112,9 +112,9 @@ def test_check_lists_them(make_site, capsys) -> None:
     """`check` prints the warning; with --strict it fails."""
     root = site(make_site, "Try naproxen.\n")
     assert main(["check", "--config", str(root / "site.yaml")]) == 0
-    assert f"content/a.md:6: warning: {message('naproxen')}" in capsys.readouterr().err
+    assert f"content/a.md:6: warning: {message('naproxen')}" in capsys.readouterr().out
     assert main(["check", "--strict", "--config", str(root / "site.yaml")]) == 1
-    assert f"content/a.md:6: error: {message('naproxen')}" in capsys.readouterr().err
+    assert f"content/a.md:6: error: {message('naproxen')}" in capsys.readouterr().out
 
 
 def test_mention_in_front_matter_counts_first(make_site) -> None:

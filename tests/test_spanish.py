@@ -222,7 +222,8 @@ def test_freshness(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     report = build(Options(config))
     assert [str(p) for p in report.warnings if "translat" in str(p)] == [
         "content/es/alfa.md:6: warning: translation out of date: content/a.md changed since it was translated "
-        "('Second part'); update the translation, then run `python build.py translated es/alfa`"]
+        "('Second part'); changed paragraphs: line 15 changed: 'More text. See [other](other.md).' -> 'More text, "
+        "changed. See [other](other...'; update the translation, then run `python build.py translated es/alfa`"]
     notice = soup(root / "_site/es/alfa/index.html").select_one(".translation-notice")
     assert "se actualizó después de hacer esta traducción" in notice.get_text()
     assert notice.a["href"] == "/a/"
