@@ -49,14 +49,17 @@ def test_init_writes_a_site_that_builds_and_checks(tmp_path: Path, capsys: pytes
 
 
 def test_the_starter_settings_a_publisher_must_choose_are_marked(tmp_path: Path) -> None:
-    """site.yaml marks the settings to choose; rules: and facts: are there as examples; .gitignore covers outputs."""
+    """site.yaml marks the settings to choose; rules: and facts: are working examples; .gitignore covers outputs."""
     init.create(tmp_path / "s")
     text = (tmp_path / "s" / "site.yaml").read_text()
     config = yaml.safe_load(text)
-    for key in ("title", "base_url", "publisher", "language", "emergency_number", "disclaimer", "call_to_action"):
+    for key in ("title", "base_url", "publisher", "language", "disclaimer", "call_to_action", "  emergency-number",
+                "  poison-control"):
         line = next(line for line in text.splitlines() if line.startswith(f"{key}:"))
-        assert key in config and "# CHOOSE:" in line, key
-    assert "# rules:" in text and "# facts:" in text and "docs/configuration.md" in text
+        assert "# CHOOSE:" in line, key
+    assert config["facts"]["emergency-number"] == {"value": "911", "phone": True} and config["facts"]["poison-control"]
+    assert {"required_cards", "care_level", "consistent", "avoid"} <= set(config["rules"])
+    assert config["rules"]["consistent"][0]["fact"] in config["facts"] and "docs/configuration.md" in text
     ignored = (tmp_path / "s" / ".gitignore").read_text().split()
     assert {"_site/", "_preview/", ".healthsite-cache/"} <= set(ignored)
     sources = yaml.safe_load((tmp_path / "s" / "content" / "bibliography.yaml").read_text())

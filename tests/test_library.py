@@ -190,6 +190,34 @@ def test_clinical_rules_are_in_site_yaml() -> None:
     assert facts["emergency-number"].value == "911" and facts["poison-control"].phone
 
 
+EMERGENCY_SIGNS = {"chest pain": "dolor en el pecho", "car crash": "choque de auto",
+                   "fall from a height": "caída desde una altura", "tearing pain": "desgarrador",
+                   "between your shoulders": "entre los omóplatos"}
+
+
+def test_the_new_emergency_signs_and_limits_are_rules() -> None:
+    """The emergency card's signs beyond cauda equina are emergency-only in both languages, and the dose and
+    pregnancy limits read the same everywhere (tests/test_rules.py proves a page that breaks them fails)."""
+    rules = CONFIG.rules
+    for english, spanish in EMERGENCY_SIGNS.items():
+        assert any(r.at_least == "emergency" and english in r.phrases and spanish in r.translations["es"].phrases
+                   for r in rules.care_level), english
+    assert {"ibuprofen-otc-daily-max", "acetaminophen-daily-max", "nsaid-pregnancy-weeks"} <= {
+        r.fact for r in rules.consistent if r.translations.get("es")}
+
+
+CALL = re.compile(r"\b(?:call|llame(?: también)? al)\s+(?:911|1-800-222-1222)\b|\]\(tel:", re.I)
+
+
+def test_numbers_to_call_come_from_facts() -> None:
+    """Every number a reader is told to call is a fact (a tel: link on the page), never typed by hand."""
+    files = [*(REPO / "content").rglob("*.md")]
+    typed = [f"{path.relative_to(REPO)}:{number}" for path in files
+             for number, line in enumerate(path.read_text().split("\n---", 1)[-1].splitlines(), 1)
+             if CALL.search(line)]
+    assert typed == []
+
+
 def test_phase_table_has_honest_labels(site, out: Path) -> None:
     """The recovery phases: the first days, early recovery, and pain lasting beyond 6 weeks (not "chronic")."""
     tables = [table for slug in site.pages for table in html(out, slug).select("div.table-scroll table")

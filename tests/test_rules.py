@@ -410,3 +410,56 @@ def test_a_rule_given_per_language(make_site) -> None:
     assert sorted(w for w in warnings_of(root) if "instead" in w) == [
         "content/a.md:12: warning: 'Lumbago': write 'lower back pain' instead: plain words",
         "content/es/a.md:8: warning: 'lumbalgia': write 'dolor lumbar' instead: palabras sencillas"]
+
+
+NEW_SIGNS = (  # a new running article that files the emergency card's new signs too low and changes the dose limits
+    "---\ntitle: Hip pain in runners\ndescription: Why hips hurt.\ntags: [running]\n---\n\n"
+    "Most hip pain gets better [@nhs-back-pain]. See [causes](what-causes-lower-back-pain.md).\n\n"
+    "!!! care back-pain-emergency\n\n!!! care back-pain-urgent\n\n"
+    "Adults should take no more than 8 tablets in 24 hours. That is 3,000 mg.\n\n"
+    "Avoid NSAIDs after 30 weeks of pregnancy.\n\n"
+    '!!! urgent "Get medical help today if"\n    - you have chest pain\n\n'
+    '!!! non-urgent "See a doctor if"\n    - your back hurts after a car crash\n\n'
+    "!!! emergency\n    - you have sudden, tearing pain in your back\n")
+
+
+def test_the_shipped_rules_hold_the_new_emergency_signs_and_dose_limits(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture) -> None:
+    """The shipped site with a new article that puts chest pain in an urgent card, back pain after a car crash in a
+    non-urgent one, retypes tearing pain and changes 4,000 mg and 20 weeks: one error each, at its line; and chest
+    pain added to the Spanish shared urgent card is an error at the card file's line."""
+    config = copy_site(REPO, tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    (content / "hip-pain-in-runners.md").write_text(NEW_SIGNS)
+    assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    errors = [line for line in err if "hip-pain" in line]
+    assert errors == [
+        "content/hip-pain-in-runners.md:13: error: the most acetaminophen an adult takes in 24 hours: 'tablets in 24 "
+        "hours. That is 3,000 mg' gives 3,000 mg, but this site's value is 4,000 mg (write [=acetaminophen-daily-max])"
+        ": the acetaminophen Drug Facts label's daily maximum; a lower maximum for some readers is a pharmacist's "
+        "advice, not a second limit",
+        "content/hip-pain-in-runners.md:15: error: weeks of pregnancy from which NSAIDs are avoided: 'NSAIDs after 30 "
+        "weeks' gives 30, but this site's value is 20 (write [=nsaid-pregnancy-weeks]): the FDA's advice is to avoid "
+        "NSAIDs from 20 weeks of pregnancy unless a doctor advises one; the same week on every page",
+        "content/hip-pain-in-runners.md:18: error: 'chest pain' may appear only in a care card of level emergency or "
+        "higher, not in an inline urgent care card: chest pain is a reason to call the emergency number, never "
+        "\"get help today\"; the shared emergency card lists it",
+        "content/hip-pain-in-runners.md:21: error: 'car crash' may appear only in a care card of level emergency or "
+        "higher, not in an inline non-urgent care card: back pain after a serious accident (a car crash, a fall from "
+        "a height), and pain between the shoulders with trouble breathing, are emergencies; a minor fall in someone "
+        "older or with weak bones can stay \"today\"",
+        "content/hip-pain-in-runners.md:24: error: 'tearing pain' is written once, in the shared care card "
+        "'back-pain-emergency': show it with a line '!!! care back-pain-emergency' instead of retyping it in an "
+        "inline emergency care card: the emergency signs of back pain are listed once, complete, in the shared "
+        "emergency card"]
+    (content / "hip-pain-in-runners.md").unlink()
+    urgent = content / "es" / "care" / "back-pain-urgent.md"
+    urgent.write_text(urgent.read_text().replace("- Ha tenido cáncer en el pasado.\n",
+                                                 "- Ha tenido cáncer en el pasado.\n- Tiene dolor en el pecho.\n"))
+    assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 1
+    assert [line for line in capsys.readouterr().err.splitlines() if ": error: " in line] == [
+        "content/es/care/back-pain-urgent.md:9: error: 'dolor en el pecho' may appear only in a care card of level "
+        "emergency or higher, not in the shared care card 'back-pain-urgent' (urgent): el dolor en el pecho es motivo "
+        "para llamar al número de emergencias, nunca para \"buscar ayuda hoy\"; la tarjeta compartida de emergencia "
+        "lo incluye"]
