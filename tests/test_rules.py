@@ -91,7 +91,7 @@ def page(root: Path, slug: str) -> BeautifulSoup:
     return BeautifulSoup((root / "_site" / slug / "index.html").read_text(), "html.parser")
 
 
-OK = "Intro [@smith].\n\n!!! care red-flags\n"
+OK = "Some words [@smith].\n\n!!! care red-flags\n"
 
 
 def test_a_page_that_keeps_the_rules_passes(make_site) -> None:
@@ -102,7 +102,7 @@ def test_a_page_that_keeps_the_rules_passes(make_site) -> None:
 
 def test_required_card_missing_is_an_error_at_the_tags_line(make_site) -> None:
     """An article about a tag that lacks its shared card: one error at its tags line naming the line to add."""
-    root = site(make_site, "Intro [@smith].\n")
+    root = site(make_site, "Some words [@smith].\n")
     assert problems_of(root) == [
         "content/a.md:4: error: articles about 'back' must show the shared care card 'red-flags': add a line "
         "'!!! care red-flags' to the article: back articles show the red flags"]
@@ -163,7 +163,7 @@ def test_avoid_is_a_warning_and_can_be_made_an_error(make_site) -> None:
 
 def test_a_rule_can_be_a_warning(make_site) -> None:
     """`level: warning` turns a safety rule's error into a warning."""
-    root = site(make_site, "Intro [@smith].\n")
+    root = site(make_site, "Some words [@smith].\n")
     config = root / "site.yaml"
     config.write_text(config.read_text().replace("      message: back articles show the red flags\n",
                                                  "      message: back articles show the red flags\n"
