@@ -9,13 +9,12 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import plain
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from .problems import CATEGORIES, Problem, warning
 from .writer import intact
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 FOLDER = ".healthsite-cache"
 LEVELS = ("error", "warning")
-FORMAT = 6
+FORMAT = 6  # of the signed files (the store has its own)
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
@@ -44,7 +43,7 @@ class Cache:
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
-    lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
+    lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
     sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
 
     def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
@@ -62,31 +61,52 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, PAGES = "manifest.json", "pages.json"
 Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
-Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int],
-                 dict[str, Record]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
-    """The cache's manifest (pages come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, _manifest)
-    if manifest is None:
+    """The cache's records (pages come later, with load_bodies); a bad or foreign cache is ignored with a warning,
+    a changed, planted or removed record with one warning (what it described is made again)."""
+    from . import store
+    meta, db, problems = store.read(root, engine)
+    if meta is None or db is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages, stamp, sources = manifest
-    if _stamp(root / FOLDER / PAGES) != stamp:
-        return Cache(engine), [ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
-    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), []
+    try:
+        with db:
+            tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings")}
+        outputs = {path: _output(value) for path, value in tables["outputs"][0].items()}
+        sources = {shown: _source(value) for shown, value in tables["sources"][0].items()}
+        warnings = [p for _, chunk in sorted(tables["warnings"][0].items()) for p in _problems(json.loads(chunk))]
+        inputs, out, search, pages = (meta[name] for name in ("inputs", "out", "search", "pages"))
+        if not all(isinstance(v, str) for v in (inputs, out, search)) or type(pages) is not int:
+            raise ValueError("not a meta record")
+    except (sqlite3.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
+        return Cache(engine), [ignored(store.NAME, f"unreadable ({type(exc).__name__})")]
+    finally:
+        db.close()
+    bad = sum(found[1] for found in tables.values())
+    whole = all(meta.get("digests", {}).get(table) == tables[table][2] for table in ("outputs", "warnings"))
+    if bad or not whole:
+        problems = [ignored(store.NAME, f"{bad} records changed or not written by this machine's builds"
+                            if bad else "records removed or replaced since it was written")]
+        inputs = ""  # no shortcut: the build renders (and warns) again, what a dropped record described made anew
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), problems
 
 
-def _manifest(payload: bytes) -> Manifest:
-    """The manifest's parts, checked; its warnings (many: 18 an article on the bench) by a check of their own, not
-    plain's general one, which takes a call per field."""
-    data = json.loads(payload)
-    if not isinstance(data, list) or len(data) != len(typing.get_args(Manifest)):
-        raise ValueError("not a manifest")
-    parts = plain.decode(Manifest, [*data[:3], [], *data[4:]])
-    return (*parts[:3], _problems(data[3]), *parts[4:])
+def _output(value: str) -> tuple[str, int, int]:
+    """An output record (its key, size and modification time) from its plain form; ValueError if it is not one."""
+    key, size, mtime = json.loads(value)
+    if type(key) is not str or type(size) is not int or type(mtime) is not int:
+        raise ValueError("not an output record")
+    return key, size, mtime
+
+
+def _source(value: str) -> Record:
+    """An article file's record (stat and digest) from its plain form; ValueError if it is not one."""
+    size, mtime, ctime, inode, digest_ = json.loads(value)
+    if not all(type(n) is int for n in (size, mtime, ctime, inode)) or type(digest_) is not str:
+        raise ValueError("not a source record")
+    return size, mtime, ctime, inode, digest_
 
 
 def _problems(data: Any) -> list[Problem]:
@@ -145,11 +165,19 @@ def own(folder: Path) -> Path:
     return folder
 
 
-def write_manifest(root: Path, cache: Cache) -> None:
-    """Write the manifest, which vouches for the pages file already written beside it."""
-    manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(root / FOLDER / PAGES), cache.sources)
-    write_signed(root / FOLDER / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
+def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
+    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
+    from .store import chunks
+    compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    warnings = [[p.path, p.line, p.message, p.level, p.category] for p in cache.warnings]
+    return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
+            "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
+            "warnings": [(key, chunk, "") for key, chunk in chunks(warnings)]}
+
+
+def meta(cache: Cache) -> dict[str, Any]:
+    """The cache's one meta record."""
+    return {"inputs": cache.inputs, "out": cache.out, "search": cache.search, "pages": cache.pages}
 
 
 def write_signed(path: Path, engine: str, payload: bytes) -> None:
@@ -170,15 +198,6 @@ def replace_file(path: Path, data: bytes) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """A file's size and modification time; (-1, -1) when it is missing."""
-    try:
-        info = path.stat()
-    except OSError:
-        return -1, -1
-    return info.st_size, info.st_mtime_ns
 
 
 def sign(path: Path, data: bytes) -> None:
