@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 import jinja2
 
 from .bibliography import Source
+from .gethelp import contents_first, get_help
 from .problems import Problem
 from .site import Site
 from .structured import article_graph, breadcrumbs, script_json
@@ -115,7 +116,8 @@ def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
-        "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "contents": contents_first(body.toc, body.cards) if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "get_help": get_help(site.config, body.cards),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
         "outdated": site.outdated.get(slug, ()),

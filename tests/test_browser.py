@@ -728,3 +728,38 @@ def test_dashboard_prints_every_row(browser, dashboard_file: Path) -> None:
     assert page.evaluate("getComputedStyle(document.querySelector('.scroll')).overflowX") == "visible"
     assert page.pdf(format="A4").startswith(b"%PDF")
     context.close()
+
+
+def articles_with_cards(out: Path) -> list[str]:
+    """The URLs of the built article pages (every language) that show a care card."""
+    return sorted("/" + str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")
+                  if BeautifulSoup(p.read_text(), "html.parser").select_one("div.prose div.care-card"))
+
+
+def test_get_help_summary_and_its_number_are_on_the_first_phone_screen(browser, server: str, site: Path,
+                                                                        screenshots: Path) -> None:
+    """On every article with care cards, at 375 x 800, the "When to get help" summary starts on the first screen
+    with its tappable number (a tel: link at least 44 x 44 px), and each of its links lands on a card."""
+    pages = articles_with_cards(site)
+    assert len(pages) >= 10
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    found = {}
+    for url in pages:
+        page, errors = open_page(context, server + url)
+        found[url] = page.evaluate("""() => {
+            const box = document.querySelector('section.get-help'), tel = box.querySelector('a[href^="tel:"]');
+            const r = box.getBoundingClientRect(), t = tel.getBoundingClientRect();
+            return {top: r.top, telBottom: t.bottom, telWidth: t.width, telHeight: t.height,
+                    cards: [...box.querySelectorAll('li a')].every(a =>
+                        document.querySelector(a.getAttribute('href'))?.classList.contains('care-card')),
+                    scroll: window.scrollY};
+        }""")
+        if url == "/back-pain-spreading-to-groin/":
+            page.screenshot(path=screenshots / "get-help--phone--light.png")
+        assert errors == [], url
+        page.close()
+    context.close()
+    late = {url: f for url, f in found.items()
+            if not (0 <= f["top"] and f["telBottom"] <= 800 and f["telWidth"] >= 44 and f["telHeight"] >= 44
+                    and f["cards"])}
+    assert late == {}
