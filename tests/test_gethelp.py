@@ -174,3 +174,32 @@ def test_a_page_without_cards_has_no_summary(make_site) -> None:
     root = make_site({"content/a.md": article(body="Just text.\n")})
     build(Options(root / "site.yaml", jobs=1))
     assert "get-help" not in (root / "_site" / "a" / "index.html").read_text()
+
+
+MEDICINE = """\
+## Taking ibuprofen safely
+
+!!! emergency "Stop taking it and call 112 if you"
+    - throw up blood, or have black or bloody poop
+    - have weakness on one side of your body or slurred speech
+
+## Taking acetaminophen safely
+
+!!! urgent "Call Poison Control at 1-800-222-1222 right away if"
+    - you think you have taken too much, even if you feel fine
+"""
+
+
+def test_medicine_emergencies_are_cards_with_tappable_numbers() -> None:
+    """A bleeding or stroke emergency card and an overdose card: each number in a title or the advice is a tel:
+    link, the summary lists both (emergency first), and nothing warns."""
+    body = render(MEDICINE)
+    page = BeautifulSoup(body.html, "html.parser")
+    titles = page.select(".care-card__title")
+    assert [a["href"] for a in titles[0].select("a.tel")] == ["tel:112"]
+    assert [a["href"] for a in titles[1].select("a.tel")] == ["tel:+18002221222"]
+    assert body.problems == ()
+    summary = get_help(SimpleNamespace(emergency_number="112"), body.cards)
+    assert [(e.level, e.text) for e in summary.entries] == [
+        ("emergency", "Stop taking it and call 112 if you"),
+        ("urgent", "Call Poison Control at 1-800-222-1222 right away if")]
