@@ -14,6 +14,7 @@ from .bibliography import Source
 from .gethelp import contents_first, get_help
 from .problems import Problem
 from .site import Site
+from .switch import language_switch
 from .structured import article_graph, breadcrumbs, script_json
 from .templating import render
 
@@ -86,8 +87,8 @@ def other_pages(site: Site) -> Iterator[Page]:
 
 def _versioned(site: Site, page: Page) -> Page:
     """A page with its language versions among what it is made from."""
-    versions = site.versions.get(page.path.removesuffix("index.html"), ())
-    return replace(page, inputs=(*page.inputs, versions))
+    address = page.path.removesuffix("index.html")
+    return replace(page, inputs=(*page.inputs, site.versions.get(address, ()), language_switch(site, address)))
 
 
 def _other_pages(site: Site) -> Iterator[Page]:
@@ -146,6 +147,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> 
     """Render one page with the site-wide context."""
     address = page.path.removesuffix("index.html")
     context = {"site": site.config, "path": site.config.base_path + address,
-               "versions": site.versions.get(address, ()), **page.context()}
+               "versions": site.versions.get(address, ()), "switch": language_switch(site, address),
+               **page.context()}
     html, problems = render(env, page.template, context, root)
     return (html.encode() if html is not None else None), problems

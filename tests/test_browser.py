@@ -105,6 +105,17 @@ def read_headers(out: Path) -> list[tuple[str, str, str]]:
     return rules
 
 
+def not_found_page(out: Path, path: str) -> str:
+    """The 404 page a missing address gets: the first `_redirects` rule with status 404 that matches, else
+    404.html."""
+    rules = (out / "_redirects").read_text().splitlines() if (out / "_redirects").exists() else []
+    for rule in rules:
+        parts = rule.split()
+        if len(parts) == 3 and not rule.startswith("#") and parts[2] == "404" and fnmatch.fnmatchcase(path, parts[0]):
+            return parts[1].lstrip("/")
+    return "404.html"
+
+
 class Handler(SimpleHTTPRequestHandler):
     """Serves the output folder as a static host would: `_headers` applied, 404.html for missing pages."""
 
@@ -119,8 +130,9 @@ class Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A missing file gets the site's own 404 page."""
-        page = Path(self.directory) / "404.html"
+        """A missing file gets the site's own 404 page, or the one `_redirects` names for its address (as Netlify
+        does)."""
+        page = Path(self.directory) / not_found_page(Path(self.directory), self.path.split("?", 1)[0])
         if code != HTTPStatus.NOT_FOUND or not page.exists():
             return super().send_error(code, message, explain)
         data = page.read_bytes()
@@ -763,3 +775,22 @@ def test_get_help_summary_and_its_number_are_on_the_first_phone_screen(browser, 
             if not (0 <= f["top"] and f["telBottom"] <= 800 and f["telWidth"] >= 44 and f["telHeight"] >= 44
                     and f["cards"])}
     assert late == {}
+
+
+def test_language_switch_is_on_every_page_and_a_missing_spanish_address_is_spanish(browser, server: str) -> None:
+    """An English article without a translation, and the 404 pages, switch to the other language's home page,
+    labelled so in that language; a missing /es/ address shows the Spanish 404 page."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    looks = {}
+    for url in ("/back-pain-spreading-to-groin/", "/no-such-page/", "/es/no-existe/", "/es/"):
+        page, _ = open_page(context, server + url)
+        looks[url] = page.evaluate("""() => { const a = document.querySelector('.language-switch a');
+            const r = a.getBoundingClientRect();
+            return [document.documentElement.lang, a.getAttribute('href'), a.textContent, a.lang,
+                    r.width >= 44 && r.height >= 44 && r.bottom <= innerHeight]; }""")
+        page.close()
+    context.close()
+    assert looks == {"/back-pain-spreading-to-groin/": ["en-US", "/es/", "Español: página principal", "es-US", True],
+                     "/no-such-page/": ["en-US", "/es/", "Español: página principal", "es-US", True],
+                     "/es/no-existe/": ["es-US", "/", "English: home page", "en-US", True],
+                     "/es/": ["es-US", "/", "English", "en-US", True]}
