@@ -60,7 +60,7 @@ function result(data) {
   item.append(heading);
   if (data.meta.topic) {
     const topic = element("p", "search-result__topic");
-    topic.append(element("span", "visually-hidden", "Topic: "), data.meta.topic);
+    topic.append(element("span", "visually-hidden", `${form.dataset.topic || "Topic:"} `), data.meta.topic);
     item.append(topic);
   }
   if (data.meta.description) item.append(element("p", "search-result__description", data.meta.description));

@@ -794,3 +794,13 @@ def test_language_switch_is_on_every_page_and_a_missing_spanish_address_is_spani
                      "/no-such-page/": ["en-US", "/es/", "Español: página principal", "es-US", True],
                      "/es/no-existe/": ["es-US", "/", "English: home page", "en-US", True],
                      "/es/": ["es-US", "/", "English", "en-US", True]}
+
+
+def test_spanish_search_results_announce_in_spanish(browser, server: str) -> None:
+    """The hidden prefixes screen readers hear in the Spanish search results are Spanish, not English."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page, errors = open_page(context, server + "/es/search/?q=estiramiento")
+    page.wait_for_selector("#search-results li.search-result")
+    hidden = page.eval_on_selector_all("#search-results .visually-hidden", "nodes => nodes.map(n => n.textContent)")
+    context.close()
+    assert hidden and all(text.strip() == "Tema:" for text in hidden) and errors == []

@@ -314,3 +314,17 @@ def test_redirects_send_a_missing_spanish_address_to_the_spanish_404(make_site: 
     rules = [line for line in (out / "_redirects").read_text().splitlines() if line and not line.startswith("#")]
     assert rules == ["/es/*  /es/404.html  404"]
     assert (out / "es/404.html").exists()
+
+
+def test_social_card_text_alternative_is_in_the_page_language(make_site: Maker) -> None:
+    """The generated preview card's alt text (og:image:alt, twitter:image:alt) is written in the page's language."""
+    out = built(make_site)
+    def alt(path: str) -> set[str]:
+        page = soup(out / path)
+        return {page.select_one("meta[property='og:image:alt']")["content"],
+                page.select_one("meta[name='twitter:image:alt']")["content"]}
+    english, spanish = alt("a/index.html"), alt("es/alfa/index.html")
+    assert len(english) == len(spanish) == 1
+    assert english.pop().startswith("Alpha: ") and " article from " in alt("a/index.html").pop()
+    text = spanish.pop()
+    assert text.startswith("Alfa: ") and "artículo" in text and " article " not in text
