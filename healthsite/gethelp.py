@@ -57,6 +57,27 @@ def _text(card: CardFact, repeated: bool) -> str:
     return f"{card.title} ({card.section})" if repeated and card.section else card.title
 
 
+@dataclass(frozen=True)
+class NeedHelp:
+    """The home page's "Need help now?" strip: the number to call and the article card that lists the emergency
+    signs."""
+
+    number: str
+    tel: str
+    href: str
+
+
+def need_help(config: SiteConfig, cards: list[tuple[str, tuple[CardFact, ...]]]) -> NeedHelp | None:
+    """The strip, from the first article (start here first) with an emergency card: `cards` is (URL, cards) per
+    article."""
+    for url, facts in cards:
+        emergency = next((card for card in facts if card.level == "emergency"), None)
+        if emergency is not None:
+            number = emergency_number(config)
+            return NeedHelp(number, tel(number), f"{url}#{emergency.id}")
+    return None
+
+
 def contents_first(toc: tuple[tuple[str, str], ...], cards: tuple[CardFact, ...]) -> tuple[tuple[str, str], ...]:
     """The contents list with the section of the page's most urgent card first (the rest in page order)."""
     if not cards or not toc:

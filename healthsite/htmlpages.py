@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import jinja2
 
 from .bibliography import Source
-from .gethelp import contents_first, get_help
+from .gethelp import contents_first, get_help, need_help
 from .problems import Problem
 from .site import Site
 from .switch import language_switch
@@ -95,7 +95,10 @@ def _other_pages(site: Site) -> Iterator[Page]:
     """The pages that are not articles; a context is only built for a page that is rendered."""
     start = site.start_here()
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
-    yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start))
+    order = [start] * bool(start) + [slug for slug in site.listed if slug != start]
+    yield _fixed("index.html", "home.html", groups=home_groups(site, start), start_here=start and site.card(start),
+                 counts={t.url: len(t.pages) for t in site.topics.values()},
+                 need_help=need_help(site.config, [(site.url(slug), site.bodies[slug].cards) for slug in order]))
     yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
@@ -133,13 +136,14 @@ def article_inputs(site: Site, slug: str) -> tuple:
             [site.sources[key] for key, _ in body.citations], site.preview(slug))
 
 
-def home_groups(site: Site) -> list[tuple[str, str, list]]:
-    """Cards grouped by each article's first topic in site.yaml order, untagged last: (title, url, cards)."""
+def home_groups(site: Site, start: str | None = None) -> list[tuple[str, str, list]]:
+    """Cards grouped by each article's first topic in site.yaml order, untagged last: (title, url, cards); the
+    Start here article is not shown twice."""
     def first_topic(slug: str) -> str:
         return (site.pages[slug].meta.tags or ("",))[0]
-    groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug])
+    groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug and s != start])
               for t in site.topics.values()]
-    untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags]
+    untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags and slug != start]
     return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
 
 

@@ -510,7 +510,7 @@ def test_a_card_is_one_link_over_the_whole_card(browser, server: str) -> None:
             stops[card] = stops.get(card, 0) + 1
         if page.evaluate("document.activeElement.closest('footer') !== null"):
             break
-    cards = page.locator("article.card").count()
+    cards = page.locator("article.card:visible").count()  # a phone shows two cards a topic, then "See all N"
     context.close()
     assert len(stops) == cards and set(stops.values()) == {1}
     assert errors == []
@@ -804,3 +804,144 @@ def test_spanish_search_results_announce_in_spanish(browser, server: str) -> Non
     hidden = page.eval_on_selector_all("#search-results .visually-hidden", "nodes => nodes.map(n => n.textContent)")
     context.close()
     assert hidden and all(text.strip() == "Tema:" for text in hidden) and errors == []
+
+
+CONTRAST = """
+function luminance(colour) {
+  const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+"""
+
+
+def test_touch_targets_are_44px(browser, server: str, urls: dict[str, list[str]]) -> None:
+    """At 375 px, site navigation, breadcrumb, contents, topic pills, footer links, back-references and the get-help
+    links are at least 44 x 44 px (44 tall and as wide as their text, at least 44); citation numbers have a hit area
+    of at least 24 x 44 px (their ::after), so a pair of them is not a pair of 11 x 14 px targets."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    small = {}
+    for url in [*urls["article"], "/", "/no-such-page/"]:
+        page, _ = open_page(context, server + url)
+        small[url] = page.evaluate("""() => {
+            const out = [];
+            const selectors = ['.site-nav a', '.language-switch a', '.breadcrumb a', '.contents a',
+                               '.article-topics a', '.topic-links a', '.footer-links a', 'a.backref',
+                               '.get-help a', '.backrefs-more summary'];
+            for (const a of document.querySelectorAll(selectors.join(','))) {
+                if (!a.checkVisibility()) continue;
+                const r = a.getBoundingClientRect();
+                if (r.height < 44 || r.width < 44) out.push([a.outerHTML.slice(0, 60), r.width, r.height]);
+            }
+            for (const a of document.querySelectorAll('sup.citations a')) {
+                const r = a.getBoundingClientRect(), after = getComputedStyle(a, '::after');
+                const width = r.width - 2 * Math.min(0, parseFloat(after.left));
+                const height = r.height - parseFloat(after.top) - parseFloat(after.bottom);
+                if (width < 23.5 || height < 44) out.push([a.outerHTML.slice(0, 60), width, height]);
+            }
+            return out;
+        }""")
+        page.close()
+    context.close()
+    assert {url: found for url, found in small.items() if found} == {}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_card_edges_and_focus_contrast(browser, server: str, urls: dict[str, list[str]], scheme: str) -> None:
+    """In the dark scheme each care card's edge and the get-help box's edge are at least 3:1 against the page (the
+    light scheme keeps the NHS yellow band, whose card is told apart by its title bar); in both, a focused link's
+    underline is at least 3:1 against the page and text in the get-help box at least 4.5:1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+    low = {}
+    for url in urls["article"]:
+        page, _ = open_page(context, server + url)
+        page.locator(".prose a:not(.tel)").first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        low[url] = page.evaluate("""() => {""" + CONTRAST + """
+            const bg = getComputedStyle(document.body).backgroundColor, out = [];
+            const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+            for (const box of dark ? document.querySelectorAll('.care-card, .get-help') : []) {
+                const edge = getComputedStyle(box).borderLeftColor;
+                if (contrast(edge, bg) < 3) out.push(['edge', box.className, contrast(edge, bg)]);
+            }
+            const a = document.activeElement, shadow = getComputedStyle(a).boxShadow;
+            const underline = shadow.match(/rgba?\\([^)]*\\)/g).at(-1);
+            if (contrast(underline, bg) < 3) out.push(['focus', a.outerHTML.slice(0, 60), contrast(underline, bg)]);
+            const help = document.querySelector('.get-help');
+            for (const node of help.querySelectorAll('h2, p, a, span')) {
+                const style = getComputedStyle(node);
+                const behind = getComputedStyle(node.closest('.get-help__number') || help).backgroundColor;
+                if (contrast(style.color, behind) < 4.5) out.push(['text', node.outerHTML.slice(0, 60)]);
+            }
+            return out;
+        }""")
+        page.close()
+    context.close()
+    assert {url: found for url, found in low.items() if found} == {}
+
+
+def test_print_shows_address_and_dates_not_the_language_switch(browser, server: str) -> None:
+    """Printed, an article shows its address and the day it is printed above it, keeps the review line of the
+    byline, and leaves out the language switch."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(server + "/lower-back-pain-after-running/")
+    look = page.evaluate("""() => ({
+        before: getComputedStyle(document.querySelector('article.article'), '::before').content,
+        switch: getComputedStyle(document.querySelector('.language-switch')).display,
+        review: document.querySelector('.page-review').checkVisibility()})""")
+    context.close()
+    assert look["switch"] == "none" and look["review"]
+    assert "Printed from http://" not in look["before"] and "/lower-back-pain-after-running/" in look["before"]
+    assert re.search(r"Printed on [A-Z][a-z]+ \d{1,2}, 20\d\d", look["before"]), look["before"]
+
+
+def test_home_need_help_short_topics_and_each_article_once(browser, server: str, site: Path) -> None:
+    """Home at 375 px: "Need help now?" sits right under the search box, on the first screen, with a tel: number
+    and a link that lands on an emergency card; each article is shown once; each topic shows two cards, then
+    "See all N" when its topic page has more; card links read "Read more"."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page, errors = open_page(context, server + "/")
+    look = page.evaluate("""() => {
+        const form = document.querySelector('.intro form.search-form'), help = form.nextElementSibling;
+        return {help: help.className, top: help.getBoundingClientRect().top,
+                tel: help.querySelector('a[href^="tel:"]').getBoundingClientRect().bottom,
+                target: help.querySelector('a:not([href^="tel:"])').getAttribute('href'),
+                urls: [...document.querySelectorAll('a.card-link')].map(a => a.getAttribute('href')),
+                visible: [...document.querySelectorAll('.topic-group')].map(g =>
+                    [g.querySelectorAll('.card').length,
+                     [...g.querySelectorAll('.card')].filter(c => c.checkVisibility()).length,
+                     g.querySelector('.topic-group__all a')?.firstChild.textContent ?? null,
+                     g.querySelector('.topic-group__link')?.getAttribute('href') ?? null]),
+                more: [...document.querySelectorAll('a.card-link')].map(a => a.firstChild.textContent)};
+    }""")
+    assert look["help"] == "need-help" and 0 < look["top"] and look["tel"] <= 800
+    assert len(look["urls"]) == len(set(look["urls"])) and set(look["more"]) == {"Read more"}
+    for total, shown, all_link, href in look["visible"]:
+        count = len(BeautifulSoup((site / href.strip("/") / "index.html").read_text(), "html.parser")
+                    .select("article.card")) if href else total
+        assert shown == min(total, 2)
+        assert all_link == (f"See all {count}" if href and count > 2 else None), (href, all_link)
+    url, anchor = look["target"].split("#")
+    page.goto(server + url)
+    assert "care-card--emergency" in page.get_attribute(f"#{anchor}", "class")
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/es/"])
+def test_home_cards_leave_no_empty_column_at_1280(browser, server: str, path: str) -> None:
+    """At 1280 px every row of home cards is filled: a topic's cards reach the right edge of their grid."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page, _ = open_page(context, server + path)
+    gaps = page.evaluate("""() => [...document.querySelectorAll('.topic-group .cards')].map(grid => {
+        const right = Math.max(...[...grid.children].map(c => c.getBoundingClientRect().right));
+        return grid.getBoundingClientRect().right - right; })""")
+    context.close()
+    assert gaps and all(gap < 1 for gap in gaps), gaps
