@@ -104,7 +104,7 @@ def _other_pages(site: Site) -> Iterator[Page]:
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
                      cards=[site.card(s) for s in topic.pages])
     if site.config.search:
-        yield _fixed("search/index.html", "search.html", topics=topics)
+        yield _fixed("search/index.html", "search.html", topics=topics, articles=[site.card(s) for s in site.listed])
     yield _fixed("404.html", "404.html", topics=topics)
 
 
