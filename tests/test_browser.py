@@ -370,7 +370,7 @@ def test_figures_load_fit_and_show_their_captions(browser, server: str, urls: di
             shown[f"{url} {width}"] = (page.evaluate(FIGURES), errors)
             page.close()
         context.close()
-    assert len(shown) >= 6
+    assert len(shown) >= 4  # two articles with figures, at two widths
     for key, (figures, errors) in shown.items():
         assert figures and errors == [], key
         assert all(f["loaded"] and f["fits"] and f["caption"] for f in figures), (key, figures)
@@ -1007,3 +1007,41 @@ def test_search_results_do_not_shift_the_page(browser, server: str) -> None:
     shift = tab.evaluate("window.__shift")
     context.close()
     assert shift < 0.1
+
+
+def svg_text_sizes(data: str) -> tuple[float, float, float]:
+    """An SVG's viewBox width and its smallest and largest text size (each text's own or inherited font-size)."""
+    import xml.etree.ElementTree as etree
+    root = etree.fromstring(data)
+    sizes = []
+
+    def walk(node, size: float) -> None:
+        size = float(node.get("font-size", size))
+        if node.tag.endswith("text"):
+            sizes.append(size)
+        for child in node:
+            walk(child, size)
+    walk(root, 16)
+    return float(root.get("viewBox").split()[2]), min(sizes), max(sizes)
+
+
+@pytest.mark.parametrize("width", [320, 375, 768, 1280])
+def test_figure_labels_read_at_every_width(browser, server: str, site: Path, features: dict[str, set[str]],
+                                           width: int) -> None:
+    """Every drawing's labels show at 14 px or more and never larger than the body text; the drawing has a dark
+    palette; no drawing repeats a table (the recovery-phases timeline is gone)."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    found = {}
+    for url in [u for u in features if "figure" in features[u]]:
+        page, _ = open_page(context, server + url)
+        for src, shown, body in page.evaluate("""() => [...document.querySelectorAll('figure img[src$=".svg"]')]
+                .map(img => [img.getAttribute('src'), img.getBoundingClientRect().width,
+                             parseFloat(getComputedStyle(document.querySelector('.prose p')).fontSize)])"""):
+            data = (site / src.lstrip("/")).read_text()
+            units, smallest, largest = svg_text_sizes(data)
+            found[src] = (round(smallest * shown / units, 1), round(largest * shown / units, 1), body,
+                          "prefers-color-scheme: dark" in data)
+        page.close()
+    context.close()
+    assert len(found) >= 4 and not any("recovery-phases" in src for src in found)
+    assert {src: f for src, f in found.items() if not (14 <= f[0] and f[1] <= f[2] and f[3])} == {}
