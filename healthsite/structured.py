@@ -48,5 +48,5 @@ def article_graph(site: Site, slug: str) -> dict[str, Any]:
 
 def script_json(data: Any) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: every page carries it
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
