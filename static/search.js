@@ -12,6 +12,7 @@ const titles = [...document.querySelectorAll("#search-titles a")];
 const MAX_RESULTS = 20;
 const DEBOUNCE_MS = 250;
 const ELLIPSIS = "…";
+const LEAD = 40; // characters of text kept before the first match
 let engine = null;
 let latest = 0;
 let timer = 0;
@@ -44,11 +45,17 @@ function excerpt(html, content) {
   const nodes = [...new DOMParser().parseFromString(html, "text/html").body.childNodes];
   const text = squash(nodes.map((node) => node.textContent).join(""));
   const whole = squash(content || "");
-  if (!whole.startsWith(text)) paragraph.append(ELLIPSIS);
-  for (const node of nodes) {
+  const first = nodes.findIndex((node) => node.nodeName === "MARK");
+  let lead = first > 0 ? nodes.slice(0, first).map((node) => node.textContent).join("") : "";
+  // The result shows two lines at most: start a few words before the first match, so the match is shown.
+  const cut = lead.length > LEAD ? lead.indexOf(" ", lead.length - LEAD) : -1;
+  if (cut >= 0) lead = lead.slice(cut + 1);
+  if (cut >= 0 || !whole.startsWith(text)) paragraph.append(ELLIPSIS);
+  nodes.forEach((node, index) => {
     if (node.nodeName === "MARK") paragraph.append(...marked(node.textContent));
+    else if (index < first) { if (index === first - 1) paragraph.append(lead); }
     else paragraph.append(node.textContent);
-  }
+  });
   if (!whole.endsWith(text)) paragraph.append(ELLIPSIS);
   return paragraph;
 }

@@ -869,6 +869,11 @@ def test_card_edges_and_focus_contrast(browser, server: str, urls: dict[str, lis
                 const edge = getComputedStyle(box).borderLeftColor;
                 if (contrast(edge, bg) < 3) out.push(['edge', box.className, contrast(edge, bg)]);
             }
+            const surface = getComputedStyle(document.querySelector('.get-help')).backgroundColor;
+            for (const link of dark ? document.querySelectorAll('.get-help__item a') : []) {
+                const edge = getComputedStyle(link).borderLeftColor;
+                if (contrast(edge, surface) < 3) out.push(['level', link.outerHTML.slice(0, 60), contrast(edge, surface)]);
+            }
             const a = document.activeElement, shadow = getComputedStyle(a).boxShadow;
             const underline = shadow.match(/rgba?\\([^)]*\\)/g).at(-1);
             if (contrast(underline, bg) < 3) out.push(['focus', a.outerHTML.slice(0, 60), contrast(underline, bg)]);
@@ -954,7 +959,9 @@ SEARCH_LOOK = """() => ({
     marks: [...document.querySelectorAll('#search-results mark')].map(m => m.textContent),
     lines: [...document.querySelectorAll('.search-result__excerpt')].map(p =>
         Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight))),
-    meant: [...document.querySelectorAll('#search-meant:not([hidden]) a')].map(a => a.getAttribute('href'))})"""
+    meant: [...document.querySelectorAll('#search-meant:not([hidden]) a')].map(a => a.getAttribute('href')),
+    hidden: [...document.querySelectorAll('.search-result__excerpt')].filter(p => p.querySelector('mark') &&
+        p.querySelector('mark').getBoundingClientRect().bottom > p.getBoundingClientRect().bottom + 1).length})"""
 
 
 @pytest.mark.parametrize("query, page", [("siatica", "/sciatica-in-runners/"), ("slipped disc", "/sciatica-in-runners/"),
@@ -974,7 +981,7 @@ def test_search_finds_lay_terms_and_misspellings(browser, server: str, query: st
 
 def test_search_excerpts_hold_prose_with_whole_word_marks(browser, server: str) -> None:
     """No citation number is indexed ("within 4 to 6 weeks 5." is not an excerpt); marks hold whole words, never
-    punctuation."""
+    punctuation; the first match is within the result's two lines."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     tab, _ = open_page(context, server + "/search/?q=weeks")
     tab.wait_for_selector("#search-results li.search-result")
@@ -982,6 +989,7 @@ def test_search_excerpts_hold_prose_with_whole_word_marks(browser, server: str) 
     context.close()
     assert look["marks"] and all(re.fullmatch(r"\w[\w'’-]*\w|\w", mark) for mark in look["marks"]), look["marks"]
     assert not [text for text in look["excerpts"] if re.search(r"\bweeks \d", text)]
+    assert look["hidden"] == 0  # the first match is inside the two lines shown
 
 
 def test_search_says_did_you_mean_when_nothing_is_found(browser, server: str) -> None:
