@@ -328,3 +328,13 @@ def test_social_card_text_alternative_is_in_the_page_language(make_site: Maker) 
     assert english.pop().startswith("Alpha: ") and " article from " in alt("a/index.html").pop()
     text = spanish.pop()
     assert text.startswith("Alfa: ") and "artículo" in text and " article " not in text
+
+
+def test_get_help_summary_speaks_spanish(make_site: Maker) -> None:
+    """A Spanish article's "When to get help" summary is Spanish, emergency first, with the number as tel:."""
+    out = built(make_site)
+    summary = soup(out / "es/alfa/index.html").select_one("section.get-help")
+    assert summary.h2.get_text() == "Cuándo buscar ayuda"
+    assert summary.select_one(".get-help__call").get_text(" ", strip=True).startswith("En una emergencia, llame al")
+    assert summary.select_one("a.get-help__number")["href"].startswith("tel:")
+    assert [s.get_text() for s in summary.select(".get-help__level")] == ["Atención inmediata:", "Consejo urgente:"]
