@@ -14,6 +14,7 @@ from .digests import engine_digest
 from .config import SiteConfig
 from .content import Page
 from .files import setting_line
+from .i18n import translations
 from .images import Image
 from .markup import Body
 from .problems import Problem, error, warning
@@ -107,7 +108,7 @@ class Site:
         page = self.pages[slug]
         topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
         return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.root_path + path),
-                       self.images, self.static, self.colours, engine_digest())
+                       self.images, self.static, self.colours, engine_digest(), translations(self.code).gettext)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,
