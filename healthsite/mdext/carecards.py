@@ -60,7 +60,8 @@ class CareCardProcessor(Hooked, Treeprocessor):
             before = [c for c in state.cards[:state.cards.index(card)] if c.section == card.section]
             lower = next((c for c in before if c.level != "emergency"), None)
             if card.level == "emergency" and lower is not None:
-                state.problems.append(warning(*card.origin, f"an emergency care card after a {lower.level} card in "
+                article = "an" if lower.level == "urgent" else "a"
+                state.problems.append(warning(*card.origin, f"an emergency care card after {article} {lower.level} card in "
                                               "the same section: put the emergency card first (the most urgent "
                                               "advice comes first)", "safety"))
             previous = card
