@@ -79,6 +79,8 @@ class FrontMatter:
     tags: tuple[str, ...] = field("topic slugs", (), _slugs)
     related: tuple[str, ...] = field("slugs shown first in the Read More cards", (), _slugs)
     key_takeaways: tuple[str, ...] = field("short summary sentences shown above the body", (), _non_empty)
+    search_terms: tuple[str, ...] = field("other words readers search with (lay terms, common misspellings): "
+                                          "found by search, never shown", (), _non_empty)
     author: str = field("who wrote it", "")
     reviewed_by: str = field("who medically reviewed it", "")
     last_reviewed: dt.date | None = field("date of the last medical review", None)

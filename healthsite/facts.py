@@ -33,8 +33,17 @@ class Fact:
 
     @property
     def href(self) -> str:
-        """The tel: address of a phone fact (its digits, and a leading +)."""
-        return "tel:" + ("+" if self.value.strip().startswith("+") else "") + re.sub(r"[^0-9]", "", self.value)
+        """The tel: address of a phone fact."""
+        return tel(self.value)
+
+
+def tel(number: str) -> str:
+    """The `tel:` address of a number as written: an international number (+...) or a short one (911) by its
+    digits, a US number of 10 digits (1-800-222-1222) with +1."""
+    digits = re.sub(r"[^0-9]", "", number)
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    return f"tel:+1{digits[-10:]}" if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1") else f"tel:{digits}"
 
 
 def names_problem(facts: dict[str, Fact]) -> tuple[int, str] | None:

@@ -11,8 +11,10 @@ from typing import Any, Callable, Iterator
 import jinja2
 
 from .bibliography import Source
+from .gethelp import contents_first, get_help, need_help
 from .problems import Problem
 from .site import Site
+from .switch import language_switch
 from .structured import article_graph, breadcrumbs, script_json
 from .trustpages import byline, extra_pages, feedback, footer_links
 from .templating import render
@@ -86,21 +88,25 @@ def other_pages(site: Site) -> Iterator[Page]:
 
 def _versioned(site: Site, page: Page) -> Page:
     """A page with its language versions among what it is made from."""
-    versions = site.versions.get(page.path.removesuffix("index.html"), ())
-    return replace(page, inputs=(*page.inputs, versions, footer_links(site)))
+    address = page.path.removesuffix("index.html")
+    return replace(page, inputs=(*page.inputs, site.versions.get(address, ()), language_switch(site, address),
+                                 footer_links(site)))
 
 
 def _other_pages(site: Site) -> Iterator[Page]:
     """The pages that are not articles; a context is only built for a page that is rendered."""
     start = site.start_here()
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
-    yield _fixed("index.html", "home.html", groups=home_groups(site), start_here=start and site.card(start))
+    order = [start] * bool(start) + [slug for slug in site.listed if slug != start]
+    yield _fixed("index.html", "home.html", groups=home_groups(site, start), start_here=start and site.card(start),
+                 counts={t.url: len(t.pages) for t in site.topics.values()},
+                 need_help=need_help(site.config, [(site.url(slug), site.bodies[slug].cards) for slug in order]))
     yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
                      cards=[site.card(s) for s in topic.pages])
     if site.config.search:
-        yield _fixed("search/index.html", "search.html", topics=topics)
+        yield _fixed("search/index.html", "search.html", topics=topics, articles=[site.card(s) for s in site.listed])
     yield _fixed("404.html", "404.html", topics=topics)
     for path, template, context in extra_pages(site):
         yield _fixed(path, template, **context)
@@ -118,7 +124,8 @@ def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
-        "contents": body.toc if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "contents": contents_first(body.toc, body.cards) if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "get_help": get_help(site.config, body.cards),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
         "outdated": site.outdated.get(slug, ()), "byline": credit, "feedback": links,
@@ -135,13 +142,14 @@ def article_inputs(site: Site, slug: str) -> tuple:
             feedback(site, slug))
 
 
-def home_groups(site: Site) -> list[tuple[str, str, list]]:
-    """Cards grouped by each article's first topic in site.yaml order, untagged last: (title, url, cards)."""
+def home_groups(site: Site, start: str | None = None) -> list[tuple[str, str, list]]:
+    """Cards grouped by each article's first topic in site.yaml order, untagged last: (title, url, cards); the
+    Start here article is not shown twice."""
     def first_topic(slug: str) -> str:
         return (site.pages[slug].meta.tags or ("",))[0]
-    groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug])
+    groups = [(t.title, t.url, [site.card(s) for s in t.pages if first_topic(s) == t.slug and s != start])
               for t in site.topics.values()]
-    untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags]
+    untagged = [site.card(slug) for slug, page in site.listed.items() if not page.meta.tags and slug != start]
     return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
 
 
@@ -149,6 +157,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> 
     """Render one page with the site-wide context."""
     address = page.path.removesuffix("index.html")
     context = {"site": site.config, "path": site.config.base_path + address,
-               "versions": site.versions.get(address, ()), "footer_links": footer_links(site), **page.context()}
+               "versions": site.versions.get(address, ()), "switch": language_switch(site, address),
+               "footer_links": footer_links(site), **page.context()}
     html, problems = render(env, page.template, context, root)
     return (html.encode() if html is not None else None), problems

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markdown import Markdown
 
-from .mdext import HealthExtension, Link, Mention, PageState, Refs, sanitize
+from .mdext import CardFact, HealthExtension, Link, Mention, PageState, Refs, sanitize
 from .problems import Problem, error
 
 MAX_NESTING = 20  # levels of lists and block quotes inside each other
@@ -32,6 +32,7 @@ class Body:
     problems: tuple[Problem, ...]
     lookups: tuple[tuple[str, str, object], ...]
     mentions: tuple[Mention, ...] = ()
+    cards: tuple[CardFact, ...] = ()  # the care cards, in order
 
 
 class Renderer:
@@ -60,7 +61,7 @@ class Renderer:
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.sections),
                     tuple(state.problems),
                     tuple((kind, key, value) for (kind, key), value in state.lookups.items()),
-                    tuple(state.mentions))
+                    tuple(state.mentions), tuple(state.cards))
 
 
 def failed(source: str, line: int, message: str) -> Body:

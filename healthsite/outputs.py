@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import assets, cache, feed, htmlpages, sitemap, templating
+from . import assets, cache, feed, htmlpages, redirects, sitemap, templating
 from .checks import check
 from .config import SiteConfig
 from .facts import template_function
@@ -76,6 +76,9 @@ class Outputs:
         yield "feed.xml", feed.feed(self.site)
         yield "sitemap.xml", sitemap.sitemap(self.site)
         yield "robots.txt", sitemap.robots(self.site)
+        rules = redirects.redirects(self.site)
+        if rules is not None and "_redirects" not in files:
+            yield "_redirects", rules
         check(problems)
 
     def _pages(self, common: str, site: Site) -> Iterator[tuple[str, str, Callable[[], htmlpages.Page]]]:

@@ -19,6 +19,10 @@ from .site import Site
 from .writer import MARKER, link_previous, swap
 
 FOLDER = "pagefind"
+# Not prose: citation numbers (an excerpt would show "within 4 to 6 weeks 5."), back-references and labels for
+# screen readers only ("Urgent advice:"); the theme marks the rest of the page's non-prose data-pagefind-ignore.
+NOT_INDEXED = ["--exclude-selectors", "sup.citations", "--exclude-selectors", ".visually-hidden",
+               "--exclude-selectors", ".backrefs"]
 ENTRY = "pagefind-entry.json"
 TIMEOUT = 600  # seconds
 
@@ -47,7 +51,7 @@ def pagefind(site_folder: Path, output: list[str]) -> str | None:
     if binary is None:
         return "the Pagefind binary is missing (pip install 'pagefind[bin]')"
     try:
-        result = subprocess.run([str(binary), "--site", str(site_folder), *output, "--quiet"],
+        result = subprocess.run([str(binary), "--site", str(site_folder), *output, *NOT_INDEXED, "--quiet"],
                                 capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"Pagefind could not run here ({exc})"

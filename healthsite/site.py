@@ -13,6 +13,7 @@ from .cards import read_more, topic_pages
 from .config import SiteConfig
 from .content import Page
 from .files import setting_line
+from .i18n import translations
 from .images import Image
 from .markup import Body
 from .problems import Problem, error, warning
@@ -106,7 +107,7 @@ class Site:
         page = self.pages[slug]
         topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
         return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.root_path + path),
-                       self.images, self.static, self.colours)
+                       self.images, self.static, self.colours, translations(self.code).gettext)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,

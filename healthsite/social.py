@@ -21,6 +21,7 @@ from PIL import ImageColor, ImageDraw, ImageFont
 from . import assets, themefiles
 from .digests import digest
 from .content import Page
+from .i18n import N_
 from .images import FOLDER, Image
 from .problems import Problem, error
 from .typed import did_you_mean
@@ -34,6 +35,8 @@ COLOURS = {"brand": "#005eb8", "brand-dark": "#003d78", "brand-tint": "#e8f1f8",
 BAND, STRIPE = 120, 24  # the band below and the stripe at the left, in brand-dark
 STEPS = 128  # colours per ramp: two ramps fill a PNG palette
 RAMPS = (("brand", "header-text"), ("brand-dark", "brand-tint"))
+TOPIC_ALT = N_("%(title)s: %(topic)s article from %(site)s")  # a generated card's text alternative
+PLAIN_ALT = N_("%(title)s: an article from %(site)s")
 DRAWING = "palette-1"  # changes when the drawing code does: part of every card's digest
 VARIABLE = re.compile(r"--([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
@@ -98,14 +101,16 @@ def _image_problem(name: str, images: dict[str, Image], static: tuple[Path, ...]
 
 
 def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
-            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...]) -> Preview:
-    """The preview of one article; `absolute` turns a site path into a URL."""
+            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...],
+            said: Callable[[str], str] = lambda text: text) -> Preview:
+    """The preview of one article; `absolute` turns a site path into a URL, `said` translates the card's text
+    alternative into the page's language."""
     meta = page.meta
     name = meta.image
     if not name:
         card = Card(meta.title, site_title, topic, colours)
         path = f"social/{page.slug}.{card_digest(card)[:10]}.png"
-        alt = f"{meta.title}: {topic + ' article' if topic else 'an article'} from {site_title}"
+        alt = said(TOPIC_ALT if topic else PLAIN_ALT) % {"title": meta.title, "topic": topic, "site": site_title}
         return Preview(absolute(path), alt, *SIZE, card, path)
     if name.startswith("/"):
         file = themefiles.find(static, name)

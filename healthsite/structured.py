@@ -61,5 +61,5 @@ def credits(site: Site, slug: str) -> dict[str, Any]:
 
 def script_json(data: Any) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: every page carries it
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -51,14 +51,14 @@ def test_home_groups_articles_by_topic(fixture_site: Path) -> None:
 
 
 def test_read_more_cards_markup(fixture_site: Path) -> None:
-    """Cards: title heading, teaser, and a 'Read More' link whose accessible name includes the title."""
+    """Cards: title heading, teaser, and a 'Read more' link whose accessible name includes the title."""
     page = BeautifulSoup((fixture_site / "alpha" / "index.html").read_text(), "html.parser")
     cards = page.find("section", class_="read-more").find_all("article", class_="card")
     assert [c.find(["h2", "h3"]).get_text() for c in cards] == ["Gamma", "Beta"]
     link = cards[1].find("a")
     assert link["href"] == "/beta/"
-    assert link.get_text() == "Read More about Beta"
-    assert next(link.strings) == "Read More"
+    assert link.get_text() == "Read more about Beta"
+    assert next(link.strings) == "Read more"
     description = re.search(r'^description: "(.*)"$', (FIXTURE / "content" / "beta.md").read_text(), re.M)[1]
     assert len(description) > 160 and cards[1].find("p", class_="card-teaser").get_text() == description
 

@@ -101,15 +101,19 @@ def test_translated_page_has_its_url_language_and_alternates(make_site: Maker) -
     assert not soup(out / "other/index.html").select("link[hreflang]")
 
 
-def test_language_switch_only_on_translated_pages(make_site: Maker) -> None:
-    """A visible switch leads to the other language's version, marked with its language; none without one."""
+def test_language_switch_on_every_page(make_site: Maker) -> None:
+    """A visible switch leads to the other language's version, marked with its language; without one, to the other
+    language's home page, labelled so in that language (the 404 pages too)."""
     out = built(make_site)
     link = soup(out / "a/index.html").select_one(".language-switch a")
     assert (link.get_text(), link["href"], link["lang"]) == ("Español", "/es/alfa/", "es-US")
     back = soup(out / "es/alfa/index.html").select_one(".language-switch a")
     assert (back.get_text(), back["href"], back["hreflang"]) == ("English", "/a/", "en-US")
-    assert soup(out / "other/index.html").select_one(".language-switch") is None
+    home = soup(out / "other/index.html").select_one(".language-switch a")
+    assert (home.get_text(), home["href"], home["lang"]) == ("Español: página principal", "/es/", "es-US")
     assert soup(out / "index.html").select_one(".language-switch a")["href"] == "/es/"
+    assert soup(out / "404.html").select_one(".language-switch a").get_text() == "Español: página principal"
+    assert soup(out / "es/404.html").select_one(".language-switch a").get_text() == "English: home page"
 
 
 def test_structured_data_says_the_language(make_site: Maker) -> None:
@@ -304,3 +308,35 @@ def test_a_changed_english_care_card_puts_its_translations_out_of_date(make_site
     assert [str(p) for p in build(Options(config)).warnings if "translat" in str(p)] == [
         "content/es/alfa.md:6: warning: translation out of date: content/a.md changed since it was translated "
         "('Second part'); update the translation, then run `python build.py translated es/alfa`"]
+
+
+def test_redirects_send_a_missing_spanish_address_to_the_spanish_404(make_site: Maker) -> None:
+    """`_redirects` (Netlify) holds one rule per translated edition: its addresses fall back to its own 404 page."""
+    out = built(make_site)
+    rules = [line for line in (out / "_redirects").read_text().splitlines() if line and not line.startswith("#")]
+    assert rules == ["/es/*  /es/404.html  404"]
+    assert (out / "es/404.html").exists()
+
+
+def test_social_card_text_alternative_is_in_the_page_language(make_site: Maker) -> None:
+    """The generated preview card's alt text (og:image:alt, twitter:image:alt) is written in the page's language."""
+    out = built(make_site)
+    def alt(path: str) -> set[str]:
+        page = soup(out / path)
+        return {page.select_one("meta[property='og:image:alt']")["content"],
+                page.select_one("meta[name='twitter:image:alt']")["content"]}
+    english, spanish = alt("a/index.html"), alt("es/alfa/index.html")
+    assert len(english) == len(spanish) == 1
+    assert english.pop().startswith("Alpha: ") and " article from " in alt("a/index.html").pop()
+    text = spanish.pop()
+    assert text.startswith("Alfa: ") and "artículo" in text and " article " not in text
+
+
+def test_get_help_summary_speaks_spanish(make_site: Maker) -> None:
+    """A Spanish article's "When to get help" summary is Spanish, emergency first, with the number as tel:."""
+    out = built(make_site)
+    summary = soup(out / "es/alfa/index.html").select_one("section.get-help")
+    assert summary.h2.get_text() == "Cuándo buscar ayuda"
+    assert summary.select_one(".get-help__call").get_text(" ", strip=True).startswith("En una emergencia, llame al")
+    assert summary.select_one("a.get-help__number")["href"].startswith("tel:")
+    assert [s.get_text() for s in summary.select(".get-help__level")] == ["Atención inmediata:", "Consejo urgente:"]

@@ -17,10 +17,10 @@ from .outline import OutlineProcessor
 from .rules import RuleProcessor
 from .shared import SharedCardProcessor
 from .sanitize import sanitize
-from .state import Link, Mention, PageState, Refs, SharedCard, text_of
+from .state import CardFact, Link, Mention, PageState, Refs, SharedCard, text_of
 from .tables import TableProcessor
 
-__all__ = ["HealthExtension", "Link", "Mention", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
+__all__ = ["CardFact", "HealthExtension", "Link", "Mention", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
 
 
 class HealthExtension(Extension):

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as etree
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import CARE_LEVELS
-from .state import Hooked, text_of
+from ..problems import warning
+from .phones import link_numbers
+from .state import CardFact, Hooked, text_of
 
 LEVELS = CARE_LEVELS
 OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")
@@ -19,18 +21,50 @@ class CareCardProcessor(Hooked, Treeprocessor):
     """Turns admonition blocks into care cards; any other admonition type is an error."""
 
     def run(self, root: etree.Element) -> None:
-        """Convert each admonition, giving its heading the level below the section it is in."""
+        """Convert each admonition, giving its heading the level below the section it is in; record each card
+        (its id, level, title and section) and check the order of the cards."""
         self.check_raw_html()
-        level = 1
+        level, section = 1, ""
         lines = self.extension.state.text.expandtabs(4).split("\n")
         openings = iter([i for i, line in enumerate(lines) if OPENING.match(line)])
-        for child in root:
+        for position, child in enumerate(root):
             if child.tag in ("h1", "h2", "h3", "h4", "h5"):
                 level = int(child.tag[1])
+            if child.tag == "h2":
+                section = text_of(child, self.md.htmlStash.rawHtmlBlocks)
             for div in [d for d in child.iter("div") if d.get("class", "").startswith("admonition ")]:
                 opening = next(openings, None)
                 if self.convert(div, min(level + 1, 6)) and opening is not None:
                     self.check_indent(div, lines, opening)
+                    self.record(div, section, opening, position if div is child else -1)
+        self.check_order()
+
+    def record(self, card: etree.Element, section: str, opening: int, position: int) -> None:
+        """Give a converted card its id, make its phone numbers tappable, and note it for the page's summary."""
+        state = self.extension.state
+        kind = card.get("class", "").rsplit("--", 1)[1]
+        card.set("id", f"care-card-{len(state.cards) + 1}")
+        title = text_of(card[0], self.md.htmlStash.rawHtmlBlocks).removeprefix(card[0][0].text or "").strip()
+        link_numbers(card, str(state.ask(self.extension.refs, "emergency")))
+        state.cards.append(CardFact(card.get("id"), kind, title, section, state.origin(opening), position))
+
+    def check_order(self) -> None:
+        """Warn about two cards of the same level back to back, and an emergency card after a less urgent card of
+        its section."""
+        state, previous = self.extension.state, None
+        for card in state.cards:
+            if previous and previous.level == card.level and previous.position >= 0 \
+                    and card.position == previous.position + 1:
+                state.problems.append(warning(*card.origin, f"two {card.level} care cards in a row: merge them into "
+                                              "one card, so a reader finds one list of signs for each level"))
+            before = [c for c in state.cards[:state.cards.index(card)] if c.section == card.section]
+            lower = next((c for c in before if c.level != "emergency"), None)
+            if card.level == "emergency" and lower is not None:
+                article = "an" if lower.level == "urgent" else "a"
+                state.problems.append(warning(*card.origin, f"an emergency care card after {article} {lower.level} card in "
+                                              "the same section: put the emergency card first (the most urgent "
+                                              "advice comes first)", "safety"))
+            previous = card
 
     def check_raw_html(self) -> None:
         """A care card inside a raw HTML block is an error: Markdown there is published as plain text (a comment,

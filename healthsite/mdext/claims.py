@@ -19,7 +19,7 @@ from .state import Hooked
 
 THEME_IDS = re.compile(r"main|contents|contents-title|references|references-title|read-more-title|"
                        r"key-takeaways(-title)?|call-to-action(-title)?|article-topics-title|search-[a-z-]+|"
-                       r"(ref|group|table)-[0-9]+|cite-[0-9]+-[0-9]+|fn(ref)?:.*|healthsite-.*", re.IGNORECASE)
+                       r"(ref|group|table|care-card)-[0-9]+|get-help(-title)?|cite-[0-9]+-[0-9]+|fn(ref)?:.*|healthsite-.*", re.IGNORECASE)
 THEME_CLASSES = re.compile(r"(care-card|faq|key-takeaways|visually-hidden|citations|table-scroll|align-|admonition|"
                            r"skip-link|site-|search-|topic-|page-review|not-found|byline|card|call-to-action|"
                            r"read-more|reference|article|breadcrumb|footnote|footer-links|backref|toc)[a-z0-9_-]*|"

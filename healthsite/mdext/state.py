@@ -109,6 +109,19 @@ def plain_fact(value: object) -> object:
 
 
 @dataclass(frozen=True)
+class CardFact:
+    """A care card on a page: its id, level, title and section, where it is written, and its place among the
+    body's top-level blocks (-1 inside a list or another block)."""
+
+    id: str
+    level: str
+    title: str
+    section: str
+    origin: tuple[str, int]
+    position: int
+
+
+@dataclass(frozen=True)
 class Link:
     """A cross-link to another article, found at a line."""
 
@@ -149,6 +162,7 @@ class PageState:
     origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
     mentions: list[Mention] = field(default_factory=list)
     claimed: list[tuple[str, str]] = field(default_factory=list)  # (id, where) content set on a non-heading
+    cards: list[CardFact] = field(default_factory=list)  # the page's care cards, in order
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""

@@ -6,9 +6,13 @@ const input = form.querySelector("input[name=q]");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const suggestions = document.getElementById("search-suggestions");
+const meant = document.getElementById("search-meant");
+const meantList = meant.querySelector("ul");
+const titles = [...document.querySelectorAll("#search-titles a")];
 const MAX_RESULTS = 20;
 const DEBOUNCE_MS = 250;
 const ELLIPSIS = "…";
+const LEAD = 40; // characters of text kept before the first match
 let engine = null;
 let latest = 0;
 let timer = 0;
@@ -41,15 +45,29 @@ function excerpt(html, content) {
   const nodes = [...new DOMParser().parseFromString(html, "text/html").body.childNodes];
   const text = squash(nodes.map((node) => node.textContent).join(""));
   const whole = squash(content || "");
-  if (!whole.startsWith(text)) paragraph.append(ELLIPSIS);
-  for (const node of nodes) {
-    if (node.nodeName === "MARK") paragraph.append(element("mark", "", node.textContent));
+  const first = nodes.findIndex((node) => node.nodeName === "MARK");
+  let lead = first > 0 ? nodes.slice(0, first).map((node) => node.textContent).join("") : "";
+  // The result shows two lines at most: start a few words before the first match, so the match is shown.
+  const cut = lead.length > LEAD ? lead.indexOf(" ", lead.length - LEAD) : -1;
+  if (cut >= 0) lead = lead.slice(cut + 1);
+  if (cut >= 0 || !whole.startsWith(text)) paragraph.append(ELLIPSIS);
+  nodes.forEach((node, index) => {
+    if (node.nodeName === "MARK") paragraph.append(...marked(node.textContent));
+    else if (index < first) { if (index === first - 1) paragraph.append(lead); }
     else paragraph.append(node.textContent);
-  }
+  });
   if (!whole.endsWith(text)) paragraph.append(ELLIPSIS);
   return paragraph;
 }
 
+// A mark holds a whole word: punctuation Pagefind marked with it ("cadence," or "(NSAIDs)") stays outside.
+function marked(text) {
+  const [, before, word, after] = text.match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su);
+  return [before, word ? element("mark", "", word) : "", after].filter((part) => part !== "");
+}
+
+// One result: the title, then one short paragraph: the excerpt where the query matched the text, else the
+// description (a match only in the title or the hidden search terms, data.meta.terms, has no useful excerpt).
 function result(data) {
   const item = element("li", "search-result");
   const heading = document.createElement("h2");
@@ -58,20 +76,68 @@ function result(data) {
   link.textContent = data.meta.title || data.url;
   heading.append(link);
   item.append(heading);
-  if (data.meta.topic) {
-    const topic = element("p", "search-result__topic");
-    topic.append(element("span", "visually-hidden", "Topic: "), data.meta.topic);
-    item.append(topic);
+  const shown = excerpt(data.excerpt, data.content);
+  const prose = (data.content || "").replace(data.meta.terms || "\u0000", "").toLocaleLowerCase();
+  const inProse = [...shown.querySelectorAll("mark")].some((mark) => prose.includes(mark.textContent.toLocaleLowerCase()));
+  if (!inProse && data.meta.description) {
+    item.append(element("p", "search-result__excerpt", data.meta.description));
+  } else {
+    item.append(shown);
   }
-  if (data.meta.description) item.append(element("p", "search-result__description", data.meta.description));
-  item.append(excerpt(data.excerpt, data.content));
   return item;
+}
+
+// "Did you mean": when nothing is found, the article titles nearest the query (each query word within a small
+// edit distance of a word of the title).
+function distance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+function words(text) {
+  return text.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) || [];
+}
+
+function nearest(query) {
+  const asked = words(query).filter((word) => word.length >= 4);
+  const scored = [];
+  for (const link of titles) {
+    const own = words(link.textContent);
+    let score = 0;
+    for (const word of asked) {
+      const best = Math.min(...own.map((other) => distance(word, other.slice(0, word.length + 2))));
+      if (best <= Math.max(1, Math.floor(word.length / 4))) score += 1;
+    }
+    if (score) scored.push([score, link]);
+  }
+  return scored.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, link]) => link);
+}
+
+function suggest(query) {
+  const near = nearest(query);
+  meant.hidden = near.length === 0;
+  meantList.replaceChildren(...near.map((link) => {
+    const item = document.createElement("li");
+    const copy = document.createElement("a");
+    copy.href = link.getAttribute("href");
+    copy.textContent = link.textContent;
+    item.append(copy);
+    return item;
+  }));
 }
 
 // Only the newest query may write its results, however long an older one takes.
 async function run(query) {
   const ticket = ++latest;
   suggestions.hidden = true;
+  meant.hidden = true;
   if (!query.trim()) {
     list.replaceChildren();
     status.textContent = "";
@@ -90,6 +156,7 @@ async function run(query) {
   status.textContent = said(found.length, query);
   list.replaceChildren(...found.map(result));
   suggestions.hidden = found.length > 0;
+  if (found.length === 0) suggest(query);
 }
 
 // The status line in the page's language: the search form carries its sentences, with {count} and {query}.
