@@ -11,6 +11,7 @@ import secrets
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -40,7 +41,7 @@ class Cache:
     out: str = ""
     bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: Sequence[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
     lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
@@ -76,7 +77,7 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
             tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings")}
         outputs = {path: _output(value) for path, value in tables["outputs"][0].items()}
         sources = {shown: _source(value) for shown, value in tables["sources"][0].items()}
-        warnings = [p for _, chunk in sorted(tables["warnings"][0].items()) for p in _problems(json.loads(chunk))]
+        warnings = StoredWarnings([chunk for _, chunk in sorted(tables["warnings"][0].items())])
         inputs, out, search, pages = (meta[name] for name in ("inputs", "out", "search", "pages"))
         if not all(isinstance(v, str) for v in (inputs, out, search)) or type(pages) is not int:
             raise ValueError("not a meta record")
@@ -91,6 +92,44 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
                             if bad else "records removed or replaced since it was written")]
         inputs = ""  # no shortcut: the build renders (and warns) again, what a dropped record described made anew
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), problems
+
+
+class StoredWarnings(Sequence[Problem]):
+    """A cache's warnings as read: their text printed as stored, decoded into Problems only when asked for."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows  # each chunk's plain form (JSON) and printed text, in order
+        self.text = "".join(text for _, text in rows)
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """The warnings, decoded (their rows were checked against their keyed digests)."""
+        return [p for value, _ in self.rows for p in _problems(json.loads(value))]
+
+    def __getitem__(self, index: Any) -> Any:
+        """A warning, or a slice of them."""
+        return self.problems[index]
+
+    def __len__(self) -> int:
+        """How many warnings."""
+        return len(self.problems)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a sequence of the same warnings."""
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __add__(self, other: Sequence[Problem]) -> list[Problem]:
+        """The warnings followed by others, as a list."""
+        return [*self.problems, *other]
+
+    def __radd__(self, other: Sequence[Problem]) -> list[Problem]:
+        """Others followed by the warnings, as a list."""
+        return [*other, *self.problems]
+
+
+def printed(problems: Sequence[Problem]) -> str:
+    """Problems as printed, one a line (stored warnings as they were stored)."""
+    return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
 
 
 def _output(value: str) -> tuple[str, int, int]:
@@ -169,10 +208,9 @@ def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
     """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
     from .store import chunks
     compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    warnings = [[p.path, p.line, p.message, p.level, p.category] for p in cache.warnings]
     return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
             "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
-            "warnings": [(key, chunk, "") for key, chunk in chunks(warnings)]}
+            "warnings": list(chunks(cache.warnings))}
 
 
 def meta(cache: Cache) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Tables: `meta` (one row: the format, engine, inputs' digest, output folder, search key, page count, and a digest
 of every output record and every warning chunk, so a removed or replayed record is seen), `outputs` (one row per
 output file), `sources` (one row per article file's stat and digest), `warnings` (the build's warnings in chunks of
-CHUNK, in order) and `pages` (one row per cached page: its front matter and body facts, and the name of its
+CHUNK, in order, with their printed text) and `pages` (one row per cached page: its front matter and body facts, and the name of its
 body's file). Every row carries a keyed digest (this machine's key and the engine) of its table, key and value:
 a changed or planted row is dropped with a warning. A build writes only the rows that changed, in one
 transaction, so the database is never half-written.
@@ -29,10 +29,12 @@ TABLES = {
     "meta": "CREATE TABLE meta (id INTEGER PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL)",
     "outputs": "CREATE TABLE outputs (key TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL) WITHOUT ROWID",
     "sources": "CREATE TABLE sources (key TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL) WITHOUT ROWID",
-    "warnings": "CREATE TABLE warnings (key INTEGER PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL)",
+    "warnings": "CREATE TABLE warnings (key INTEGER PRIMARY KEY, value TEXT NOT NULL, html TEXT NOT NULL,"
+                " mac BLOB NOT NULL)",
     "pages": "CREATE TABLE pages (key TEXT PRIMARY KEY, value TEXT NOT NULL, html TEXT NOT NULL, mac BLOB NOT NULL)"
              " WITHOUT ROWID",
 }
+PAIRED = ("pages", "warnings")  # tables whose rows have a second text: a page's body file, warnings as printed
 SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
@@ -87,13 +89,13 @@ def connect(path: Path, create: bool) -> sqlite3.Connection | None:
 def rows(db: sqlite3.Connection, engine: str, table: str) -> tuple[dict, int, str]:
     """A table's records whose keyed digest is right, by key (value, and html for pages); how many were not; and
     the digest of the good records' digests in key order (see `digest_of`)."""
-    extra = ", html" if table == "pages" else ", ''"
+    extra = ", html" if table in PAIRED else ", ''"
     good, bad, macs = {}, 0, []
     for key, value, html, m in db.execute(f"SELECT key, value{extra}, mac FROM {table} ORDER BY key"):  # noqa: S608
         if not isinstance(value, str) or not isinstance(html, str) or m != mac(engine, table, key, value, html):
             bad += 1
         else:
-            good[key] = (value, html) if table == "pages" else value
+            good[key] = (value, html) if table in PAIRED else value
             macs.append(m)
     return good, bad, digest_of(macs)
 
@@ -131,10 +133,14 @@ def read(root: Path, engine: str) -> tuple[dict | None, sqlite3.Connection | Non
     return meta, db, []
 
 
-def chunks(warnings: list[list]) -> Iterator[tuple[int, str]]:
-    """The warnings' rows: CHUNK of them a row, in order."""
+def chunks(warnings: list[Problem]) -> Iterator[tuple[int, str, str]]:
+    """The warnings' rows, CHUNK of them a row, in order: their plain form and their text as printed (a build with
+    nothing changed prints that, decoding nothing)."""
     for start in range(0, len(warnings), CHUNK):
-        yield start // CHUNK, json.dumps(warnings[start:start + CHUNK], ensure_ascii=False, separators=(",", ":"))
+        part = warnings[start:start + CHUNK]
+        plain = [[p.path, p.line, p.message, p.level, p.category] for p in part]
+        yield (start // CHUNK, json.dumps(plain, ensure_ascii=False, separators=(",", ":")),
+               "".join(f"{p}\n" for p in part))
 
 
 Row = tuple[str | int, str | None, str]  # a record's key, value (None: keep the stored one) and body file name
@@ -153,10 +159,10 @@ def sync(db: sqlite3.Connection, engine: str, table: str, records: Iterable[Row]
         m = mac(engine, table, key, value, html)
         wanted[key] = m
         if known.get(key) != m:
-            changed.append((key, value, html, m) if table == "pages" else (key, value, m))
+            changed.append((key, value, html, m) if table in PAIRED else (key, value, m))
     gone = [(key,) for key in known if key not in wanted]
     db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608
-    marks = "?, ?, ?, ?" if table == "pages" else "?, ?, ?"
+    marks = "?, ?, ?, ?" if table in PAIRED else "?, ?, ?"
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)  # noqa: S608
     return digest_of(wanted[key] for key in sorted(wanted))
 

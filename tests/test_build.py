@@ -353,3 +353,16 @@ def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> Non
     assert [text for _, text, _ in many][:3] == ["a", "b", "c"] and many[26][1:] == (
         "aa", "Back to citation 3 in the text, use aa")
     assert many[27][0] == "#cite-3-28"
+
+
+def test_a_build_with_nothing_changed_gives_the_same_warnings(make_site) -> None:
+    """The nothing-changed shortcut reports the warnings of the build it skips, in order, and prints them as that
+    build would have (their stored text, not decoded again)."""
+    from healthsite import cache
+    root = make_site({"content/a.md": article("A", body="A sentense with a mispelling.\n"),
+                      "content/b.md": article("B", body="Anothr one.\n")})
+    first = build(Options(root / "site.yaml"))
+    again = build(Options(root / "site.yaml"))
+    assert again.written == 0 and len(first.warnings) >= 2
+    assert cache.printed(again.warnings) == "".join(f"{p}\n" for p in first.warnings)
+    assert list(again.warnings) == list(first.warnings) and again.warnings == first.warnings
