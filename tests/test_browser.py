@@ -720,8 +720,10 @@ def dashboard_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = copy_site(REPO, folder / "site")
     today = dt.date(2026, 11, 25)
     dates = {"overdue": "2026-06-01", "soon": "2026-12-10", "later": "2027-05-01"}
+    (folder / "site" / "content" / "people" / "dr-test.md").write_text(
+        "---\nname: Dr Test\nrole: Medical reviewer\ncredentials: [MD]\n---\n\nA reviewer for this test only.\n")
     for path, due in zip(sorted((folder / "site" / "content").glob("*.md")), dates.values()):
-        text = path.read_text().replace("\n---\n", f"\nreviewed_by: Dr Test\nlast_reviewed: 2026-01-01\n"
+        text = path.read_text().replace("\n---\n", f"\nreviewed_by: dr-test\nlast_reviewed: 2026-01-01\n"
                                                    f"next_review_due: {due}\n---\n", 1)
         path.write_text(text)
     out = io.StringIO()
@@ -751,20 +753,22 @@ def test_dashboard_sorts_with_script_and_reads_without(browser, dashboard_file: 
     """A heading's button sorts the table (aria-sort says how); with JavaScript off the ranked table is all there."""
     context = browser.new_context()
     page, errors = open_page(context, dashboard_file.as_uri())
-    ranked = page.eval_on_selector_all("#article-table tbody th small", "cells => cells.map(c => c.textContent)")
-    page.click("#article-table thead th:nth-child(5) button")  # Citations
-    assert page.get_attribute("#article-table thead th:nth-child(5)", "aria-sort") == "ascending"
-    cites = page.eval_on_selector_all("#article-table tbody td:nth-child(5)",
+    ranked = page.eval_on_selector_all("#article-table tbody th", "cells => cells.map(c => c.dataset.sort)")
+    headings = page.eval_on_selector_all("#article-table thead th", "cells => cells.map(c => c.textContent.trim())")
+    column = headings.index("Citations") + 1
+    page.click(f"#article-table thead th:nth-child({column}) button")
+    assert page.get_attribute(f"#article-table thead th:nth-child({column})", "aria-sort") == "ascending"
+    cites = page.eval_on_selector_all(f"#article-table tbody td:nth-child({column})",
                                       "cells => cells.map(c => Number(c.dataset.sort))")
     assert cites == sorted(cites) and len(cites) == len(ranked)
-    page.click("#article-table thead th:nth-child(5) button")
-    assert page.get_attribute("#article-table thead th:nth-child(5)", "aria-sort") == "descending"
+    page.click(f"#article-table thead th:nth-child({column}) button")
+    assert page.get_attribute(f"#article-table thead th:nth-child({column})", "aria-sort") == "descending"
     assert errors == []
     context.close()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(dashboard_file.as_uri())
-    assert page.eval_on_selector_all("#article-table tbody th small", "cells => cells.map(c => c.textContent)") == ranked
+    assert page.eval_on_selector_all("#article-table tbody th", "cells => cells.map(c => c.dataset.sort)") == ranked
     assert page.query_selector("#article-table button") is None and page.locator("figure svg").count() == 3
     context.close()
 
