@@ -8,10 +8,12 @@ from pathlib import Path
 
 import jinja2
 
+from . import templating
 from .config import SiteConfig
 from .content import _slug
 from .problems import Problem, error, shown_path
 from .site import RESERVED
+from .templating import Sandbox
 from .typed import did_you_mean
 
 ARCHETYPE = Path("templates") / "archetypes" / "article.md"
@@ -63,16 +65,13 @@ def render(request: Request, root: Path, today: dt.date) -> tuple[str | None, li
     if not path.is_file():
         return None, [error(shown, 1, "no archetype: create templates/archetypes/article.md (copy it from the "
                                       "healthsite repository)")]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    # the same sandbox as the theme's templates: an archetype in the site folder never runs code
+    env = Sandbox(loader=jinja2.FileSystemLoader(path.parent), undefined=jinja2.StrictUndefined,
+                  keep_trailing_newline=True, autoescape=False)
     cards = sorted(p.stem for p in (root / "content" / "care").glob("*.md"))
-    try:
-        template = env.from_string(path.read_text(encoding="utf-8"))
-        return template.render(slug=request.slug, title=request.title or title_of(request.slug),
-                               tags=list(request.tags), date=today.isoformat(), care_cards=cards), []
-    except jinja2.TemplateSyntaxError as exc:
-        return None, [error(shown, exc.lineno, f"template syntax: {exc.message}")]
-    except jinja2.UndefinedError as exc:
-        return None, [error(shown, 1, f"template: {exc.message}")]
+    return templating.render(env, path.name, {"slug": request.slug, "title": request.title or title_of(request.slug),
+                                              "tags": list(request.tags), "date": today.isoformat(),
+                                              "care_cards": cards}, root)
 
 
 def create(request: Request, config: SiteConfig, root: Path, today: dt.date) -> tuple[Path | None, list[Problem]]:
