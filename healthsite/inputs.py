@@ -11,6 +11,7 @@ from .config import SiteConfig
 from .content import NO_STAT, SourceFile, Stat, read_articles
 from .digests import digest, engine_digest
 from .options import Options
+from .safeio import read_regular
 
 LOCALES = Path(__file__).parent / "locale"
 IMAGES, CARDS = "images", "care"  # content/images/ and content/care/ (content/CODE/care/ for a translation)
@@ -60,4 +61,12 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
             *(f.digest for f in articles), *(str(p) for p in theme + extra),
-            *(p.read_bytes() for p in theme + extra)]
+            *(_bytes(p) for p in theme + extra)]
+
+
+def _bytes(path: Path) -> bytes:
+    """A file's bytes for the digest; a pipe, device, folder or hard link is never read (the build reports it)."""
+    try:
+        return read_regular(path, follow=True)
+    except OSError as exc:
+        return f"\0unreadable: {exc}".encode()

@@ -15,6 +15,7 @@ from PIL import ImageOps
 
 from . import workers
 from .cache import own_folder, sign, signed
+from .safeio import discard
 from .digests import digest
 from .images import Image
 from .site import Site
@@ -76,7 +77,7 @@ def produce(site: Site, root: Path, jobs: int) -> Made:
     kept = set(tasks) | {f"{key}.mac" for key in tasks}
     for stale in folder.iterdir():
         if stale.name not in kept:
-            stale.unlink()
+            discard(stale)  # a file, link, pipe or folder planted in the cache: removed, never followed
     missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
     weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
     wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)

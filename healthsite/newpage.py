@@ -11,6 +11,7 @@ import jinja2
 from . import templating
 from .config import SiteConfig
 from .content import _slug
+from .files import read_source
 from .problems import Problem, error, shown_path
 from .site import RESERVED
 from .templating import Sandbox
@@ -65,6 +66,9 @@ def render(request: Request, root: Path, today: dt.date) -> tuple[str | None, li
     if not path.is_file():
         return None, [error(shown, 1, "no archetype: create templates/archetypes/article.md (copy it from the "
                                       "healthsite repository)")]
+    text, problems = read_source(path, shown)  # a pipe, device, folder or hard link: refused, never opened to block
+    if text is None:
+        return None, problems
     # the same sandbox as the theme's templates: an archetype in the site folder never runs code
     env = Sandbox(loader=jinja2.FileSystemLoader(path.parent), undefined=jinja2.StrictUndefined,
                   keep_trailing_newline=True, autoescape=False)

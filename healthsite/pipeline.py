@@ -18,6 +18,7 @@ from .files import inside, unsafe_inputs
 from .inputs import input_digest, read_editions, records as stat_records
 from .options import PREVIEW, Options
 from .problems import BuildError, Problem, as_error, error, shown_path
+from .places import output_problem
 from .writer import check_output_dir, write_site
 
 if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
@@ -134,6 +135,8 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     published = (root / config.output_dir).resolve()
     out = (options.out or (root / PREVIEW if options.drafts else published)).resolve()
     shown = shown_path(options.config, root)
+    if options.drafts and not options.out and (why := output_problem(root, PREVIEW)):
+        check([error(shown, 1, why)])
     if options.drafts and out == published:
         check([error(shown, 1, f"a build with drafts is a preview and cannot go to the published folder "
                                f"{config.output_dir} (output_dir); leave out --out to write it to {PREVIEW}/")])

@@ -12,7 +12,9 @@ from healthsite import search
 from healthsite.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
-from tests.conftest import article
+from tests.conftest import SITE_YAML, article
+
+NEXT = SITE_YAML.count("\n") + 1  # the line of a setting added to SITE_YAML
 
 
 def problems_of(root: Path, **options: object) -> list[str]:
@@ -167,3 +169,204 @@ def test_pagefind_runs_with_explicit_settings_in_an_empty_folder(tmp_path: Path)
     assert command == ["pagefind", "--site", str((tmp_path / "site").resolve()), "--output-path",
                        str(Path("relative").resolve()), "--glob", "**/*.{html}", "--quiet"]
     assert not {"--serve", "--logfile", "-l", "--write-playground"} & set(command)
+
+
+# 2. Nothing outside the site is written -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["../../elsewhere", "/tmp/elsewhere", "..", "a/../../b", "C:/x", "'  '"])
+def test_output_dir_must_lie_inside_the_site(make_site, value: str) -> None:
+    """output_dir outside the site folder (up, absolute, a drive) is an error at its line; nothing is written."""
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + f"output_dir: {value}\n"})
+    problems = problems_of(root)
+    assert len(problems) == 1 and problems[0].startswith(f"site.yaml:{NEXT}: error: 'output_dir' must be a path "
+                                                         "inside the site folder"), problems
+
+
+@pytest.mark.parametrize("name,drafts", [("_site", False), ("_preview", True), ("public", False)])
+def test_an_output_folder_that_is_a_link_is_refused(make_site, tmp_path: Path, name: str, drafts: bool) -> None:
+    """A committed _site or _preview link (or output_dir through any link) to an outside folder is refused."""
+    extra = "output_dir: public/site\n" if name == "public" else ""
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + extra,
+                      "static/_x.sh": "echo hi\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / name).symlink_to(outside, target_is_directory=True)
+    problems = problems_of(root, drafts=drafts)
+    assert len(problems) == 1 and "leads through a link" in problems[0], problems
+    assert problems[0].startswith(f"site.yaml:{NEXT if extra else 1}: error:"), problems
+    assert list(outside.iterdir()) == []
+
+
+def test_output_given_on_the_command_line_may_be_anywhere(make_site, tmp_path: Path) -> None:
+    """--out is the user's own choice: it may lie outside the site folder."""
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml", tmp_path / "elsewhere" / "out", search_index=False))
+    assert (tmp_path / "elsewhere" / "out" / "a" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "text"])
+def test_check_output_refuses_a_link_and_a_file_it_did_not_write(make_site, tmp_path: Path, capsys,
+                                                                 fmt: str) -> None:
+    """check --output never writes through a link (e.g. into a .pth file) nor over a file it did not write; it
+    replaces its own report."""
+    root = make_site({"content/a.md": article("import os; print('ran')")})
+    victim = tmp_path / "victim.pth"
+    victim.write_text("keep me\n")
+    target = root / "dashboard.out"
+    target.symlink_to(victim)
+    command = ["check", "--config", str(root / "site.yaml"), "--format", fmt, "--output", str(target)]
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert f"{target}:1: error: the report's file is a link" in err and "Traceback" not in err
+    assert victim.read_text() == "keep me\n" and target.is_symlink()
+    assert main(["check", "--config", str(root / "site.yaml"), "--format", fmt, "--output", str(victim)]) == 1
+    assert f"{victim}:1: error: the file exists and is not a report that check wrote" in capsys.readouterr().err
+    assert victim.read_text() == "keep me\n"
+    target.unlink()
+    assert main(command) == 0 and main(command) == 0  # its own report is replaced
+    assert not target.is_symlink() and target.stat().st_nlink == 1
+
+
+@pytest.mark.parametrize("planted", ["link", "folder", "fifo", "hardlink"])
+def test_a_planted_media_sidecar_is_replaced_not_followed(make_site, tmp_path: Path, planted: str) -> None:
+    """A link, folder, pipe or hard link planted at a cache file's predictable name (a media .mac sidecar) is
+    discarded or replaced; nothing outside the cache is written."""
+    import os
+    from tests.test_images import png  # a small real image
+    root = make_site({"content/a.md": article("A", body="![A tree](images/tree.png)\n")})
+    (root / "content" / "images").mkdir(exist_ok=True)
+    (root / "content" / "images" / "tree.png").write_bytes(png(400, 300))
+    build(Options(root / "site.yaml", search_index=False))
+    media = root / ".healthsite-cache" / "media"
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n")
+    for mac in sorted(media.glob("*.mac")):
+        data = mac.with_suffix("")
+        for path in (mac, data):
+            path.unlink()
+            if planted == "link":
+                path.symlink_to(victim)
+            elif planted == "folder":
+                path.mkdir()
+            elif planted == "fifo":
+                os.mkfifo(path)
+            else:
+                os.link(victim, path)
+    (root / "content" / "a.md").write_text(article("A changed", body="![A tree](images/tree.png)\n"))
+    report = build(Options(root / "site.yaml", search_index=False))
+    assert victim.read_text() == "keep me\n"
+    assert [p for p in report.notices if "Traceback" in p.message] == []
+    assert [p.name for p in media.iterdir() if not p.is_file() or p.is_symlink() or p.stat().st_nlink != 1] == []
+
+
+# 3. Nothing outside the site is read --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["../../victim/content/es", "/etc", "..", "es/../../x", "e s", "es_ES", "C:",
+                                  "español", "x" * 40, "es-"])
+def test_language_codes_are_bcp47_tags_never_paths(make_site, tmp_path: Path, code: str) -> None:
+    """A language code that is not a BCP 47 tag is an error at its line in site.yaml; nothing is read there."""
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + LANGUAGE.format(code=code)})
+    problems = problems_of(root)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"site.yaml:{NEXT + 1}: error: language code '") and \
+        "is not a BCP 47 language tag: use a tag like es or pt-BR" in problems[0], problems
+
+
+LANGUAGE = """languages:
+  "{code}":
+    language: es
+    name: Español
+    title: Salud
+    disclaimer: Información general.
+    call_to_action:
+      heading: ¿Ayuda?
+      text: Hable con su médico.
+"""
+
+
+@pytest.mark.parametrize("code", ["es", "pt-BR", "zh-Hant-TW", "sr-Latn", "es-419"])
+def test_real_language_tags_are_accepted(make_site, code: str) -> None:
+    """Ordinary tags (language, script, region) are fine."""
+    root = make_site({"content/a.md": article("A"), f"content/{code}/b.md": article("B", translation_of="a.md"),
+                      "site.yaml": SITE_YAML + LANGUAGE.format(code=code)})
+    build(Options(root / "site.yaml", search_index=False))
+    assert (root / "_site" / code / "b" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["content/a.md", "content/care/x.md", "templates/base.html", "static/x.css",
+                                   "content/images/x.png"])
+def test_a_hard_link_in_the_site_is_an_error_at_its_path(make_site, tmp_path: Path, where: str) -> None:
+    """A file with more than one hard link (e.g. to a file outside the site) is refused unread, at its path."""
+    import os
+    root = make_site({"content/a.md": article("A")})
+    outside = tmp_path / "secret.txt"
+    outside.write_text("a secret\n")
+    path = root / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    os.link(outside, path)
+    problems = problems_of(root)
+    assert problems == [f"{where}:1: error: a file with more than one hard link (another name for a file that may "
+                        "lie outside the site folder): copy the file here instead"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "hardlink", "folder"])
+@pytest.mark.parametrize("name", ["site.yaml", "data/bibliography.yaml"])
+def test_site_yaml_and_bibliography_as_pipes_folders_or_hard_links(make_site, tmp_path: Path, capsys,
+                                                                   kind: str, name: str) -> None:
+    """site.yaml or the bibliography as a named pipe (which would hang a read), a folder or a hard link is an
+    error at its path, in build and check, never a hang or a traceback."""
+    import os
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + "bibliography: data/bibliography.yaml\n",
+                      "data/bibliography.yaml": "{}\n"})
+    path = root / name
+    text = path.read_text()
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        (tmp_path / "other").write_text(text)
+        os.link(tmp_path / "other", path)
+    why = {"fifo": "neither a file nor a folder", "folder": "a folder where a file should be",
+           "hardlink": "a file with more than one hard link"}[kind]
+    for command in (["--config", str(root / "site.yaml"), "--no-search"], ["check", "--config", str(root / "site.yaml")]):
+        started = time.monotonic()
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert time.monotonic() - started < 30
+        assert f"{name}:1: error: cannot read file: it is {why}" in err and "Traceback" not in err, err
+
+
+# 5. Bounded work with ceilings the site cannot raise ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("setting,value", [("render_seconds", "100000000"), ("render_seconds", ".inf"),
+                                           ("render_seconds", ".nan"), ("render_seconds", "11"),
+                                           ("article_bytes", "1000001"), ("line_characters", "1000000")])
+def test_limits_may_only_lower_the_engines_ceilings(make_site, setting: str, value: str) -> None:
+    """A limit above the engine's ceiling, or not finite, is an error at its line."""
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + f"limits:\n  {setting}: {value}\n"})
+    problems = problems_of(root)
+    assert len(problems) == 1 and problems[0].startswith(f"site.yaml:{NEXT + 1}: error: '{setting}' must be from ") \
+        and "which site.yaml may lower but never raise" in problems[0], problems
+
+
+@pytest.mark.parametrize("setting,value", [("warn_grade", "1e12"), ("warn_grade", "1.0e+12"), ("warn_grade", "1000000000000"),
+                                           ("pass_grade", ".inf"), ("pass_grade", "-1"), ("min_citations", "100000000"),
+                                           ("min_words", "1000000000"), ("max_description", "0"),
+                                           ("max_sentence_words", "100000000"), ("warn_ease", ".nan"),
+                                           ("pass_ease", "1e300")])
+def test_editorial_settings_are_range_checked_at_their_line(make_site, capsys, setting: str, value: str) -> None:
+    """House-rule thresholds out of range are errors at their line in build and check (no dashboard loop)."""
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + f"editorial:\n  {setting}: {value}\n"})
+    problems = problems_of(root)
+    assert len(problems) == 1 and problems[0].startswith(f"site.yaml:{NEXT + 1}: error: "), problems
+    assert f"'{setting}' must be a number from" in problems[0] or "expected a number" in problems[0]
+    assert main(["check", "--config", str(root / "site.yaml"), "--format", "html", "--output",
+                 str(root.parent / "d.html")]) == 1
+    assert problems[0] in capsys.readouterr().err
