@@ -370,3 +370,112 @@ def test_editorial_settings_are_range_checked_at_their_line(make_site, capsys, s
     assert main(["check", "--config", str(root / "site.yaml"), "--format", "html", "--output",
                  str(root.parent / "d.html")]) == 1
     assert problems[0] in capsys.readouterr().err
+
+
+# 4. Published SVG is safe by construction; serve sends the security headers -----------------------------------
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n<rect width="10" height="10"/>\n'
+STYLESHEET = '<?xml version="1.0" encoding="{enc}"?>\n<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n'
+
+
+def svg_errors(make_site, capsys, data: bytes) -> list[str]:
+    """The errors `build` prints for an article showing one SVG."""
+    root = make_site({"content/a.md": article("A", body="![A dog](images/dog.svg)\n")})
+    (root / "content" / "images").mkdir(exist_ok=True)
+    (root / "content" / "images" / "dog.svg").write_bytes(data)
+    assert main(["--config", str(root / "site.yaml"), "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if line.startswith("content/images/dog.svg:")]
+
+
+@pytest.mark.parametrize("data,message", [
+    ((STYLESHEET.format(enc="UTF-16") + SVG_HEAD + "</svg>\n").encode("utf-16"), "SVG is saved as UTF-16"),
+    ((STYLESHEET.format(enc="UTF-16") + SVG_HEAD + "</svg>\n").encode("utf-16-be"), "SVG holds NUL characters"),
+    ((STYLESHEET.format(enc="UTF-32") + SVG_HEAD + "</svg>\n").encode("utf-32"), "SVG is saved as UTF-32"),
+    (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n' + SVG_HEAD.encode() + b"<text>caf\xe9</text></svg>",
+     "SVG declares the encoding 'ISO-8859-1'"),
+    (SVG_HEAD.encode() + b"<text>caf\xe9</text></svg>", "SVG is not valid UTF-8 (byte 0xe9)"),
+    ((STYLESHEET.format(enc="UTF-8") + SVG_HEAD + "</svg>\n").encode(), "SVG loads an external stylesheet"),
+    ((SVG_HEAD + '<?xml-stylesheet href="#s"?>\n</svg>\n').encode(), "SVG loads an external stylesheet"),
+    ((SVG_HEAD + "<?php echo 1 ?>\n</svg>\n").encode(), "SVG holds a processing instruction (<?php?>)"),
+])
+def test_svg_encodings_and_processing_instructions(make_site, capsys, data: bytes, message: str) -> None:
+    """An SVG in another encoding than UTF-8 (which a browser would decode and the checks would not see), or
+    with a processing instruction, is an error at the file."""
+    found = svg_errors(make_site, capsys, data)
+    assert found and found[0].startswith("content/images/dog.svg:") and message in found[0], found
+
+
+@pytest.mark.parametrize("snippet,message", [
+    ('<set attributeName="href" to="javascript:alert(1)"/>', "SVG contains <set>"),
+    ('<animate attributeName="href" values="javascript:alert(1)"/>', "SVG contains <animate>"),
+    ('<set attributeName="onmouseover" to="alert(1)"/>', "SVG contains <set>"),
+    ('<animateTransform attributeName="transform" type="rotate"/>', "SVG contains <animateTransform>"),
+    ('<animateMotion path="M0 0"/>', "SVG contains <animateMotion>"),
+    ('<a href="#x"><rect width="1" height="1"/></a>', "SVG contains <a>"),
+    ('<metadata><x/></metadata>', "SVG contains <metadata>"),
+    ('<iframe xmlns="http://www.w3.org/1999/xhtml" src="x"/>', "SVG contains <iframe> from another namespace"),
+    ('<rect width="1" height="1" formaction="x"/>', "SVG has the attribute 'formaction'"),
+    ('<rect width="1" height="1" xml:base="https://x.example/"/>', "SVG has the attribute 'base'"),
+    ('<style>rect { fill: u\\72l(https://x.example/a.svg#g) }</style>', "SVG style uses a CSS escape"),
+    ('<style>@\\69mport "https://x.example/a.css";</style>', "SVG style uses a CSS escape"),
+    ('<style>@font-face { font-family: x; src: local(x) }</style>', "SVG style uses an at-rule other than"),
+    ('<style>rect { fill: image-set("https://x.example/a.png" 1x) }</style>', "SVG style uses image-set()"),
+    ('<style>rect { fill: -webkit-image-set(url(#a) 1x) }</style>', "SVG style uses -webkit-image-set()"),
+    ('<rect width="1" height="1" style="fill: url(\'https://x.example/p\')"/>', "SVG refers to 'https://x.example/p'"),
+    ('<rect width="1" height="1" style="background: cross-fade(url(#a), url(#b))"/>', "SVG style uses cross-fade()"),
+    ('<rect width="1" height="1" fill="url( https://x.example/p )"/>', "SVG refers to 'https://x.example/p'"),
+    ('<style>rect { fill: u/**/rl(https://x.example/p) }</style>', "SVG style uses rl()"),
+    ('<image href=" https://x.example/p.png"/>', "SVG refers to ' https://x.example/p.png' outside itself"),
+    ('<use xmlns:x="http://www.w3.org/1999/xlink" x:href="data:image/svg+xml,x"/>', "SVG refers to 'data:"),
+])
+def test_svg_is_checked_against_an_allowlist(make_site, capsys, snippet: str, message: str) -> None:
+    """Animation (of href or event attributes, or anything), links, foreign elements, unknown attributes, CSS
+    escapes, at-rules and functions that could fetch are errors at the SVG."""
+    found = svg_errors(make_site, capsys, (SVG_HEAD + snippet + "\n</svg>\n").encode())
+    assert found and found[0].startswith("content/images/dog.svg:3: error: ") and message in found[0], found
+
+
+@pytest.mark.parametrize("size", ['width="inf" height="10"', 'width="1e400" height="10"', 'width="nan" height="1"',
+                                  'viewBox="0 0 inf 10"', 'viewBox="0 0 1e999 1"', 'width="-inf" height="-inf"'])
+def test_an_svg_with_an_infinite_size_is_an_error_at_the_svg(make_site, capsys, size: str) -> None:
+    """width="inf" and friends are an error at the SVG, never a traceback."""
+    found = svg_errors(make_site, capsys, f'<svg xmlns="http://www.w3.org/2000/svg" {size}>\n</svg>\n'.encode())
+    assert found and found[0].startswith("content/images/dog.svg:1: error: SVG has no usable size"), found
+
+
+def test_a_drawing_with_gradients_styles_and_local_references_still_publishes(make_site) -> None:
+    """What drawings use (gradients, url(#id), <use href="#id">, a style sheet with colours and @media) is fine."""
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10" role="img" aria-label="A dog">\n'
+           '<title>A dog</title><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient>'
+           '<filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs>\n'
+           '<style>@media (prefers-color-scheme: dark) { .a { fill: rgb(1 2 3); } } .b { fill: url(#g) }</style>\n'
+           '<rect class="a" width="10" height="10" fill="url(#g)" filter="url(#f)" data-part="body"/>'
+           '<use xlink:href="#g"/><text xml:space="preserve" font-family="sans-serif">Dog</text>\n</svg>\n')
+    root = make_site({"content/a.md": article("A", body="![A dog](images/dog.svg)\n")})
+    (root / "content" / "images").mkdir(exist_ok=True)
+    (root / "content" / "images" / "dog.svg").write_text(svg)
+    build(Options(root / "site.yaml", search_index=False))
+
+
+def test_serve_sends_the_security_headers_of_headers_on_every_response(make_site) -> None:
+    """Pages, assets, redirects, 404s and malformed requests all carry the CSP and the other headers of
+    static/_headers."""
+    from healthsite.secheaders import SECURITY_HEADERS, from_headers_file
+    from tests.conftest import REPO
+    from tests.test_security import _exchange
+    from tests.test_serve import Running
+    shipped = from_headers_file((REPO / "static" / "_headers").read_text())
+    assert {k: v for k, v in shipped.items() if k in SECURITY_HEADERS} == SECURITY_HEADERS
+    running = Running(make_site({"content/a.md": article("A title")}))
+    try:
+        for request in (b"GET /a/ HTTP/1.1", b"GET /a HTTP/1.1", b"GET /nowhere/ HTTP/1.1",
+                        b"GET /__healthsite/reload.js HTTP/1.1", b"GET /%zz HTTP/1.1", b"BREW / HTTP/1.1"):
+            answer = _exchange(running.port, request + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            for name, value in SECURITY_HEADERS.items():
+                assert f"\r\n{name}: {value}" in head, (request, head)
+    finally:
+        running.server.stop()
