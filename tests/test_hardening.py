@@ -479,3 +479,104 @@ def test_serve_sends_the_security_headers_of_headers_on_every_response(make_site
                 assert f"\r\n{name}: {value}" in head, (request, head)
     finally:
         running.server.stop()
+
+
+# 5 (continued). Images are measured from their header; cards are capped ---------------------------------------
+
+
+def png_header(width: int, height: int, depth: int = 1, colour: int = 0) -> bytes:
+    """A PNG that claims a size in its header (nothing of it need be decoded to refuse it)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def image_errors(make_site, capsys, name: str, data: bytes) -> dict[str, list[str]]:
+    """The errors `build` and `check` print for an article showing one image."""
+    root = make_site({"content/a.md": article("A", body=f"![A dog](images/{name})\n")})
+    (root / "content" / "images").mkdir(exist_ok=True)
+    (root / "content" / "images" / name).write_bytes(data)
+    found = {}
+    for command in ("build", "check"):
+        started = time.monotonic()
+        assert main([command, "--config", str(root / "site.yaml"), "--no-search"][:None if command == "build"
+                                                                                     else 3]) == 1
+        assert time.monotonic() - started < 30
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        found[command] = [line for line in err.splitlines() if ": error: " in line]
+    return found
+
+
+@pytest.mark.parametrize("width,height,message", [
+    (13000, 13000, "over the limit of 40 megapixels"),
+    (1, 89_000_000, "over the limit of 40 megapixels"),
+    (100, 20000, "a side over 16,383 pixels cannot be published as WebP"),
+    (20000, 100, "a side over 16,383 pixels cannot be published as WebP"),
+    (7000, 7000, "over the limit of 40 megapixels"),
+])
+def test_huge_images_are_refused_from_their_header(make_site, capsys, width: int, height: int, message: str) -> None:
+    """Pixels and sides are checked from the header before decoding: an error at the image, in build and check."""
+    found = image_errors(make_site, capsys, "big.png", png_header(width, height))
+    for command in ("build", "check"):
+        assert [line for line in found[command] if line.startswith("content/images/big.png:1: error: ")], found
+        assert message in found[command][0] or any(message in line for line in found[command]), found
+
+
+@pytest.mark.parametrize("name,cut", [("cut.png", 0.5), ("cut.png", 0.9), ("cut.jpg", 0.5), ("cut.jpg", 0.98)])
+def test_a_truncated_image_is_an_error_at_the_image(make_site, capsys, name: str, cut: float) -> None:
+    """A file cut short is an error at the image (not site.yaml:1), in build and in check."""
+    import io
+    from PIL import Image as PilImage
+    picture = PilImage.effect_noise((300, 200), 64).convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, "PNG" if name.endswith(".png") else "JPEG")
+    data = out.getvalue()
+    found = image_errors(make_site, capsys, name, data[:int(len(data) * cut)])
+    for command in ("build", "check"):
+        assert any(line.startswith(f"content/images/{name}:1: error: cannot read the image") for line in found[command]), found
+        assert not any(line.startswith("site.yaml") for line in found[command]), found
+
+
+def test_an_image_that_fails_while_being_made_is_an_error_at_the_image(make_site, capsys, monkeypatch) -> None:
+    """Whatever stops a variant from being made is reported at the image file, never as a traceback."""
+    from healthsite import media
+    from tests.test_images import png
+
+    def broken(data: bytes, width: int, kind: str) -> bytes:
+        raise OSError("image file is truncated")
+    monkeypatch.setattr(media, "encode", broken)
+    root = make_site({"content/a.md": article("A", body="![A dog](images/dog.png)\n")})
+    (root / "content" / "images").mkdir(exist_ok=True)
+    (root / "content" / "images" / "dog.png").write_bytes(png(400, 300))
+    problems = problems_of(root, search_index=False, jobs=1)
+    assert problems == ["content/images/dog.png:1: error: cannot make the published image (OSError: image file is "
+                        "truncated); save the file again as PNG or JPEG"]
+
+
+@pytest.mark.parametrize("field", ["site", "title", "topic"])
+def test_huge_strings_on_the_social_card_are_capped(make_site, field: str) -> None:
+    """A 200 KB site title, article title or topic reaches the card capped: the build succeeds, quickly."""
+    huge = "Word " * 40_000
+    site = SITE_YAML.replace("title: Test Health", f"title: {huge}") if field == "site" else SITE_YAML
+    if field == "topic":
+        site += f"topics:\n  t:\n    title: {huge}\n"
+    fields = {"tags": "[t]"} if field == "topic" else {}
+    root = make_site({"site.yaml": site, "content/a.md": article(huge if field == "title" else "A", **fields)})
+    started = time.monotonic()
+    try:
+        build(Options(root / "site.yaml", search_index=False))
+    except BuildError as exc:  # a title this long may be refused by a content rule: at a line, never a traceback
+        assert all(":" in str(p) and ": error: " in str(p) for p in exc.problems)
+    assert time.monotonic() - started < 60
+
+
+def test_card_text_is_capped() -> None:
+    """The card shows at most 300 characters of a title, 100 of the site's name or topic."""
+    from healthsite.social import capped
+    assert capped("x" * 1000, 300) == "x" * 296 + " ..." and len(capped("y " * 1000, 100)) <= 100
+    assert capped("short", 300) == "short"
