@@ -580,3 +580,138 @@ def test_card_text_is_capped() -> None:
     from healthsite.social import capped
     assert capped("x" * 1000, 300) == "x" * 296 + " ..." and len(capped("y " * 1000, 100)) <= 100
     assert capped("short", 300) == "short"
+
+
+# 6. No traceback, ever; Ctrl-C is clean ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", [101, 226, 240, 300])
+def test_a_slug_too_long_for_a_file_name_is_an_error_at_the_article(make_site, length: int) -> None:
+    """A slug (from the file name or `slug:`) too long to name the files made from it is an error at the article."""
+    slug = ("a" * length)[:length]
+    root = make_site({"content/b.md": article("B", slug=slug)})
+    assert problems_of(root) == [f"content/b.md:4: error: 'slug' '{slug[:57]}...' is too long for a slug "
+                                 f"({length} characters; at most 100)"] or \
+        all(p.startswith("content/b.md:4: error: 'slug'") and "too long" in p for p in problems_of(root))
+    if length <= 240:  # a file name must fit the file system itself
+        root = make_site({f"content/{slug}.md": article("C")})
+        (root / "content" / "b.md").unlink()
+        problems = problems_of(root)
+        assert len(problems) == 1 and problems[0].startswith(f"content/{slug}.md:1: error: file name '"), problems
+
+
+@pytest.mark.parametrize("slug", ["es", "pt-br"])
+def test_a_slug_that_is_a_language_code_is_an_error_at_the_article(make_site, slug: str) -> None:
+    """`slug: es` would take the Spanish edition's address: an error at the article's slug line."""
+    root = make_site({"content/a.md": article("A"), "content/b.md": article("B", slug=slug),
+                      f"content/{slug}/c.md": article("C", translation_of="a.md"),
+                      "site.yaml": SITE_YAML + LANGUAGE.format(code=slug)})
+    assert problems_of(root) == [f"content/b.md:4: error: slug '{slug}' is the address of the '{slug}' edition "
+                                 f"(/{slug}/, languages: in site.yaml); choose another"]
+
+
+def test_a_bibliography_that_is_a_folder_is_an_error_in_build_and_check(make_site, capsys) -> None:
+    """content/bibliography.yaml as a folder: an error at it, in build and in check."""
+    root = make_site({"content/a.md": article("A")})
+    (root / "content" / "bibliography.yaml").mkdir()
+    for command in (["--config", str(root / "site.yaml")], ["check", "--config", str(root / "site.yaml")]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert "content/bibliography.yaml:1: error: cannot read file: it is a folder where a file should be" in err
+        assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json", "html/planted", ".gitignore"])
+def test_a_folder_planted_in_the_cache_is_discarded(make_site, name: str) -> None:
+    """A folder where the cache keeps a file is removed (with at most one warning), never a traceback."""
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml", search_index=False))
+    path = root / ".healthsite-cache" / name
+    if path.is_file():
+        path.unlink()
+    path.mkdir(parents=True)
+    (path / "inside").write_text("x")
+    (root / "content" / "a.md").write_text(article("A changed"))
+    report = build(Options(root / "site.yaml", search_index=False))
+    assert len(report.notices) <= 1
+    assert not path.is_dir()
+    assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("where", ["cache", "media", "output"])
+def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: str) -> None:
+    """ENOSPC while the cache or the site is written: a message, the previous site untouched, no traceback."""
+    import errno
+    from healthsite import bodystore, cache, writer
+    root = make_site({"content/a.md": article("A")})
+    assert main(["--config", str(root / "site.yaml"), "--no-search", "-q"]) == 0
+    before = (root / "_site" / "a" / "index.html").read_bytes()
+    capsys.readouterr()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    if where == "cache":  # the cache written last, once the site is in place
+        monkeypatch.setattr(bodystore, "write_signed", full)
+        monkeypatch.setattr(bodystore, "replace_file", full)
+    elif where == "media":  # the media cache, written before the site
+        monkeypatch.setattr(cache, "write_fresh", full)
+    else:
+        monkeypatch.setattr(writer, "_link", full)
+        monkeypatch.setattr(writer, "open", lambda *a, **k: full(), raising=False)
+    (root / "content" / "a.md").write_text(article("A changed"))
+    status = main(["--config", str(root / "site.yaml"), "--no-search"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "No space left on device" in err, err
+    if where == "cache":
+        assert status == 0 and "A changed" in (root / "_site" / "a" / "index.html").read_text()
+        assert ".healthsite-cache:1: warning: build cache not written (No space left on device)" in err
+    else:
+        assert status == 1 and (root / "_site" / "a" / "index.html").read_bytes() == before
+
+
+@pytest.mark.parametrize("group", [True, False])
+def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path: Path, group: bool) -> None:
+    """SIGINT during a build on a pool: exit status 130, one line, no traceback, no worker left, the previous site
+    untouched."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    from tests.conftest import REPO
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    (root / "content").mkdir()
+    (root / "site.yaml").write_text(SITE_YAML)
+    (root / "content" / "a.md").write_text(article("A"))
+    command = [sys.executable, str(REPO / "build.py"), "--config", str(root / "site.yaml"), "--no-search",
+               "--jobs", "2", "-q"]
+    subprocess.run(command, check=True, timeout=120)
+    before = (root / "_site" / "a" / "index.html").read_bytes()
+    body = "".join(f"## Part {n}\n\n" + "Walk a little more each day, and rest when it hurts. " * 60 + "\n\n"
+                   for n in range(12))
+    for number in range(600):
+        (root / "content" / f"p{number}.md").write_text(article(f"Page {number}", body=body))
+    (root / "content" / "a.md").write_text(article("A changed"))
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    time.sleep(4)
+    assert running.poll() is None, running.communicate()
+    if group:
+        os.killpg(running.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
+    else:
+        os.kill(running.pid, signal.SIGINT)  # the main process only: it must stop its workers itself
+    out, err = running.communicate(timeout=60)
+    assert running.returncode == 130, err
+    assert err == "interrupted: stopped; the previous site was left as it was\n", err
+    assert (root / "_site" / "a" / "index.html").read_bytes() == before
+    time.sleep(1)
+    left = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(root).encode() in (entry / "cmdline").read_bytes():
+                left.append(entry.name)
+        except OSError:
+            pass
+    assert left == []
