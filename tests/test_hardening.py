@@ -715,3 +715,36 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path: Path, group: bool) -> 
         except OSError:
             pass
     assert left == []
+
+
+def test_translated_never_writes_through_a_hard_link(make_site, tmp_path: Path, capsys) -> None:
+    """`translated` refuses a translation that is a hard link (its write would change a file outside the site)."""
+    import os
+    outside = tmp_path / "outside.md"
+    outside.write_text(article("C", translation_of="a.md"))
+    root = make_site({"content/a.md": article("A"), "site.yaml": SITE_YAML + LANGUAGE.format(code="es")})
+    (root / "content" / "es").mkdir()
+    os.link(outside, root / "content" / "es" / "c.md")
+    assert main(["translated", "es/c", "--config", str(root / "site.yaml")]) == 1
+    assert "content/es/c.md:1: error: a file with more than one hard link" in capsys.readouterr().err
+    assert "translated_from" not in outside.read_text()
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "pages.json"])
+def test_a_cache_file_as_a_pipe_never_hangs(make_site, name: str) -> None:
+    """A named pipe planted at a cache file is ignored (one warning) by build and check, never read."""
+    import datetime as dt
+    import os
+    from healthsite.pipeline import validate
+    root = make_site({"content/a.md": article("A")})
+    build(Options(root / "site.yaml", search_index=False))
+    path = root / ".healthsite-cache" / name
+    path.unlink()
+    os.mkfifo(path)
+    (root / "content" / "a.md").write_text(article("A changed"))
+    started = time.monotonic()
+    validate(Options(root / "site.yaml"), dt.date(2026, 1, 1))
+    report = build(Options(root / "site.yaml", search_index=False))
+    assert time.monotonic() - started < 30
+    assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
+    assert path.is_file() and not path.is_symlink()
