@@ -9,6 +9,7 @@ import signal
 import threading
 from typing import Any, Callable, Iterable, TypeVar
 
+from jinja2 import pass_eval_context
 from jinja2.exceptions import SecurityError
 
 T = TypeVar("T")
@@ -135,7 +136,6 @@ def guarded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callabl
             raise refuse("the batches")
         return filters["batch"](value, linecount, fill_with)
 
-    from jinja2 import pass_eval_context
     return {"center": center, "indent": indent, "format": format_, "replace": pass_eval_context(replace),
             "slice": slice_, "join": pass_eval_context(join), "batch": batch}
 

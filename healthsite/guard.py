@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -33,3 +34,6 @@ def stop_workers() -> None:
         child.terminate()
     for child in multiprocessing.active_children():
         child.join(5)
+    for thread in threading.enumerate():  # each pool's manager notices, closes its pipes and ends: then the
+        if type(thread).__name__ == "_ExecutorManagerThread":  # interpreter's exit finds nothing half-closed
+            thread.join(5)

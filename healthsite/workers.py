@@ -183,6 +183,9 @@ def stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:  # it closes the pool's pipes as it ends: wait, so nothing is left half-closed
+        manager.join(5)
 
 
 def make_all(make: Callable[[T], R], tasks: list[T], weight: int, workers: int) -> Callable[[], list[R]]:

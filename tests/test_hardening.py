@@ -696,7 +696,7 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path: Path, group: bool) -> 
     (root / "content" / "a.md").write_text(article("A changed"))
     running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    time.sleep(4)
+    time.sleep(3)  # the pool is at work on the articles (they take well over 3 s)
     assert running.poll() is None, running.communicate()
     if group:
         os.killpg(running.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
