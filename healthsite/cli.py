@@ -278,4 +278,6 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
 
 def console() -> int:
     """The `healthsite` console script: the same command line as `python build.py`."""
-    return main(prog="healthsite")
+    from .guard import leave
+    leave(main(prog="healthsite"))
+    return 0  # never reached: leave() ends the process

@@ -5,6 +5,7 @@ traceback."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
 from typing import Callable, TypeVar
@@ -37,3 +38,13 @@ def stop_workers() -> None:
     for thread in threading.enumerate():  # each pool's manager notices, closes its pipes and ends: then the
         if type(thread).__name__ == "_ExecutorManagerThread":  # interpreter's exit finds nothing half-closed
             thread.join(5)
+
+
+def leave(status: int) -> None:
+    """End the process with `status` (the command line's entry points): after Ctrl-C, at once, so no exit handler
+    can wait on a worker pool that was stopped midway; otherwise as usual."""
+    if status == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
