@@ -17,6 +17,7 @@ from typing import Callable
 
 from . import plain
 from .cache import FOLDER, PAGES, Cache, ignored, own, own_folder, read_signed, replace_file, write_signed, write_manifest
+from .safeio import discard, read_regular
 from .content import Page, StoredPage
 from .editorial import TextStats
 from .markup import Body
@@ -134,7 +135,7 @@ def _intact(folder: Path, name: str) -> bytes | None:
     """The bytes of a file of the html/ folder, if it is a plain file whose contents have the digest it is named by."""
     path = folder / name
     try:
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        data = read_regular(path)
     except OSError:
         return None
     return data if data is not None and hmac.compare_digest(_html_name(data), name) else None
@@ -162,7 +163,7 @@ def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
     named = {name for _, name in lines}
     for stale in html.iterdir():
         if stale.name not in named:
-            stale.unlink()
+            discard(stale)
 
 
 def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:

@@ -383,7 +383,12 @@ def test_article_size_and_line_length_limits(make_site) -> None:
         "content/wide.md:8: error: the line is 60,000 characters long, over the limit of 50,000 "
         "(limits.line_characters in site.yaml): break it up"]
     (root / "site.yaml").write_text(SITE_YAML + "limits:\n  article_bytes: 2000000\n  line_characters: 70000\n")
-    build(Options(root / "site.yaml"))
+    line = SITE_YAML.count("\n") + 2
+    assert problems_of(root) == [  # the site may lower the engine's ceilings, never raise them
+        f"site.yaml:{line}: error: 'article_bytes' must be from 1 to 1,000,000: the engine's ceiling, which site.yaml "
+        "may lower but never raise",
+        f"site.yaml:{line + 1}: error: 'line_characters' must be from 1 to 50,000: the engine's ceiling, which "
+        "site.yaml may lower but never raise"]
     (root / "site.yaml").write_text(SITE_YAML + "limits:\n  line_characters: 30000\n")
     assert [p.split(": error:")[0] for p in problems_of(root)] == ["content/big.md:1", "content/ok.md:6",
                                                                    "content/wide.md:8"]
