@@ -68,7 +68,8 @@ def command(binary: Path | str, site_folder: Path, output: list[str]) -> list[st
     log file, a playground or a server."""
     absolute = [str(Path(value).resolve()) if before == "--output-path" else value
                 for before, value in zip(["", *output], output)]
-    return [str(binary), "--site", str(site_folder.resolve()), *absolute, "--glob", "**/*.{html}", "--quiet"]
+    return [str(binary), "--site", str(site_folder.resolve()), *absolute, "--glob", "**/*.{html}", *NOT_INDEXED,
+            "--quiet"]
 
 
 def clean_environment() -> dict[str, str]:

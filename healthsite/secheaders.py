@@ -1,4 +1,4 @@
-"""The security headers every page is served with: the same as the shipped `static/_headers` sends on hosts that
+"""The security headers every page is served with: the same as the theme's `static/_headers` sends on hosts that
 read it, kept here so the dev server sends them whatever the theme's copy says."""
 
 from __future__ import annotations

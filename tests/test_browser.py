@@ -26,12 +26,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, build_copy, chromium, copy_site
+from tests.conftest import CHROMIUM_ARGS, FIXTURE, REPO, build_copy, chromium, copy_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCHEMES = ("light", "dark")
@@ -170,16 +168,6 @@ def server(site: Path) -> Iterator[str]:
     """The real site, served."""
     with serving(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Debian Chromium for the whole session (never a downloaded one)."""
-    from playwright import sync_api
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ safe, work is bounded by ceilings the site cannot raise, and every failure is an
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def test_the_archetype_renders_in_the_sandbox(make_site, tmp_path: Path, capsys,
     archetype = root / "templates" / "archetypes" / "article.md"
     archetype.write_text("---\ntitle: {{ title }}\n---\n" + payload.replace("MARKER", str(marker)) + "\n")
     assert main(["new", "knee", "--config", str(root / "site.yaml")]) == 1
-    err = capsys.readouterr().err
+    err = "".join(capsys.readouterr())
     assert not marker.exists() and not (root / "content" / "knee.md").exists()
     assert err.startswith("templates/archetypes/article.md:4: error: template"), err
     assert "Traceback" not in err
@@ -167,7 +168,7 @@ def test_pagefind_runs_with_explicit_settings_in_an_empty_folder(tmp_path: Path)
     """The command line names the site, the output, the glob; no log file, no server, no playground."""
     command = search.command("pagefind", tmp_path / "site", ["--output-path", "relative"])
     assert command == ["pagefind", "--site", str((tmp_path / "site").resolve()), "--output-path",
-                       str(Path("relative").resolve()), "--glob", "**/*.{html}", "--quiet"]
+                       str(Path("relative").resolve()), "--glob", "**/*.{html}", *search.NOT_INDEXED, "--quiet"]
     assert not {"--serve", "--logfile", "-l", "--write-playground"} & set(command)
 
 
@@ -217,11 +218,11 @@ def test_check_output_refuses_a_link_and_a_file_it_did_not_write(make_site, tmp_
     target.symlink_to(victim)
     command = ["check", "--config", str(root / "site.yaml"), "--format", fmt, "--output", str(target)]
     assert main(command) == 1
-    err = capsys.readouterr().err
+    err = "".join(capsys.readouterr())
     assert f"{target}:1: error: the report's file is a link" in err and "Traceback" not in err
     assert victim.read_text() == "keep me\n" and target.is_symlink()
     assert main(["check", "--config", str(root / "site.yaml"), "--format", fmt, "--output", str(victim)]) == 1
-    assert f"{victim}:1: error: the file exists and is not a report that check wrote" in capsys.readouterr().err
+    assert f"{victim}:1: error: the file exists and is not a report that check wrote" in "".join(capsys.readouterr())
     assert victim.read_text() == "keep me\n"
     target.unlink()
     assert main(command) == 0 and main(command) == 0  # its own report is replaced
@@ -337,7 +338,7 @@ def test_site_yaml_and_bibliography_as_pipes_folders_or_hard_links(make_site, tm
     for command in (["--config", str(root / "site.yaml"), "--no-search"], ["check", "--config", str(root / "site.yaml")]):
         started = time.monotonic()
         assert main(command) == 1
-        err = capsys.readouterr().err
+        err = "".join(capsys.readouterr())
         assert time.monotonic() - started < 30
         assert f"{name}:1: error: cannot read file: it is {why}" in err and "Traceback" not in err, err
 
@@ -369,7 +370,10 @@ def test_editorial_settings_are_range_checked_at_their_line(make_site, capsys, s
     assert f"'{setting}' must be a number from" in problems[0] or "expected a number" in problems[0]
     assert main(["check", "--config", str(root / "site.yaml"), "--format", "html", "--output",
                  str(root.parent / "d.html")]) == 1
-    assert problems[0] in capsys.readouterr().err
+    capsys.readouterr()
+    where, message = problems[0].split(": error: ")
+    listed = html.unescape((root.parent / "d.html").read_text())  # the dashboard lists the error first
+    assert f"<code>{where}</code> {message.split(': ')[0]}" in listed
 
 
 # 4. Published SVG is safe by construction; serve sends the security headers -----------------------------------
@@ -384,7 +388,7 @@ def svg_errors(make_site, capsys, data: bytes) -> list[str]:
     (root / "content" / "images").mkdir(exist_ok=True)
     (root / "content" / "images" / "dog.svg").write_bytes(data)
     assert main(["--config", str(root / "site.yaml"), "--no-search"]) == 1
-    err = capsys.readouterr().err
+    err = "".join(capsys.readouterr())
     assert "Traceback" not in err
     return [line for line in err.splitlines() if line.startswith("content/images/dog.svg:")]
 
@@ -464,10 +468,10 @@ def test_serve_sends_the_security_headers_of_headers_on_every_response(make_site
     """Pages, assets, redirects, 404s and malformed requests all carry the CSP and the other headers of
     static/_headers."""
     from healthsite.secheaders import SECURITY_HEADERS, from_headers_file
-    from tests.conftest import REPO
+    from tests.conftest import THEME
     from tests.test_security import _exchange
     from tests.test_serve import Running
-    shipped = from_headers_file((REPO / "static" / "_headers").read_text())
+    shipped = from_headers_file((THEME / "static" / "_headers").read_text())
     assert {k: v for k, v in shipped.items() if k in SECURITY_HEADERS} == SECURITY_HEADERS
     running = Running(make_site({"content/a.md": article("A title")}))
     try:
@@ -506,7 +510,7 @@ def image_errors(make_site, capsys, name: str, data: bytes) -> dict[str, list[st
         assert main([command, "--config", str(root / "site.yaml"), "--no-search"][:None if command == "build"
                                                                                      else 3]) == 1
         assert time.monotonic() - started < 30
-        err = capsys.readouterr().err
+        err = "".join(capsys.readouterr())
         assert "Traceback" not in err
         found[command] = [line for line in err.splitlines() if ": error: " in line]
     return found
@@ -616,7 +620,7 @@ def test_a_bibliography_that_is_a_folder_is_an_error_in_build_and_check(make_sit
     (root / "content" / "bibliography.yaml").mkdir()
     for command in (["--config", str(root / "site.yaml")], ["check", "--config", str(root / "site.yaml")]):
         assert main(command) == 1
-        err = capsys.readouterr().err
+        err = "".join(capsys.readouterr())
         assert "content/bibliography.yaml:1: error: cannot read file: it is a folder where a file should be" in err
         assert "Traceback" not in err
 
@@ -660,7 +664,7 @@ def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: s
         monkeypatch.setattr(writer, "open", lambda *a, **k: full(), raising=False)
     (root / "content" / "a.md").write_text(article("A changed"))
     status = main(["--config", str(root / "site.yaml"), "--no-search"])
-    err = capsys.readouterr().err
+    err = "".join(capsys.readouterr())
     assert "Traceback" not in err and "No space left on device" in err, err
     if where == "cache":
         assert status == 0 and "A changed" in (root / "_site" / "a" / "index.html").read_text()
@@ -726,7 +730,7 @@ def test_translated_never_writes_through_a_hard_link(make_site, tmp_path: Path, 
     (root / "content" / "es").mkdir()
     os.link(outside, root / "content" / "es" / "c.md")
     assert main(["translated", "es/c", "--config", str(root / "site.yaml")]) == 1
-    assert "content/es/c.md:1: error: a file with more than one hard link" in capsys.readouterr().err
+    assert "content/es/c.md:1: error: a file with more than one hard link" in "".join(capsys.readouterr())
     assert "translated_from" not in outside.read_text()
 
 
