@@ -20,6 +20,7 @@ from typing import Callable
 from . import plain
 from . import cache as caches, store
 from .cache import FOLDER, Cache, ignored, own, own_folder, replace_file
+from .safeio import discard, read_regular
 from .content import Page, StoredPage
 from .editorial import TextStats
 from .markup import Body
@@ -144,7 +145,7 @@ def _intact(folder: Path, name: str) -> bytes | None:
     """The bytes of a file of the html/ folder, if it is a plain file whose contents have the digest it is named by."""
     path = folder / name
     try:
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        data = read_regular(path)
     except OSError:
         return None
     return data if data is not None and hmac.compare_digest(_html_name(data), name) else None
@@ -171,7 +172,7 @@ def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
     named = {row[-1] for row in pages}
     for stale in html.iterdir():
         if stale.name not in named:
-            stale.unlink()
+            discard(stale)
 
 
 def _line(folder: Path, key: str, entry: Entry) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from .problems import CATEGORIES, Problem, warning
+from .safeio import read_regular, write_fresh
 from .writer import intact
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def read_signed(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple
     if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
         return None, [ignored(path.name, "not a plain file")]
     try:
-        header_line, _, payload = path.read_bytes().partition(b"\n")
+        header_line, _, payload = read_regular(path).partition(b"\n")
         header = json.loads(header_line)
         version, made_by, mac = header["format"], header["engine"], header["mac"]
     except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
@@ -225,32 +226,22 @@ def write_signed(path: Path, engine: str, payload: bytes) -> None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace a file (never a link's target) through a new temporary file beside it."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)  # a folder planted in the cache folder, under one of the cache's own names
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    """Replace a file (never a link's target) through a new temporary file beside it; a folder planted under the
+    cache's own name is removed."""
+    write_fresh(path, data)
 
 
 def sign(path: Path, data: bytes) -> None:
     """Write a file of the cache with a keyed digest beside it (`NAME.mac`), so a planted file is never trusted."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    path.with_name(path.name + ".mac").write_text(_mac(path.name.encode() + b"\0" + data))
+    write_fresh(path, data)  # a fresh temporary name, renamed: never through a planted link, pipe or folder
+    write_fresh(path.with_name(path.name + ".mac"), _mac(path.name.encode() + b"\0" + data).encode())
 
 
 def signed(path: Path) -> bool:
     """Whether a file of the cache is one this machine wrote (`sign`), unchanged."""
     try:
-        mac = path.with_name(path.name + ".mac").read_text()
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        mac = read_regular(path.with_name(path.name + ".mac"), limit=100).decode()
+        data = read_regular(path)
     except (OSError, UnicodeDecodeError):
         return False
     return data is not None and hmac.compare_digest(mac, _mac(path.name.encode() + b"\0" + data))

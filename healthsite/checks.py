@@ -30,7 +30,7 @@ def check(problems: Iterable[Problem]) -> None:
         kept = COLLECTED.get()
         if kept is None:
             raise BuildError(problems)
-        kept.extend(problems)
+        kept.extend(p for p in problems if p not in kept)  # a later stage may report the same problem again
 
 
 @contextlib.contextmanager

@@ -396,9 +396,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     """Run a command; exit status 0 on success, 1 on content errors, 2 on usage errors."""
     args = parser(prog).parse_args(with_command(sys.argv[1:] if argv is None else argv))
-    return COMMANDS[args.command or "build"](args)
+    from .guard import guarded  # Ctrl-C: exit 130 with one line; an uncaught file-system error: one error line
+    return guarded(COMMANDS[args.command or "build"], args, str(getattr(args, "config", "site.yaml")))
 
 
 def console() -> int:
     """The `healthsite` console script: the same command line as `python build.py`."""
-    return main(prog="healthsite")
+    from .guard import leave
+    leave(main(prog="healthsite"))
+    return 0  # never reached: leave() ends the process

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from . import typed
+from . import places, typed
 from .feedback import Feedback
 from .facts import EMERGENCY, Fact, names_problem, resolved
 from .files import inside, read_source
@@ -33,6 +34,23 @@ def _pattern(regex: str, what: str) -> typed.Check:
 def _at_least(minimum: float) -> typed.Check:
     """A check that a number is at least `minimum`."""
     return lambda value: None if value >= minimum else f"must be at least {minimum}"
+
+
+def _within(low: float, high: float) -> typed.Check:
+    """A check that a number is finite and between `low` and `high`."""
+    return lambda value: None if math.isfinite(value) and low <= value <= high else \
+        f"must be a number from {_shown(low)} to {_shown(high)}"
+
+
+def _shown(number: float) -> str:
+    """A bound as a message shows it: 1,000,000 or 0.1."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def _ceiling(low: float, high: float) -> typed.Check:
+    """A check of a limit: finite, at least `low`, and at most the engine's own ceiling `high`."""
+    return lambda value: None if math.isfinite(value) and low <= value <= high else \
+        f"must be from {_shown(low)} to {_shown(high)}: the engine's ceiling, which site.yaml may lower but never raise"
 
 
 INPUT_PATHS = ("bibliography",)  # settings that name a file the build reads: each must lie inside the site
@@ -68,22 +86,23 @@ def _formula(value: str) -> str | None:
 class HouseRules:
     """The house rules `check` (and `build`) enforce: one threshold per measure, for columns and warnings alike."""
 
-    min_words: int = field("an article with fewer words of prose warns (0: no minimum)", 0, _at_least(0))
-    min_cross_links: int = field("distinct other articles an article must link to in its text", 0, _at_least(0))
-    min_citations: int = field("distinct bibliography sources an article must cite", 1, _at_least(0))
+    min_words: int = field("an article with fewer words of prose warns (0: no minimum)", 0, _within(0, 100_000))
+    min_cross_links: int = field("distinct other articles an article must link to in its text", 0, _within(0, 1000))
+    min_citations: int = field("distinct bibliography sources an article must cite", 1, _within(0, 1000))
     max_description: int = field("characters a description may have before it warns at its line", 160,
-                                 _at_least(1))
+                                 _within(1, 100_000))
     pass_grade: float = field("Flesch-Kincaid grade target: an article (or h2 section) above it warns", 8.0,
-                              _at_least(0))
-    warn_grade: float = field("grade above which an article is 'hard to read'", 10.0, _at_least(0))
+                              _within(0, 100))
+    warn_grade: float = field("grade above which an article is 'hard to read'", 10.0, _within(0, 100))
     max_sentence_words: int = field("a sentence with more words is long: counted in the `long` column and "
-                                    "warned at its line", 25, _at_least(1))
+                                    "warned at its line", 25, _within(1, 10_000))
     readability: str = field("the readability formula: flesch-kincaid (a US school grade; lower is easier), "
                              "fernandez-huerta or szigriszt-pazos (Spanish reading ease 0-100; higher is easier)",
                              "flesch-kincaid", _formula)
     pass_ease: float = field("reading-ease target of the ease formulas: an article (or h2 section) below it warns",
-                             60.0)
-    warn_ease: float = field("reading ease below which an article is 'hard to read' (ease formulas)", 50.0)
+                             60.0, _within(-200, 200))
+    warn_ease: float = field("reading ease below which an article is 'hard to read' (ease formulas)", 50.0,
+                             _within(-200, 200))
 
 
 def _terms(values: tuple[str, ...]) -> str | None:
@@ -112,9 +131,10 @@ class SafetyLink:
 class Limits:
     """Bounds on the work one article may cause, so no file can stall or exhaust a build."""
 
-    article_bytes: int = field("largest article file, in bytes", 1_000_000, _at_least(1))
-    line_characters: int = field("longest line of an article, in characters", 50_000, _at_least(1))
-    render_seconds: float = field("time one article may take to read and render, in seconds", 10.0, _at_least(0.1))
+    article_bytes: int = field("largest article file, in bytes", 1_000_000, _ceiling(1, 1_000_000))
+    line_characters: int = field("longest line of an article, in characters", 50_000, _ceiling(1, 50_000))
+    render_seconds: float = field("time one article may take to read and render, in seconds", 10.0,
+                                 _ceiling(0.1, 10))
 
 
 @dataclass(frozen=True)
@@ -158,7 +178,7 @@ class SiteConfig:
     start_here: str = field("file name in content/ of the article featured as \"Start here\" on the home page", "")
     language: str = field("BCP 47 language tag of the content", "en", _pattern(r"[a-z]{2,3}(-[A-Za-z0-9]+)*",
                                                                              "a language tag like en or en-US"))
-    output_dir: str = field("folder the site is written to, relative to site.yaml", "_site")
+    output_dir: str = field("folder the site is written to, relative to site.yaml", "_site", _site_path)
     emergency_number: str = field("older name of the fact emergency-number (set one of them; default 911)", "",
                                   _pattern(r"([0-9 +()-]{2,20})?", "a phone number"))
     facts: dict[str, Fact] = field("values that must read the same on every page, by name: used as [=name] in "
@@ -231,6 +251,8 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
                       "link): the build reads only files inside it")
                 for name in INPUT_PATHS if not inside(root / getattr(config, name), root)]
     problems += _fact_problems(config, shown, reader.key_lines, reader.lines)
+    problems += [error(shown, line, message) for line, message in places.config_problems(config, root, text,
+                                                                                          reader.key_lines)]
     return (None if problems else config), problems
 
 

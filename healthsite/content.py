@@ -36,8 +36,13 @@ def _max_length(limit: int) -> typed.Check:
     return check
 
 
+MAX_SLUG = 100  # characters: a slug names a folder and files (with a digest added) that must stay under 255 bytes
+
+
 def _slug(value: str) -> str | None:
-    """Check one slug."""
+    """Check one slug (short enough to name a folder and the files made from it)."""
+    if len(value) > MAX_SLUG:
+        return f"'{excerpt(value)}' is too long for a slug ({len(value)} characters; at most {MAX_SLUG})"
     return None if SLUG.fullmatch(value) else f"'{excerpt(value)}' is not a slug (lowercase letters, digits and '-')"
 
 
@@ -299,6 +304,10 @@ def _check_page(page: Page) -> list[Problem]:
     if not SLUG.fullmatch(page.slug):
         problems.append(error(page.source, 1, f"file name '{Path(page.source).stem}' is not a slug; "
                                               "rename the file or set 'slug'"))
+    elif len(page.slug) > MAX_SLUG:
+        problems.append(error(page.source, 1, f"file name '{excerpt(page.slug)}' is too long for a slug "
+                                              f"({len(page.slug)} characters; at most {MAX_SLUG}): rename the file "
+                                              "or set a shorter 'slug'"))
     if meta.last_reviewed and meta.next_review_due and meta.next_review_due < meta.last_reviewed:
         problems.append(error(page.source, page.line("next_review_due"),
                               f"'next_review_due' ({meta.next_review_due}) is before "

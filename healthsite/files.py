@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .problems import Problem, error
+from .safeio import HARD_LINKED, Refused, read_regular
 
 INPUT_FOLDERS = ("content", "templates", "static")
 SPECIAL = "neither a file nor a folder (a pipe, socket or device): remove it"
@@ -15,9 +16,11 @@ SPECIAL = "neither a file nor a folder (a pipe, socket or device): remove it"
 def read_source(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """A source file's text with LF line ends, or the problem reading it."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, follow=True)  # never a pipe or device (which could block), nor a hard link
     except FileNotFoundError:
         return None, [error(shown, 1, "file not found")]
+    except Refused as exc:
+        return None, [error(shown, 1, f"cannot read file: it is {exc.strerror}")]
     except OSError as exc:
         return None, [error(shown, 1, f"cannot read file: {exc.strerror}")]
     return decode_source(data, shown)
@@ -85,5 +88,15 @@ def _unsafe(entry: os.DirEntry, root: Path) -> str | None:
             where = "nowhere" if not path.exists() else "outside the site folder"
             return (f"a link that leads {where}: the build reads and publishes only files inside the site folder; "
                     "put the file itself here")
-        return None if path.is_file() or path.is_dir() else SPECIAL
-    return None if entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False) else SPECIAL
+        return _hard_linked(path) if path.is_file() else None if path.is_dir() else SPECIAL
+    if entry.is_file(follow_symlinks=False):
+        return _hard_linked(Path(entry.path))
+    return None if entry.is_dir(follow_symlinks=False) else SPECIAL
+
+
+def _hard_linked(path: Path) -> str | None:
+    """Why a file may not be read because it has other names (hard links, which may lie outside the site), or None."""
+    try:
+        return HARD_LINKED if path.stat().st_nlink > 1 else None
+    except OSError:
+        return None

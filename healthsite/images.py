@@ -18,6 +18,9 @@ FOLDER = IMAGES
 WIDTHS = (480, 800, 1200)
 KINDS = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 # Everything that decides a raster variant's bytes besides the source: a change here renames every variant.
+MAX_PIXELS = 40_000_000  # an image may have at most 40 megapixels: decoding more could exhaust a worker's memory
+MAX_SIDE = 16_383  # WebP's largest side, in pixels
+MAX_WIDTH_HINT = "2,000"
 ENCODING = f"pillow={PIL.__version__};lanczos;png:6;jpeg:q82,optimize;webp:q80,m4;exif-upright:jpeg"
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
@@ -78,16 +81,40 @@ def scan(root: Path) -> tuple[dict[str, Image], list[Problem]]:
     return images, problems
 
 
+def oversized(width: int, height: int) -> str | None:
+    """Why an image is too large to publish, from its header's size (before anything is decoded), or None."""
+    if width * height > MAX_PIXELS:
+        return (f"the image is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels), over the limit "
+                f"of {MAX_PIXELS // 1_000_000} megapixels: save it smaller (an article needs at most {MAX_WIDTH_HINT} "
+                "pixels across)")
+    if max(width, height) > MAX_SIDE:
+        return (f"the image is {width:,} x {height:,} pixels: a side over {MAX_SIDE:,} pixels cannot be published "
+                "as WebP; crop or scale it")
+    return None
+
+
+def whole(picture: PilImage.Image, data: bytes) -> None:
+    """Raise if a PNG or JPEG file is cut short (checked without decoding its pixels): PNG chunks are read to
+    their end with their checksums, a JPEG must end with its end-of-image marker."""
+    if picture.format == "PNG":
+        picture.verify()
+    elif picture.format == "JPEG" and b"\xff\xd9" not in data[-4096:]:
+        raise OSError("the file is cut short (no end-of-image marker)")
+
+
 def measure(data: bytes, kind: str, name: str, shown: str) -> tuple[Image | None, list[Problem]]:
     """One image from its bytes: its size, or why it cannot be published."""
     if kind == "svg":
         size, problems = check_svg(data, shown)
         return (Image(name, kind, digest(data)[:16], *size) if size else None), problems
     try:
-        with PilImage.open(io.BytesIO(data)) as picture:
+        with PilImage.open(io.BytesIO(data)) as picture:  # reads the header only
             found, (width, height) = (picture.format or "").lower(), picture.size
+            if (too_big := oversized(width, height)) is not None:
+                return None, [error(shown, 1, too_big)]
             turned = kind == "jpeg" and picture.getexif().get(0x0112) in TURNED  # PNG: reading EXIF decodes it all
-    except (OSError, ValueError, PilImage.DecompressionBombError) as exc:
+            whole(picture, data)
+    except (OSError, ValueError, SyntaxError, EOFError, PilImage.DecompressionBombError) as exc:
         return None, [error(shown, 1, f"cannot read the image ({exc}); save it again as PNG or JPEG")]
     if found != kind:
         return None, [error(shown, 1, f"the file is {found.upper() or 'not an image'} but its name says "

@@ -12,6 +12,7 @@ from .config import SiteConfig
 from .content import NO_STAT, SourceFile, Stat, read_articles
 from .digests import digest, engine_digest
 from .options import Options
+from .safeio import read_regular
 
 WORDS_FILE = "content/words.txt"  # the site's own words for the spelling check (spelling.py)
 
@@ -70,4 +71,12 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
             *(f.digest for f in articles), *(label for label, _ in theme), *(str(p) for p in extra),
-            *(path.read_bytes() for _, path in theme), *(p.read_bytes() for p in extra)]
+            *(_bytes(path) for _, path in theme), *(_bytes(p) for p in extra)]
+
+
+def _bytes(path: Path) -> bytes:
+    """A file's bytes for the digest; a pipe, device, folder or hard link is never read (the build reports it)."""
+    try:
+        return read_regular(path, follow=True)
+    except OSError as exc:
+        return f"\0unreadable: {exc}".encode()

@@ -17,6 +17,8 @@ from . import workers
 from .cache import own_folder, sign, signed
 from .digests import digest
 from .images import Image
+from .problems import BuildError, error
+from .safeio import discard
 from .site import Site
 from .social import Card, draw
 
@@ -35,6 +37,11 @@ class Task:
     width: int = 0
     kind: str = ""
     card: Card | None = None
+    shown: str = ""  # the file a failure is reported at: the image, or the article whose card it is
+
+
+class MediaFailed(Exception):
+    """A media file that could not be made: (the file to blame, why), plain values that cross process pipes."""
 
 
 def plan(site: Site, root: Path) -> dict[str, Path | Task]:
@@ -50,7 +57,8 @@ def plan(site: Site, root: Path) -> dict[str, Path | Task]:
         for slug in one.pages:
             preview = one.preview(slug)
             if preview.card:
-                files[preview.path] = Task(f"card-{preview.path.rsplit('/', 1)[-1]}", card=preview.card)
+                files[preview.path] = Task(f"card-{preview.path.rsplit('/', 1)[-1]}", card=preview.card,
+                                           shown=one.pages[slug].source)
     return files
 
 
@@ -59,7 +67,8 @@ def _task(root: Path, image: Image, width: int, kind: str) -> Path | Task:
     source = root / "content" / image.name
     if image.kind == "svg":
         return source
-    return Task(f"{digest(image.digest, str(width), kind)[:24]}.{kind}", source, width, kind)
+    return Task(f"{digest(image.digest, str(width), kind)[:24]}.{kind}", source, width, kind,
+                shown=f"content/{image.name}")
 
 
 def produce(site: Site, root: Path, jobs: int) -> Made:
@@ -76,10 +85,13 @@ def produce(site: Site, root: Path, jobs: int) -> Made:
     kept = set(tasks) | {f"{key}.mac" for key in tasks}
     for stale in folder.iterdir():
         if stale.name not in kept:
-            stale.unlink()
+            discard(stale)  # a file, link, pipe or folder planted in the cache: removed, never followed
     missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
     weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
-    wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)
+    try:
+        wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)
+    except MediaFailed as exc:
+        raise failure(exc) from None
     return Made({path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}, wait)
 
 
@@ -106,13 +118,28 @@ class Made(Mapping[str, Path]):
     def _made(self) -> None:
         """Wait, once, until every file is made (a failure in the pool is raised here)."""
         if not self.ready:
-            self.wait()
+            try:
+                self.wait()
+            except MediaFailed as exc:
+                raise failure(exc) from None
             self.ready = True
 
 
 def make_into(folder: Path, task: Task) -> None:
-    """Make one media file into the cache folder, signed (a pool task)."""
-    sign(folder / task.key, make(task))
+    """Make one media file into the cache folder, signed (a pool task); an image that cannot be made is a
+    MediaFailed at the image (a damaged file, one too large), never a traceback."""
+    try:
+        data = make(task)
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError, PilImage.DecompressionBombError) as exc:
+        raise MediaFailed(task.shown or task.key, f"{type(exc).__name__}: {exc}"[:200]) from None
+    sign(folder / task.key, data)
+
+
+def failure(exc: MediaFailed) -> BuildError:
+    """The build error of a media file that could not be made, at its file."""
+    shown, why = exc.args
+    return BuildError([error(shown, 1, f"cannot make the published image ({why}); save the file again as PNG or "
+                                       "JPEG")])
 
 
 def make(task: Task) -> bytes:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
-from . import themefiles
+from . import templating, themefiles
 from .config import SiteConfig
 from .content import _slug
+from .files import read_source
 from .problems import Problem, error, shown_path
 from .site import RESERVED
+from .templating import Sandbox
 from .typed import did_you_mean
 
 ARCHETYPE = Path("templates") / "archetypes" / "article.md"
@@ -65,16 +66,16 @@ def render(request: Request, root: Path, today: dt.date) -> tuple[str | None, li
         return None, [error(ARCHETYPE.as_posix(), 1, "no archetype: create templates/archetypes/article.md (the "
                                                      "theme's is healthsite/theme/templates/archetypes/article.md)")]
     shown = themefiles.shown(path, root)
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    text, problems = read_source(path, shown)  # a pipe, device, folder or hard link: refused, never opened to block
+    if text is None:
+        return None, problems
+    # the same sandbox as the theme's templates: an archetype in the site folder never runs code
+    env = Sandbox(loader=jinja2.FileSystemLoader(path.parent), undefined=jinja2.StrictUndefined,
+                  keep_trailing_newline=True, autoescape=False)
     cards = sorted(p.stem for p in (root / "content" / "care").glob("*.md"))
-    try:
-        template = env.from_string(path.read_text(encoding="utf-8"))
-        return template.render(slug=request.slug, title=request.title or title_of(request.slug),
-                               tags=list(request.tags), date=today.isoformat(), care_cards=cards), []
-    except jinja2.TemplateSyntaxError as exc:
-        return None, [error(shown, exc.lineno, f"template syntax: {exc.message}")]
-    except jinja2.UndefinedError as exc:
-        return None, [error(shown, 1, f"template: {exc.message}")]
+    return templating.render(env, path.name, {"slug": request.slug, "title": request.title or title_of(request.slug),
+                                              "tags": list(request.tags), "date": today.isoformat(),
+                                              "care_cards": cards}, root)
 
 
 def create(request: Request, config: SiteConfig, root: Path, today: dt.date) -> tuple[Path | None, list[Problem]]:

@@ -17,7 +17,8 @@ from .content import SourceFile
 from .files import inside, unsafe_inputs
 from .inputs import input_digest, read_editions, records as stat_records
 from .options import PREVIEW, Options
-from .problems import BuildError, Problem, as_error, error, shown_path
+from .problems import BuildError, Problem, as_error, error, shown_path, warning
+from .places import output_problem
 from .writer import check_output_dir, write_site
 
 if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
@@ -86,9 +87,13 @@ def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previo
     bodies = cache_entries(editions)
     records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
-    bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
-                                     indexing.key if done else "", len(site.pages), sources=stat_records(articles)),
-                   previous)
+    try:
+        bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
+                                         indexing.key if done else "", len(site.pages),
+                                         sources=stat_records(articles)), previous)
+    except OSError as exc:  # a full disk: the site is built; a cache half written is never trusted (it is signed)
+        notices.append(warning(cache.FOLDER, 1, f"build cache not written ({exc.strerror or exc}): the site was "
+                                                "built; the next build renders everything again"))
     written = len(stats) - outputs.kept - indexing.kept
     return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
 
@@ -134,6 +139,8 @@ def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
     published = (root / config.output_dir).resolve()
     out = (options.out or (root / PREVIEW if options.drafts else published)).resolve()
     shown = shown_path(options.config, root)
+    if options.drafts and not options.out and (why := output_problem(root, PREVIEW)):
+        check([error(shown, 1, why)])
     if options.drafts and out == published:
         check([error(shown, 1, f"a build with drafts is a preview and cannot go to the published folder "
                                f"{config.output_dir} (output_dir); leave out --out to write it to {PREVIEW}/")])

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import dashboard, editorial
+from . import dashboard, editorial, reportfile
 from .config import HouseRules
 from .editorial import Article, Editorial
 from .options import FORMATS  # noqa: F401  (the formats `check` writes)
@@ -58,7 +58,9 @@ def check(options: Options, today: dt.date, fmt: str, out: TextIO, err: TextIO, 
                 "html": lambda: dashboard.render(report, site.config.title, (), links(site, report, options, output))
                 }[fmt]()
     if output:
-        output.write_text(document + "\n", encoding="utf-8")
+        if (refused := reportfile.write(output, document, fmt)) is not None:
+            print(refused, file=err)
+            return 1
         if not quiet:
             print(f"wrote {output}", file=out)
     elif not (quiet and fmt == "text"):

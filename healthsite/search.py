@@ -4,6 +4,7 @@ with the `search` command, inside a site already built)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -51,14 +52,32 @@ def pagefind(site_folder: Path, output: list[str]) -> str | None:
     if binary is None:
         return "the Pagefind binary is missing (pip install 'pagefind[bin]')"
     try:
-        result = subprocess.run([str(binary), "--site", str(site_folder), *output, *NOT_INDEXED, "--quiet"],
-                                capture_output=True, text=True, timeout=TIMEOUT)
+        with tempfile.TemporaryDirectory(prefix="healthsite-pagefind-") as empty:
+            result = subprocess.run(command(binary, site_folder, output), cwd=empty, env=clean_environment(),
+                                    stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"Pagefind could not run here ({exc})"
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
         return f"Pagefind failed ({detail[0]})"
     return None
+
+
+def command(binary: Path | str, site_folder: Path, output: list[str]) -> list[str]:
+    """Pagefind's command line: every setting given explicitly (absolute paths, the default glob, quiet), never a
+    log file, a playground or a server."""
+    absolute = [str(Path(value).resolve()) if before == "--output-path" else value
+                for before, value in zip(["", *output], output)]
+    return [str(binary), "--site", str(site_folder.resolve()), *absolute, "--glob", "**/*.{html}", *NOT_INDEXED,
+            "--quiet"]
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without Pagefind's own settings (PAGEFIND_*), which would override the flags.
+
+    Pagefind also reads a pagefind.yml/.yaml/.toml/.json from its working folder: it runs in a fresh empty one.
+    """
+    return {name: value for name, value in os.environ.items() if not name.upper().startswith("PAGEFIND")}
 
 
 def index_built(site_folder: Path, config: SiteConfig, config_name: str, config_text: str) -> list[Problem]:

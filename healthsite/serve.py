@@ -25,6 +25,7 @@ from typing import Iterator, TextIO
 from urllib.parse import unquote
 
 from .pipeline import Options
+from .secheaders import SECURITY_HEADERS
 from .session import Snapshot
 from .watch import Builder, Builds, Outcome, Watcher
 from .writer import MARKER
@@ -401,6 +402,12 @@ class Handler(BaseHTTPRequestHandler):
         page = PLACEHOLDER.format(title=title, text=text).encode()
         self._send(status, "text/html; charset=utf-8", with_reload(page, outcome.build_id), body)
 
+    def end_headers(self) -> None:
+        """Every response (errors and redirects included) carries the site's security headers, as `_headers` says."""
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def _redirect(self, location: str) -> None:
         """A permanent redirect (always to a path on this server)."""
         self.started = True
@@ -416,7 +423,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if body:
             self.wfile.write(data)

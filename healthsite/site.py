@@ -142,6 +142,9 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: tuple[Path, ..
                                   f"{owner[page.slug].source} (two articles cannot share /{page.slug}/)"))
         if page.slug in RESERVED:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is reserved for the site"))
+        elif page.slug in config.languages:
+            problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is the address of the "
+                                  f"'{page.slug}' edition (/{page.slug}/, languages: in site.yaml); choose another"))
         problems += _check_refs(page, owners, config, templates)
     return problems
 

@@ -41,6 +41,14 @@ DRAWING = "palette-1"  # changes when the drawing code does: part of every card'
 VARIABLE = re.compile(r"--([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
+MAX_TITLE, MAX_LABEL = 300, 100  # characters a card shows of the title, and of the site's name and the topic
+
+
+def capped(text: str, limit: int) -> str:
+    """A text cut to `limit` characters (ending in '...' if cut): a card never draws more than fits."""
+    return text if len(text) <= limit else text[:limit - 4].rstrip() + " ..."
+
+
 @dataclass(frozen=True)
 class Card:
     """What a generated preview card shows, and in which colours."""
@@ -108,7 +116,7 @@ def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], s
     meta = page.meta
     name = meta.image
     if not name:
-        card = Card(meta.title, site_title, topic, colours)
+        card = Card(capped(meta.title, MAX_TITLE), capped(site_title, MAX_LABEL), capped(topic, MAX_LABEL), colours)
         path = f"social/{page.slug}.{card_digest(card)[:10]}.png"
         alt = said(TOPIC_ALT if topic else PLAIN_ALT) % {"title": meta.title, "topic": topic, "site": site_title}
         return Preview(absolute(path), alt, *SIZE, card, path)

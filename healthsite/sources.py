@@ -93,14 +93,16 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     config_file = (shown, read_source(options.config, shown)[0] or "")
     drafts = frozenset(Path(p.source).name for p in pages if p.meta.draft)
     listed = [page for page in published if not page.meta.draft]
-    check(check_pages(pages, config, themefiles.layers(root, "templates"))
-          + check_start_here(config, *config_file, pages, listed)
-          + check_images(pages, pictures, themefiles.layers(root, "static")))
+    site_problems = (check_pages(pages, config, themefiles.layers(root, "templates"))
+                     + check_start_here(config, *config_file, pages, listed)
+                     + check_images(pages, pictures, themefiles.layers(root, "static")))
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
     bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
+    if errors_only(site_problems):  # stopping here: say too what the bodies say (every problem of a file at once)
+        check(site_problems + errors_only([p for body in bodies.values() for p in body.problems]))
     used = _used_cards([bodies[p.slug] for p in listed])
     found = list(dict.fromkeys(p for body in bodies.values() for p in body.problems if p.level == "warning"))
     required = rules.required_cards(config.rules, config.language, code, published, _cards_by_page(bodies), cards) \

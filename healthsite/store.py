@@ -15,12 +15,14 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
 from .cache import FOLDER, ignored, machine_key
 from .problems import Problem
+from .safeio import discard, kind_problem
 
 NAME = "cache.sqlite"
 FORMAT = 7
@@ -56,12 +58,8 @@ def mac(engine: str, table: str, key: str | int, value: str, html: str = "") -> 
 def connect(path: Path, create: bool) -> sqlite3.Connection | None:
     """The database, its tables checked to be exactly the cache's (a planted schema never runs): None if there is
     none and `create` is false; Untrusted if it is not the cache's."""
-    if path.parent.is_symlink() or path.is_symlink() or path.exists() and not path.is_file():
-        raise Untrusted("not a plain file")
-    for side in SIDE_FILES:  # a journal planted as a link must not lead SQLite's writes elsewhere
-        other = path.with_name(path.name + side)
-        if other.is_symlink() or other.exists() and not other.is_file():
-            raise Untrusted("not a plain file")
+    if path.parent.is_symlink() or any(_refused(path.with_name(path.name + side)) for side in ("", *SIDE_FILES)):
+        raise Untrusted("not a plain file")  # a link, pipe or hard link must not lead SQLite's writes elsewhere
     if not path.exists() and not create:
         return None
     uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'ro'}"
@@ -189,12 +187,16 @@ def write(root: Path, engine: str, meta: dict, tables: dict[str, Iterable[Row]])
             raise
 
 
+def _refused(path: Path) -> bool:
+    """Whether something is at `path` that SQLite must not open: a link, a folder, a pipe or device, a hard link."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    return stat.S_ISLNK(info.st_mode) or kind_problem(info) is not None
+
+
 def _remove(path: Path) -> None:
     """Remove a database that is not the cache's, and its side files (links removed, never followed)."""
-    import shutil
-    for name in ("", *SIDE_FILES):
-        other = path.with_name(path.name + name)
-        if other.is_dir() and not other.is_symlink():
-            shutil.rmtree(other)
-        elif other.exists() or other.is_symlink():
-            os.unlink(other)
+    for side in ("", *SIDE_FILES):
+        discard(path.with_name(path.name + side))

@@ -10,15 +10,20 @@ import defusedxml.ElementTree as safe_xml
 
 from .files import line_of
 from .problems import Problem, error
+from .svgrules import ATTRIBUTES, ELEMENTS, FOREIGN_ATTRIBUTES, HINT, SVG_NS, XLINK_NS, css_problems
 
 FORBIDDEN = {"script": "a script", "foreignobject": "a foreignObject (embedded HTML)"}
-URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
-HINT = "remove it: an image must draw only, from inside the file"
+BOMS = {b"\xef\xbb\xbf": "", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32",
+        b"\xfe\xff": "UTF-16", b"\xff\xfe": "UTF-16"}
+DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+MAX_SIDE = 100_000  # pixels: a size beyond this is not a drawing's
 
 
 def check_svg(data: bytes, shown: str) -> tuple[tuple[int, int] | None, list[Problem]]:
     """An SVG file's intrinsic (width, height), and every reason it may not be published."""
-    text = data.decode("utf-8", "replace")
+    text, why = decoded(data)
+    if text is None:
+        return None, [error(shown, 1, why)]
     try:
         root = safe_xml.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException:
@@ -29,43 +34,96 @@ def check_svg(data: bytes, shown: str) -> tuple[tuple[int, int] | None, list[Pro
         return None, [error(shown, exc.position[0], f"SVG is not well-formed XML: {exc}".split(": line")[0])]
     if _local(root.tag) != "svg" or not root.tag.startswith("{http://www.w3.org/2000/svg}"):
         return None, [error(shown, 1, "not an SVG image: the root must be <svg xmlns=\"http://www.w3.org/2000/svg\">")]
-    problems = [error(shown, line, message) for line, message in _dangers(root, text)]
-    if "<?xml-stylesheet" in text:
-        problems.append(error(shown, _line(text, "<?xml-stylesheet"), f"SVG loads an external stylesheet; {HINT}"))
+    problems = [error(shown, line, message) for line, message in _instructions(text) + _dangers(root, text)]
     size = _size(root)
     if size is None:
         problems.append(error(shown, _line(text, "<svg"), "SVG has no usable size: give it a viewBox, "
-                                                           "e.g. viewBox=\"0 0 800 450\""))
+                                                           f"e.g. viewBox=\"0 0 800 450\" (each side 1 to "
+                                                           f"{MAX_SIDE:,} pixels)"))
     return size, problems
 
 
-def _dangers(root: etree.Element, text: str) -> list[tuple[int, str]]:
-    """(line, message) for each script, foreignObject, event handler and external reference."""
+def decoded(data: bytes) -> tuple[str | None, str]:
+    """The file's text if it is UTF-8 (with or without a byte-order mark) and declares no other encoding; else
+    why not (a browser would decode UTF-16 or another declared encoding, so the checks must see what it sees)."""
+    for bom, name in BOMS.items():
+        if data.startswith(bom) and name:
+            return None, f"SVG is saved as {name}: save it as UTF-8"
+    declared = DECLARED.match(data)
+    if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in ("utf-8", "utf8"):
+        return None, (f"SVG declares the encoding '{declared.group(1).decode('ascii', 'replace')[:40]}': "
+                      "save it as UTF-8 (and declare encoding=\"UTF-8\", or nothing)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, f"SVG is not valid UTF-8 (byte 0x{data[exc.start]:02x}): save it as UTF-8"
+    if "\0" in text:
+        return None, "SVG holds NUL characters: save it as UTF-8"
+    return text, ""
+
+
+def _instructions(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each processing instruction (an `<?xml-stylesheet?>` could restyle or rebuild the
+    drawing); only the XML declaration at the very start is allowed."""
     found = []
-    for element in root.iter():
-        tag = _local(element.tag).lower()
-        if tag in FORBIDDEN:
-            found.append((_line(text, f"<{_local(element.tag)}", f":{_local(element.tag)}"),
-                          f"SVG contains {FORBIDDEN[tag]}; {HINT}"))
-        for name, value in element.attrib.items():
-            local = _local(name)
-            if local.lower().startswith("on"):
-                found.append((_line(text, f"{local}="), f"SVG has an event handler '{local}'; {HINT}"))
-            elif local == "href" and not value.strip().startswith("#"):
-                found.append((_line(text, value), f"SVG refers to '{value}' outside itself; {HINT}"))
-            else:
-                found += _css(value, text)
-        if tag == "style":
-            found += _css(element.text or "", text)
+    for match in re.finditer(r"<\?", text):
+        if match.start() == 0 and re.match(r"<\?xml\s", text):
+            continue
+        name = re.match(r"<\?([^\s?>]*)", text[match.start():]).group(1)  # type: ignore[union-attr]
+        line = text.count("\n", 0, match.start()) + 1
+        what = "loads an external stylesheet" if name.lower() == "xml-stylesheet" else \
+            f"holds a processing instruction (<?{name[:40]}?>)"
+        found.append((line, f"SVG {what}; {HINT}"))
     return found
 
 
-def _css(css: str, text: str) -> list[tuple[int, str]]:
-    """External references in a style sheet or a presentation attribute: url() not to #id, and @import."""
-    found = [(_line(text, target), f"SVG refers to '{target}' outside itself; {HINT}")
-             for target in URL.findall(css) if not target.startswith("#")]
-    if "@import" in css.lower():
-        found.append((_line(text, "@import"), f"SVG style imports another file (@import); {HINT}"))
+def _dangers(root: etree.Element, text: str) -> list[tuple[int, str]]:
+    """(line, message) for each element or attribute outside the allowlist, and each external reference."""
+    found, pending = [], [root]
+    while pending:
+        element = pending.pop()
+        found += _attribute_problems(element, text)
+        refused = _element_problem(element, text)
+        found += refused
+        if _local(element.tag) == "style" and element.tag.startswith(f"{{{SVG_NS}}}"):
+            found += [(_line(text, needle), message) for needle, message in css_problems(element.text or "")]
+        if not refused:  # what a refused element holds goes with it
+            pending += reversed(list(element))
+    return found
+
+
+def _element_problem(element: etree.Element, text: str) -> list[tuple[int, str]]:
+    """The problem with an element that is not a drawing element of the SVG namespace, if it is one."""
+    if not isinstance(element.tag, str):
+        return []
+    local = _local(element.tag)
+    line = _line(text, f"<{local}", f":{local}")
+    if local.lower() in FORBIDDEN:
+        return [(line, f"SVG contains {FORBIDDEN[local.lower()]}; {HINT}")]
+    if not element.tag.startswith(f"{{{SVG_NS}}}"):
+        return [(line, f"SVG contains <{local[:40]}> from another namespace; {HINT} (export it as plain SVG)")]
+    if local not in ELEMENTS:
+        return [(line, f"SVG contains <{local[:40]}>, which a drawing may not (no scripts, links, animation or "
+                       f"embedded content); {HINT}")]
+    return []
+
+
+def _attribute_problems(element: etree.Element, text: str) -> list[tuple[int, str]]:
+    """The problems with an element's attributes: event handlers, attributes outside the allowlist, references
+    outside the file, and style that could fetch or hide something."""
+    found = []
+    for name, value in element.attrib.items():
+        local, space = _local(name), name[1:].split("}", 1)[0] if name.startswith("{") else ""
+        if local.lower().startswith("on"):
+            found.append((_line(text, f"{local}="), f"SVG has an event handler '{local}'; {HINT}"))
+        elif local == "href" and space in ("", XLINK_NS) and not value.strip().startswith("#"):
+            found.append((_line(text, value), f"SVG refers to '{value}' outside itself; {HINT}"))
+        elif not (local in ATTRIBUTES and not space or local.startswith("data-") and not space
+                  or local in FOREIGN_ATTRIBUTES.get(space, ())):
+            found.append((_line(text, f"{local}="), f"SVG has the attribute '{local[:40]}', which a drawing may "
+                                                      f"not; {HINT}"))
+        else:
+            found += [(_line(text, needle), message) for needle, message in css_problems(value)]
     return found
 
 
@@ -79,7 +137,7 @@ def _size(root: etree.Element) -> tuple[int, int] | None:
         w, h = float(box[2]), float(box[3])
     except (IndexError, ValueError):
         return None
-    return (round(w), round(h)) if w >= 1 and h >= 1 else None
+    return (round(w), round(h)) if 1 <= w <= MAX_SIDE and 1 <= h <= MAX_SIDE else None
 
 
 def _pixels(value: str | None) -> int | None:
@@ -88,7 +146,7 @@ def _pixels(value: str | None) -> int | None:
         number = float((value or "").strip().removesuffix("px"))
     except ValueError:
         return None
-    return round(number) if number >= 1 else None
+    return round(number) if 1 <= number <= MAX_SIDE else None  # never inf or nan
 
 
 def _local(name: str) -> str:

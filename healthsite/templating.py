@@ -14,7 +14,7 @@ from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import i18n, themefiles
+from . import bounded, i18n, themefiles
 from .problems import Problem, error
 
 
@@ -26,16 +26,18 @@ def loader(templates: Path) -> jinja2.BaseLoader:
 
 
 def environment(templates: Path, functions: dict[str, Callable[..., Any]], code: str = "",
-                language: str = "en-US") -> jinja2.Environment:
+                language: str = "en-US", budget: float = bounded.SECONDS) -> jinja2.Environment:
     """A sandboxed Jinja environment over a site's templates/ and the packaged theme's (`loader`) with the site's
     helper functions, speaking one edition's language: `_()` from its catalog, dates in its locale.
 
     The sandbox refuses Python internals (`__class__`, `__globals__`, ...): a template in the site folder can
-    shape pages but never run code (the packaged theme renders in the same sandbox).
+    shape pages but never run code (the packaged theme renders in the same sandbox); its arithmetic, repetition
+    and padding are bounded, and each render runs within `budget` seconds (`bounded.py`).
     """
     env = Sandbox(loader=loader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                   extensions=["jinja2.ext.i18n", FragmentCache])
+    env.budget = budget
     catalog = i18n.translations(code)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(functions, _=translator(catalog.gettext))
@@ -44,16 +46,41 @@ def environment(templates: Path, functions: dict[str, Callable[..., Any]], code:
 
 
 class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, deciding once per type and attribute name whether templates may read that attribute.
+    """Jinja's sandbox, deciding once per type and attribute name whether templates may read that attribute, with
+    bounded arithmetic, repetition, padding and formatting (`bounded.py`) and no `lipsum`.
 
     The sandbox's answer depends only on the object's type and the name (a name starting with `_`, or an internal
     attribute of functions, methods, types, frames, code and generators); a page reads the same few attributes of
     the same few types thousands of times.
     """
 
+    intercepted_binops = frozenset({"**", "*", "%"})
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.safe: dict[tuple[type, str], bool] = {}
+        self.budget = bounded.SECONDS
+        self.globals.pop("lipsum", None)
+        self.filters.update(bounded.guarded_filters(dict(self.filters)))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """`**`, `*` and `%`, refused when the result would be huge."""
+        bounded.check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """A call from a template; a string method that would build a huge text is refused."""
+        owner, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        if isinstance(owner, str):
+            args = bounded.check_method(name, owner, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """`str.format` and `format_map`, refused for widths of a million or more."""
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str):
+            bounded.check_format(owner)
+        return super().wrap_str_format(value)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Whether a template may read `obj.attr` (remembered by type and name)."""
@@ -117,9 +144,16 @@ def translator(translate: Callable[[str], str]) -> Callable[..., str]:
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path) -> tuple[str | None, list[Problem]]:
-    """Render a template, turning any failure into a problem at the template's line."""
+    """Render a template within the environment's time budget, turning any failure into a problem at the template's
+    line (a template that runs out of time, at the line it was running)."""
+    budget = getattr(env, "budget", bounded.SECONDS)
     try:
-        return env.get_template(name).render(context), []
+        template = env.get_template(name)
+        return bounded.within(budget, lambda: template.render(context)), []
+    except bounded.Overtime as exc:
+        path, line = _template_frame(exc, root, name)
+        return None, [error(path, line, f"template: took longer than {budget:g} s to render (a loop that runs too "
+                                        "long?)")]
     except jinja2.TemplateSyntaxError as exc:
         path = themefiles.shown(Path(exc.filename), root) if exc.filename else f"templates/{exc.name or name}"
         return None, [error(path, exc.lineno, f"template syntax: {exc.message}")]
@@ -134,9 +168,12 @@ def _template_frame(exc: BaseException, root: Path, name: str) -> tuple[str, int
     found = (f"templates/{name}", 1)
     tb = exc.__traceback__ or sys.exc_info()[2]
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")) and Path(filename).exists():
-            found = (themefiles.shown(Path(filename), root), tb.tb_lineno)
+        filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        template = tb.tb_frame.f_globals.get("__jinja_template__")  # compiled code not yet mapped to its lines
+        if template is not None and template.filename:
+            filename, line = template.filename, template.get_corresponding_lineno(line)
+        if filename.endswith((".html", ".xml", ".txt", ".md")) and Path(filename).exists():
+            found = (themefiles.shown(Path(filename), root), line)
         tb = tb.tb_next
     return found
 

@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
+
 from .problems import excerpt
+from .safeio import write_fresh
 
 FOLDER = "translated-from"
 SHOWN = 3  # changed paragraphs named in a warning (the rest are counted)
@@ -23,10 +26,13 @@ def snapshot_path(root: Path, code: str, name: str) -> Path:
 
 
 def save(root: Path, code: str, name: str, data: bytes) -> Path:
-    """Keep the English article's bytes as translated; the copy's path."""
+    """Keep the English article's bytes as translated (a fresh file, never written through a link, never outside
+    the site); the copy's path."""
     path = snapshot_path(root, code, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not Path(os.path.realpath(path.parent)).is_relative_to(os.path.realpath(root)):
+        raise OSError(f"{path.parent.relative_to(root)} leads outside the site folder: remove the link")
+    write_fresh(path, data)
     return path
 
 

@@ -4,7 +4,9 @@ links between the language versions of every page."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
@@ -12,7 +14,9 @@ from typing import Mapping
 from . import care, translationdiff
 from .config import SiteConfig
 from .content import SLUG, Page, parse_page
+from .files import unsafe_inputs
 from .problems import Problem, error, shown_path, warning
+from .safeio import write_fresh
 from .site import Site, Version
 from .mdext.shared import USE
 from .mdext.state import SharedCard
@@ -175,6 +179,9 @@ def mark_current(root: Path, config: SiteConfig, name: str, config_name: str = "
                                             f"content/CODE/SLUG.md of a language in site.yaml ({known})")]
     path = root / "content" / code / f"{slug}.md"
     shown = shown_path(path, root)
+    unsafe = unsafe_inputs(root, ("content",))  # links out, hard links, pipes: never read or written through
+    if unsafe:
+        return None, unsafe
     if not path.is_file():
         files = [p.stem for p in (root / "content" / code).glob("*.md")]
         return None, [error(shown, 1, f"no such translation{did_you_mean(slug, files)}")]
@@ -191,7 +198,9 @@ def mark_current(root: Path, config: SiteConfig, name: str, config_name: str = "
     if source is None:
         return None, problems
     cards = care.read_cards(root / "content", root)[0]
-    path.write_bytes(with_key(data, page, "translated_from", digest(source, cards)))
+    target = Path(os.path.realpath(path))  # inside the site (checked above): a link's file, not the link
+    write_fresh(target, with_key(data, page, "translated_from", digest(source, cards)),
+                stat.S_IMODE(target.stat().st_mode))
     translationdiff.save(root, code, source_path.name, source_path.read_bytes())
     return path, []
 

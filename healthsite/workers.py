@@ -179,8 +179,24 @@ def _work(job: Job) -> Done:
 def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int) -> Iterator[Done]:
     """Results from a process pool, in job order."""
     chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
-    with _pool(workers, (refs, drafts, budget)) as pool:
+    pool = _pool(workers, (refs, drafts, budget))
+    try:
         yield from pool.map(_work, jobs, chunksize=chunk)
+    except BaseException:  # Ctrl-C or a failure: the workers stop now, not after every queued job
+        stop(pool)
+        raise
+    pool.shutdown()
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: queued jobs cancelled, its processes ended."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:  # it closes the pool's pipes as it ends: wait, so nothing is left half-closed
+        manager.join(5)
 
 
 def make_all(make: Callable[[T], R], tasks: list[T], weight: int, workers: int) -> Callable[[], list[R]]:

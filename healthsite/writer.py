@@ -109,7 +109,7 @@ def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: st
         if data is None:
             _link(os.path.join(out, name), target)
         else:
-            with open(target, "wb") as stream:
+            with open(target, "xb") as stream:  # a new name in a fresh folder: never through a link
                 stream.write(data)
     return seen, twice
 
@@ -132,7 +132,7 @@ def intact(out: Path, name: str, record: tuple[str, int, int]) -> bool:
 
 def _stat(path: str) -> tuple[int, int]:
     """A file's size and modification time."""
-    info = os.stat(path)
+    info = os.lstat(path)  # a link planted in place of a file never passes for it
     return info.st_size, info.st_mtime_ns
 
 

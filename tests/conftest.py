@@ -6,7 +6,7 @@ import os
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -73,6 +73,21 @@ def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
 def chromium() -> str:
     """The browser the browser tests drive: $HEALTHSITE_CHROMIUM, or Debian's Chromium."""
     return os.environ.get("HEALTHSITE_CHROMIUM") or DEFAULT_CHROMIUM
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for the whole session (never a downloaded one), shared by every browser test:
+    Playwright's synchronous API runs one at a time in a process."""
+    from playwright import sync_api
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def missing_tool(item: pytest.Item) -> str | None:

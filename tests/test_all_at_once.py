@@ -28,7 +28,8 @@ def body(line: int) -> list[str]:
      ["content/a.md:4: error: YAML syntax: while parsing a flow sequence: did not find expected ',' or ']'",
       *body(8)]),
     ({"reviewed_by": "Dr Lee"}, ["content/a.md:4: error: 'reviewed_by' needs 'last_reviewed' too", *body(8)]),
-], ids=["bad date", "unknown key", "yaml syntax", "cross-field"])
+    ({"related": "[d]", **REVIEWED}, ["content/a.md:4: error: related article 'd' does not exist", *body(11)]),
+], ids=["bad date", "unknown key", "yaml syntax", "cross-field", "unknown related"])
 def test_front_matter_and_body_errors_in_one_run(make_site: Maker, capsys: pytest.CaptureFixture,
                                                  front: dict[str, str], expected: list[str]) -> None:
     """The front matter's error and each of the body's errors, at their lines, in one run of check."""

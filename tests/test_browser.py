@@ -26,12 +26,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from healthsite.pipeline import Options, build
-from tests.conftest import FIXTURE, REPO, build_copy, chromium, copy_site
+from tests.conftest import CHROMIUM_ARGS, FIXTURE, REPO, build_copy, chromium, copy_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCHEMES = ("light", "dark")
@@ -170,16 +168,6 @@ def server(site: Path) -> Iterator[str]:
     """The real site, served."""
     with serving(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Debian Chromium for the whole session (never a downloaded one)."""
-    from playwright import sync_api
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")
@@ -720,8 +708,10 @@ def dashboard_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = copy_site(REPO, folder / "site")
     today = dt.date(2026, 11, 25)
     dates = {"overdue": "2026-06-01", "soon": "2026-12-10", "later": "2027-05-01"}
+    (folder / "site" / "content" / "people" / "dr-test.md").write_text(
+        "---\nname: Dr Test\nrole: Medical reviewer\ncredentials: [MD]\n---\n\nA reviewer for this test only.\n")
     for path, due in zip(sorted((folder / "site" / "content").glob("*.md")), dates.values()):
-        text = path.read_text().replace("\n---\n", f"\nreviewed_by: Dr Test\nlast_reviewed: 2026-01-01\n"
+        text = path.read_text().replace("\n---\n", f"\nreviewed_by: dr-test\nlast_reviewed: 2026-01-01\n"
                                                    f"next_review_due: {due}\n---\n", 1)
         path.write_text(text)
     out = io.StringIO()
@@ -751,20 +741,22 @@ def test_dashboard_sorts_with_script_and_reads_without(browser, dashboard_file: 
     """A heading's button sorts the table (aria-sort says how); with JavaScript off the ranked table is all there."""
     context = browser.new_context()
     page, errors = open_page(context, dashboard_file.as_uri())
-    ranked = page.eval_on_selector_all("#article-table tbody th small", "cells => cells.map(c => c.textContent)")
-    page.click("#article-table thead th:nth-child(5) button")  # Citations
-    assert page.get_attribute("#article-table thead th:nth-child(5)", "aria-sort") == "ascending"
-    cites = page.eval_on_selector_all("#article-table tbody td:nth-child(5)",
+    ranked = page.eval_on_selector_all("#article-table tbody th", "cells => cells.map(c => c.dataset.sort)")
+    headings = page.eval_on_selector_all("#article-table thead th", "cells => cells.map(c => c.textContent.trim())")
+    column = headings.index("Citations") + 1
+    page.click(f"#article-table thead th:nth-child({column}) button")
+    assert page.get_attribute(f"#article-table thead th:nth-child({column})", "aria-sort") == "ascending"
+    cites = page.eval_on_selector_all(f"#article-table tbody td:nth-child({column})",
                                       "cells => cells.map(c => Number(c.dataset.sort))")
     assert cites == sorted(cites) and len(cites) == len(ranked)
-    page.click("#article-table thead th:nth-child(5) button")
-    assert page.get_attribute("#article-table thead th:nth-child(5)", "aria-sort") == "descending"
+    page.click(f"#article-table thead th:nth-child({column}) button")
+    assert page.get_attribute(f"#article-table thead th:nth-child({column})", "aria-sort") == "descending"
     assert errors == []
     context.close()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(dashboard_file.as_uri())
-    assert page.eval_on_selector_all("#article-table tbody th small", "cells => cells.map(c => c.textContent)") == ranked
+    assert page.eval_on_selector_all("#article-table tbody th", "cells => cells.map(c => c.dataset.sort)") == ranked
     assert page.query_selector("#article-table button") is None and page.locator("figure svg").count() == 3
     context.close()
 

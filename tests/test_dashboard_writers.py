@@ -117,20 +117,15 @@ def test_an_editor_url_pattern_from_site_yaml(make_site: Maker, tmp_path: Path,
 
 
 @pytest.mark.browser
-def test_nothing_is_cut_at_320_px(make_site: Maker, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_nothing_is_cut_at_320_px(make_site: Maker, tmp_path: Path, capsys: pytest.CaptureFixture, browser) -> None:
     """At 320 px, light and dark, nothing outside the table's scroll box is wider than the screen."""
-    from playwright.sync_api import sync_playwright
-    from tests.conftest import chromium
     root = make_site(spanish_files())
     dashboard(root, tmp_path, capsys)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
-        for scheme in ("light", "dark"):
-            page = browser.new_page(viewport={"width": 320, "height": 800}, color_scheme=scheme)
-            page.goto((tmp_path / "reports" / "dashboard.html").as_uri())
-            wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(el =>
-                !el.closest('.scroll') && !el.closest('svg') &&
-                el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(el => el.tagName)""")
-            assert wide == [] and page.evaluate("document.documentElement.scrollWidth") == 320
-            page.close()
-        browser.close()
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 320, "height": 800}, color_scheme=scheme)
+        page.goto((tmp_path / "reports" / "dashboard.html").as_uri())
+        wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(el =>
+            !el.closest('.scroll') && !el.closest('svg') &&
+            el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(el => el.tagName)""")
+        assert wide == [] and page.evaluate("document.documentElement.scrollWidth") == 320
+        page.close()

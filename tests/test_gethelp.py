@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 
+from healthsite.facts import Fact
 from healthsite.gethelp import contents_first, get_help
 from healthsite.markup import Body, Renderer
 from healthsite.mdext import Refs
@@ -101,7 +102,7 @@ def test_the_emergency_card_title_number_is_a_link() -> None:
 def test_summary_lists_the_cards_most_urgent_first_with_the_number() -> None:
     """get_help orders emergency, urgent, non-urgent (page order within a level) and carries the tel: number."""
     body = render(PAGE)
-    config = SimpleNamespace(emergency_number="112")
+    config = SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)})
     summary = get_help(config, body.cards)
     assert (summary.number, summary.tel) == ("112", "tel:112")
     assert [(e.level, e.href) for e in summary.entries] == [
@@ -112,7 +113,7 @@ def test_summary_lists_the_cards_most_urgent_first_with_the_number() -> None:
 def test_repeated_titles_are_told_apart_by_their_section() -> None:
     """Two emergency cards with the default title: each link names its section."""
     body = render("## Hernia\n\n!!! emergency\n    - A.\n\n## Testicle\n\n!!! emergency\n    - B.\n")
-    config = SimpleNamespace(emergency_number="112")
+    config = SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)})
     assert [e.text for e in get_help(config, body.cards).entries] == [
         "Call 112 or go to the emergency room if (Hernia)", "Call 112 or go to the emergency room if (Testicle)"]
 
@@ -199,7 +200,7 @@ def test_medicine_emergencies_are_cards_with_tappable_numbers() -> None:
     assert [a["href"] for a in titles[0].select("a.tel")] == ["tel:112"]
     assert [a["href"] for a in titles[1].select("a.tel")] == ["tel:+18002221222"]
     assert body.problems == ()
-    summary = get_help(SimpleNamespace(emergency_number="112"), body.cards)
+    summary = get_help(SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)}), body.cards)
     assert [(e.level, e.text) for e in summary.entries] == [
         ("emergency", "Stop taking it and call 112 if you"),
         ("urgent", "Call Poison Control at 1-800-222-1222 right away if")]

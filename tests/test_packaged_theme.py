@@ -155,7 +155,7 @@ def test_the_packaged_theme_renders_in_the_sandbox(theme_copy: Path, tmp_path: P
     with pytest.raises(BuildError) as caught:
         built(bare_site(tmp_path))
     [problem] = [str(p) for p in caught.value.problems]
-    assert problem.startswith("healthsite/theme/templates/404.html:7: error: template: ")
+    assert problem.startswith("healthsite/theme/templates/404.html:8: error: template: ")
     assert "unsafe" in problem
 
 

@@ -82,7 +82,7 @@ def _planted_database(path: Path, trigger: bool) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "directory", "link", "other tables",
-                                    "trigger", "no meta", "meta not json", "journal link"])
+                                    "trigger", "no meta", "meta not json", "journal link", "hard link", "pipe"])
 def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, damage: str) -> None:
     """Any damaged cache database gives exactly one warning, and the build renders everything again."""
     import sqlite3
@@ -103,6 +103,11 @@ def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, 
         path.symlink_to("/dev/zero")
     elif damage in ("other tables", "trigger"):
         _planted_database(path, damage == "trigger")
+    elif damage == "hard link":  # another name for a file outside the site: never written through
+        (tmp_path / "outside").write_bytes(data)
+        os.link(tmp_path / "outside", path)
+    elif damage == "pipe":
+        os.mkfifo(path)
     elif damage in ("truncated", "empty", "garbage"):
         path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"", "garbage": os.urandom(300)}[damage])
     (root / "content" / "a.md").write_text(article("A changed"))
@@ -111,6 +116,7 @@ def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, 
     assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
     assert build(Options(root / "site.yaml")).notices == []  # rebuilt: trusted again
     assert not (tmp_path / "elsewhere").exists()
+    assert damage != "hard link" or (tmp_path / "outside").read_bytes() == data
 
 
 def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
@@ -427,7 +433,12 @@ def test_article_size_and_line_length_limits(make_site) -> None:
         "content/wide.md:8: error: the line is 60,000 characters long, over the limit of 50,000 "
         "(limits.line_characters in site.yaml): break it up"]
     (root / "site.yaml").write_text(SITE_YAML + "limits:\n  article_bytes: 2000000\n  line_characters: 70000\n")
-    build(Options(root / "site.yaml"))
+    line = SITE_YAML.count("\n") + 2
+    assert problems_of(root) == [  # the site may lower the engine's ceilings, never raise them
+        f"site.yaml:{line}: error: 'article_bytes' must be from 1 to 1,000,000: the engine's ceiling, which site.yaml "
+        "may lower but never raise",
+        f"site.yaml:{line + 1}: error: 'line_characters' must be from 1 to 50,000: the engine's ceiling, which "
+        "site.yaml may lower but never raise"]
     (root / "site.yaml").write_text(SITE_YAML + "limits:\n  line_characters: 30000\n")
     assert [p.split(": error:")[0] for p in problems_of(root)] == ["content/big.md:1", "content/ok.md:6",
                                                                    "content/wide.md:8"]

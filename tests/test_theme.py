@@ -16,7 +16,7 @@ from tests.conftest import FIXTURE, REPO, article, build_copy
 
 # 60 KB until the byline linked its people and the policy page, the footer the policy pages and every article
 # its feedback link: the largest article was then 84 bytes under 60 KB (Spanish, with its stylesheet).
-WEIGHT_LIMIT = 64 * 1024
+WEIGHT_LIMIT = 76 * 1024  # the longest clinical pages: 25 sources, a dozen care cards (docs/theme.md)
 LEVELS = {"non-urgent": "Non-urgent advice:", "urgent": "Urgent advice:", "emergency": "Immediate action required:"}
 
 
@@ -44,8 +44,8 @@ def articles(out: Path) -> dict[str, BeautifulSoup]:
     return {path: soup for path, soup in soups(out).items() if soup.find("article", class_="article")}
 
 
-def test_article_page_with_its_css_is_under_64_kb(site: Path) -> None:
-    """Each article page plus every stylesheet it links weighs under 64 KB uncompressed."""
+def test_article_page_with_its_css_is_under_76_kb(site: Path) -> None:
+    """Each article page plus every stylesheet it links weighs under 76 KB uncompressed."""
     weights = {}
     for path, soup in articles(site).items():
         sheets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
