@@ -173,7 +173,10 @@ def write(root: Path, engine: str, meta: dict, tables: dict[str, Iterable[Row]])
         db = connect(path, create=True)
     except Untrusted:
         _remove(path)
-        db = connect(path, create=True)
+        try:
+            db = connect(path, create=True)
+        except Untrusted as exc:
+            raise OSError(f"the cache database: {exc}") from None
     assert db is not None
     with closing(db):
         db.execute("BEGIN IMMEDIATE")
@@ -182,8 +185,11 @@ def write(root: Path, engine: str, meta: dict, tables: dict[str, Iterable[Row]])
             value = json.dumps({**meta, "format": FORMAT, "engine": engine, "digests": digests}, sort_keys=True)
             db.execute("INSERT OR REPLACE INTO meta VALUES (1, ?, ?)", (value, mac(engine, "meta", 1, value)))
             db.execute("COMMIT")
+        except sqlite3.Error as exc:  # a full disk, or the file system gone: the caller warns, the site stands
+            db.execute("ROLLBACK") if db.in_transaction else None
+            raise OSError(f"the cache database: {exc}") from None
         except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("ROLLBACK") if db.in_transaction else None
             raise
 
 
