@@ -30,7 +30,7 @@ HTML = "html"
 HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
 Entry = tuple[Page, Body, TextStats]
 Rendered = tuple[Page | None, Body | None, TextStats | None, list[Problem]]
-STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the pages file
+STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the page record
 EMPTY = {"html": "", "prose": (), "toc": (), "anchors": frozenset()}
 Parts = tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str]]  # a body file's first line
 
@@ -152,7 +152,7 @@ def _intact(folder: Path, name: str) -> bytes | None:
 
 
 def _html_name(data: bytes) -> str:
-    """The name of an HTML file of the cache: the digest of its bytes (the signed pages file vouches for it)."""
+    """The name of an HTML file of the cache: the digest of its bytes (the signed page record vouches for it)."""
     return hashlib.blake2b(data, digest_size=32).hexdigest() + ".html"
 
 

@@ -1,4 +1,4 @@
-"""The build cache: what each output was made from (the manifest), signed; bodystore keeps the pages and bodies."""
+"""The build cache: what each output was made from, signed; store.py keeps the records, bodystore the pages and bodies."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import hmac
 import json
 import os
 import secrets
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from .problems import CATEGORIES, Problem, warning
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 FOLDER = ".healthsite-cache"
 LEVELS = ("error", "warning")
-FORMAT = 6  # of the signed files (the store has its own)
+FORMAT = 6  # of the signed media files (the store has its own)
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
@@ -163,34 +162,6 @@ def ignored(name: str, why: str) -> Problem:
     return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
 
 
-def read_signed(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
-    """One cache file's parsed payload, or None with the reason it is not trusted.
-
-    A file is a header line (format, engine, a keyed MAC of the payload) and a payload of JSON plain data:
-    reading it runs nothing, and a file changed by anyone without this machine's key is refused.
-    """
-    if not path.exists() and not path.is_symlink():
-        return None, []
-    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
-        return None, [ignored(path.name, "not a plain file")]
-    try:
-        header_line, _, payload = read_regular(path).partition(b"\n")
-        header = json.loads(header_line)
-        version, made_by, mac = header["format"], header["engine"], header["mac"]
-    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
-    if version != FORMAT:
-        return None, [ignored(path.name, "another format")]
-    if made_by != engine:
-        return None, [ignored(path.name, "made by another version of the engine or its libraries")]
-    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(payload)):
-        return None, [ignored(path.name, "damaged, or not written by this machine's builds")]
-    try:
-        return parse(payload), []
-    except (ValueError, TypeError, RecursionError) as exc:
-        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
-
-
 def own_folder(root: Path) -> Path:
     """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
     inside the site folder)."""
@@ -217,12 +188,6 @@ def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
 def meta(cache: Cache) -> dict[str, Any]:
     """The cache's one meta record."""
     return {"inputs": cache.inputs, "out": cache.out, "search": cache.search, "pages": cache.pages}
-
-
-def write_signed(path: Path, engine: str, payload: bytes) -> None:
-    """Write one cache file (header line, payload) through a temporary file: a half-written file never replaces a whole one."""
-    header = json.dumps({"format": FORMAT, "engine": engine, "mac": _mac(payload)}).encode()
-    replace_file(path, header + b"\n" + payload)
 
 
 def replace_file(path: Path, data: bytes) -> None:
