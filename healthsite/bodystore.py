@@ -1,5 +1,6 @@
-"""The cache's pages: each page's front matter, body facts and readability in one signed file, and each body's HTML
-and prose in a file of html/ named by its digest, read only when a page that shows it is written or reviewed.
+"""The cache's pages: each page's front matter, body facts and readability in a signed record of the store, and each
+body's HTML and prose in a file of html/ named by its digest, read only when a page that shows it is written or
+reviewed.
 
 A build keeps only those facts in memory: each body goes to its file as it is rendered (`keeper`), and a page's
 Markdown is read again from its source file when needed (`StoredPage`).
@@ -12,11 +13,13 @@ import hashlib
 import hmac
 import json
 import re
+import sqlite3
 from pathlib import Path
 from typing import Callable
 
 from . import plain
-from .cache import FOLDER, PAGES, Cache, ignored, own, own_folder, read_signed, replace_file, write_signed, write_manifest
+from . import cache as caches, store
+from .cache import FOLDER, Cache, ignored, own, own_folder, replace_file
 from .safeio import discard, read_regular
 from .content import Page, StoredPage
 from .editorial import TextStats
@@ -27,37 +30,44 @@ HTML = "html"
 HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
 Entry = tuple[Page, Body, TextStats]
 Rendered = tuple[Page | None, Body | None, TextStats | None, list[Problem]]
-STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the pages file
+STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the page record
 EMPTY = {"html": "", "prose": (), "toc": (), "anchors": frozenset()}
 Parts = tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str]]  # a body file's first line
 
 
 def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     """Fill in the cached pages, each body's HTML left on disk until a page shows it (only a build that has to
-    render needs them); a page whose HTML file is missing or damaged is dropped, to be rendered again."""
-    lines, problems = read_signed(root / FOLDER / PAGES, cache.engine, _entries)
-    lines = lines or {}
+    render needs them); a page whose record or HTML file is changed, missing or damaged is dropped, to be rendered
+    again."""
+    meta, db, problems = store.read(root, cache.engine)
+    if meta is None or db is None:
+        return problems
+    try:
+        with db:
+            found, bad, _ = store.rows(db, cache.engine, "pages")
+    except sqlite3.Error as exc:
+        return [ignored(store.NAME, f"unreadable ({type(exc).__name__})")]
+    finally:
+        db.close()
+    entries = {}
+    for key, (value, name) in found.items():
+        try:
+            entries[key] = (plain.decode(Entry, json.loads(value)), name)
+        except (ValueError, TypeError, RecursionError):
+            bad += 1
+    if bad:
+        problems.append(ignored(store.NAME, f"{bad} page records changed or not written by this machine's builds "
+                                            "(their articles are rendered again)"))
     folder = root / FOLDER / HTML
-    good = {key: value for key, value in lines.items() if _intact(folder, value[2]) is not None}
-    if len(good) < len(lines):
-        problems.append(ignored(HTML, f"{len(lines) - len(good)} rendered bodies are missing or damaged "
+    good = {key: value for key, value in entries.items() if HTML_NAME.fullmatch(value[1])
+            and _intact(folder, value[1]) is not None}
+    if len(good) < len(entries):
+        problems.append(ignored(HTML, f"{len(entries) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
     cache.bodies = {key: (StoredPage(page, root / page.source), StoredBody(body, folder, name), stats)
-                    for key, ((page, body, stats), _, name) in good.items()}
-    cache.lines = {key: (line, name) for key, (_, line, name) in good.items()}
+                    for key, ((page, body, stats), name) in good.items()}
+    cache.lines = {key: name for key, (_, name) in good.items()}
     return problems
-
-
-def _entries(payload: bytes) -> dict[str, tuple[Entry, bytes, str]]:
-    """The pages file: one JSON line per page, [key, entry, HTML file]; each entry kept with its line, to write
-    again as is."""
-    entries = {}
-    for line in payload.split(b"\n") if payload else ():
-        key, data, name = json.loads(line)
-        if not isinstance(key, str) or not isinstance(name, str) or not HTML_NAME.fullmatch(name):
-            raise ValueError("a key or file name that is not one")
-        entries[key] = (plain.decode(Entry, data), line, name)
-    return entries
 
 
 class StoredBody(Body):
@@ -142,40 +152,38 @@ def _intact(folder: Path, name: str) -> bytes | None:
 
 
 def _html_name(data: bytes) -> str:
-    """The name of an HTML file of the cache: the digest of its bytes (the signed pages file vouches for it)."""
+    """The name of an HTML file of the cache: the digest of its bytes (the signed page record vouches for it)."""
     return hashlib.blake2b(data, digest_size=32).hexdigest() + ".html"
 
 
 def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
-    """Write the cache: each new body's HTML file, then the pages file, then the manifest that vouches for it.
+    """Write the cache: each new body's HTML file, then the store's records that changed (one transaction).
 
-    A page the previous cache held, and this build reused as it was, is written as the line it was read from.
+    A page the previous cache held, and this build reused as it was, is not encoded again.
     HTML files no page names any more are removed.
     """
     folder = own_folder(root)
     replace_file(folder / ".gitignore", b"*\n")
     html = own(folder / HTML)
     old = previous or Cache()
-    lines = [old.lines[key] if _same(old.bodies.get(key), entry) and key in old.lines else _line(html, key, entry)
-             for key, entry in cache.bodies.items()]
-    write_signed(folder / PAGES, cache.engine, b"\n".join(line for line, _ in lines))
-    write_manifest(root, cache)
-    named = {name for _, name in lines}
+    pages = [(key, None, old.lines[key]) if _same(old.bodies.get(key), entry) and key in old.lines
+             else _line(html, key, entry) for key, entry in cache.bodies.items()]
+    store.write(root, cache.engine, caches.meta(cache), {**caches.records(cache), "pages": pages})
+    named = {row[-1] for row in pages}
     for stale in html.iterdir():
         if stale.name not in named:
             discard(stale)
 
 
-def _line(folder: Path, key: str, entry: Entry) -> tuple[bytes, str]:
-    """One page's line of the pages file (no Markdown, HTML or prose), its body's HTML and prose in their own file."""
+def _line(folder: Path, key: str, entry: Entry) -> tuple[str, str, str]:
+    """One page's record (no Markdown, HTML or prose) and the name of its body's file, which holds those."""
     page, body, stats = entry
     body = stored(folder, body)
     bare_page = Page(**{f.name: "" if f.name == "body" else getattr(page, f.name) for f in dataclasses.fields(Page)})
     bare = Body(**{f.name: EMPTY.get(f.name, None) if f.name in STORED else getattr(body, f.name)
                    for f in dataclasses.fields(Body)})
-    line = json.dumps([key, plain.encode(Entry, (bare_page, bare, stats)), body.stored[1]], ensure_ascii=False,
-                      separators=(",", ":")).encode()
-    return line, body.stored[1]
+    value = json.dumps(plain.encode(Entry, (bare_page, bare, stats)), ensure_ascii=False, separators=(",", ":"))
+    return key, value, body.stored[1]
 
 
 def _same(old: Entry | None, new: Entry) -> bool:

@@ -1,4 +1,4 @@
-"""The build cache: what each output was made from (the manifest), signed; bodystore keeps the pages and bodies."""
+"""The build cache: what each output was made from, signed; store.py keeps the records, bodystore the pages and bodies."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import hmac
 import json
 import os
 import secrets
-import shutil
+import sqlite3
 import tempfile
-import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from . import plain
 from .digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from .problems import CATEGORIES, Problem, warning
 from .safeio import read_regular, write_fresh
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 FOLDER = ".healthsite-cache"
 LEVELS = ("error", "warning")
-FORMAT = 6
+FORMAT = 6  # of the signed media files (the store has its own)
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
@@ -42,10 +41,10 @@ class Cache:
     out: str = ""
     bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: Sequence[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
-    lines: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # each page's line as read, its HTML file
+    lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
     sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
 
     def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
@@ -63,31 +62,90 @@ class Cache:
         return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
 
 
-MANIFEST, PAGES = "manifest.json", "pages.json"
 Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
-Manifest = tuple[str, str, dict[str, tuple[str, int, int]], list[Problem], str, int, tuple[int, int],
-                 dict[str, Record]]
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
-    """The cache's manifest (pages come later, with load_bodies); a bad or foreign one is ignored with a warning."""
-    manifest, problems = read_signed(root / FOLDER / MANIFEST, engine, _manifest)
-    if manifest is None:
+    """The cache's records (pages come later, with load_bodies); a bad or foreign cache is ignored with a warning,
+    a changed, planted or removed record with one warning (what it described is made again)."""
+    from . import store
+    meta, db, problems = store.read(root, engine)
+    if meta is None or db is None:
         return Cache(engine), problems
-    inputs, out, outputs, warnings, search, pages, stamp, sources = manifest
-    if _stamp(root / FOLDER / PAGES) != stamp:
-        return Cache(engine), [ignored(MANIFEST, "its pages file is missing or was changed since it was written")]
-    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), []
+    try:
+        with db:
+            tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings")}
+        outputs = {path: _output(value) for path, value in tables["outputs"][0].items()}
+        sources = {shown: _source(value) for shown, value in tables["sources"][0].items()}
+        warnings = StoredWarnings([chunk for _, chunk in sorted(tables["warnings"][0].items())])
+        inputs, out, search, pages = (meta[name] for name in ("inputs", "out", "search", "pages"))
+        if not all(isinstance(v, str) for v in (inputs, out, search)) or type(pages) is not int:
+            raise ValueError("not a meta record")
+    except (sqlite3.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
+        return Cache(engine), [ignored(store.NAME, f"unreadable ({type(exc).__name__})")]
+    finally:
+        db.close()
+    bad = sum(found[1] for found in tables.values())
+    whole = all(meta.get("digests", {}).get(table) == tables[table][2] for table in ("outputs", "warnings"))
+    if bad or not whole:
+        problems = [ignored(store.NAME, f"{bad} records changed or not written by this machine's builds"
+                            if bad else "records removed or replaced since it was written")]
+        inputs = ""  # no shortcut: the build renders (and warns) again, what a dropped record described made anew
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), problems
 
 
-def _manifest(payload: bytes) -> Manifest:
-    """The manifest's parts, checked; its warnings (many: 18 an article on the bench) by a check of their own, not
-    plain's general one, which takes a call per field."""
-    data = json.loads(payload)
-    if not isinstance(data, list) or len(data) != len(typing.get_args(Manifest)):
-        raise ValueError("not a manifest")
-    parts = plain.decode(Manifest, [*data[:3], [], *data[4:]])
-    return (*parts[:3], _problems(data[3]), *parts[4:])
+class StoredWarnings(Sequence[Problem]):
+    """A cache's warnings as read: their text printed as stored, decoded into Problems only when asked for."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows  # each chunk's plain form (JSON) and printed text, in order
+        self.text = "".join(text for _, text in rows)
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """The warnings, decoded (their rows were checked against their keyed digests)."""
+        return [p for value, _ in self.rows for p in _problems(json.loads(value))]
+
+    def __getitem__(self, index: Any) -> Any:
+        """A warning, or a slice of them."""
+        return self.problems[index]
+
+    def __len__(self) -> int:
+        """How many warnings."""
+        return len(self.problems)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a sequence of the same warnings."""
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __add__(self, other: Sequence[Problem]) -> list[Problem]:
+        """The warnings followed by others, as a list."""
+        return [*self.problems, *other]
+
+    def __radd__(self, other: Sequence[Problem]) -> list[Problem]:
+        """Others followed by the warnings, as a list."""
+        return [*other, *self.problems]
+
+
+def printed(problems: Sequence[Problem]) -> str:
+    """Problems as printed, one a line (stored warnings as they were stored)."""
+    return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
+
+
+def _output(value: str) -> tuple[str, int, int]:
+    """An output record (its key, size and modification time) from its plain form; ValueError if it is not one."""
+    key, size, mtime = json.loads(value)
+    if type(key) is not str or type(size) is not int or type(mtime) is not int:
+        raise ValueError("not an output record")
+    return key, size, mtime
+
+
+def _source(value: str) -> Record:
+    """An article file's record (stat and digest) from its plain form; ValueError if it is not one."""
+    size, mtime, ctime, inode, digest_ = json.loads(value)
+    if not all(type(n) is int for n in (size, mtime, ctime, inode)) or type(digest_) is not str:
+        raise ValueError("not a source record")
+    return size, mtime, ctime, inode, digest_
 
 
 def _problems(data: Any) -> list[Problem]:
@@ -104,34 +162,6 @@ def ignored(name: str, why: str) -> Problem:
     return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
 
 
-def read_signed(path: Path, engine: str, parse: Callable[[bytes], Any]) -> tuple[Any, list[Problem]]:
-    """One cache file's parsed payload, or None with the reason it is not trusted.
-
-    A file is a header line (format, engine, a keyed MAC of the payload) and a payload of JSON plain data:
-    reading it runs nothing, and a file changed by anyone without this machine's key is refused.
-    """
-    if not path.exists() and not path.is_symlink():
-        return None, []
-    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
-        return None, [ignored(path.name, "not a plain file")]
-    try:
-        header_line, _, payload = read_regular(path).partition(b"\n")
-        header = json.loads(header_line)
-        version, made_by, mac = header["format"], header["engine"], header["mac"]
-    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
-    if version != FORMAT:
-        return None, [ignored(path.name, "another format")]
-    if made_by != engine:
-        return None, [ignored(path.name, "made by another version of the engine or its libraries")]
-    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(payload)):
-        return None, [ignored(path.name, "damaged, or not written by this machine's builds")]
-    try:
-        return parse(payload), []
-    except (ValueError, TypeError, RecursionError) as exc:
-        return None, [ignored(path.name, f"unreadable ({type(exc).__name__})")]
-
-
 def own_folder(root: Path) -> Path:
     """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
     inside the site folder)."""
@@ -146,32 +176,24 @@ def own(folder: Path) -> Path:
     return folder
 
 
-def write_manifest(root: Path, cache: Cache) -> None:
-    """Write the manifest, which vouches for the pages file already written beside it."""
-    manifest = (cache.inputs, cache.out, cache.outputs, cache.warnings, cache.search, cache.pages,
-                _stamp(root / FOLDER / PAGES), cache.sources)
-    write_signed(root / FOLDER / MANIFEST, cache.engine, json.dumps(plain.encode(Manifest, manifest)).encode())
+def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
+    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
+    from .store import chunks
+    compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
+            "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
+            "warnings": list(chunks(cache.warnings))}
 
 
-def write_signed(path: Path, engine: str, payload: bytes) -> None:
-    """Write one cache file (header line, payload) through a temporary file: a half-written file never replaces a whole one."""
-    header = json.dumps({"format": FORMAT, "engine": engine, "mac": _mac(payload)}).encode()
-    replace_file(path, header + b"\n" + payload)
+def meta(cache: Cache) -> dict[str, Any]:
+    """The cache's one meta record."""
+    return {"inputs": cache.inputs, "out": cache.out, "search": cache.search, "pages": cache.pages}
 
 
 def replace_file(path: Path, data: bytes) -> None:
     """Replace a file (never a link's target) through a new temporary file beside it; a folder planted under the
     cache's own name is removed."""
     write_fresh(path, data)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """A file's size and modification time; (-1, -1) when it is missing."""
-    try:
-        info = path.stat()
-    except OSError:
-        return -1, -1
-    return info.st_size, info.st_mtime_ns
 
 
 def sign(path: Path, data: bytes) -> None:

@@ -223,6 +223,7 @@ def print_problems(problems: list[Problem]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """`build`: write the site once."""
+    from .cache import printed
     from .pipeline import build
     from .problems import BuildError
     try:
@@ -233,7 +234,9 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {count} error{'s' * (count != 1)}; the previous site was left as it was",
               file=sys.stderr)
         return 1
-    print_problems(report.notices + report.warnings)
+    print_problems(report.notices)
+    sys.stderr.write(printed(report.warnings))  # a build with nothing changed prints them as stored
+    sys.stderr.flush()
     if not args.quiet:
         shown = os.path.relpath(report.out) if report.out.is_relative_to(Path.cwd()) else report.out
         print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {shown}")

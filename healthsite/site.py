@@ -10,7 +10,6 @@ from typing import Any
 from . import themefiles
 from .bibliography import Bibliography
 from .cards import read_more, topic_pages
-from .digests import engine_digest
 from .config import SiteConfig
 from .content import Page
 from .files import setting_line
@@ -108,7 +107,7 @@ class Site:
         page = self.pages[slug]
         topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
         return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.root_path + path),
-                       self.images, self.static, self.colours, engine_digest(), translations(self.code).gettext)
+                       self.images, self.static, self.colours, translations(self.code).gettext)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,

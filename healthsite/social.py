@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import re
 import textwrap
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
+import PIL
 from PIL import Image as PilImage
+from PIL import features
 from PIL import ImageColor, ImageDraw, ImageFont
 
 from . import assets, themefiles
@@ -105,7 +109,7 @@ def _image_problem(name: str, images: dict[str, Image], static: tuple[Path, ...]
 
 
 def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
-            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...], engine: str,
+            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...],
             said: Callable[[str], str] = lambda text: text) -> Preview:
     """The preview of one article; `absolute` turns a site path into a URL, `said` translates the card's text
     alternative into the page's language."""
@@ -113,7 +117,7 @@ def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], s
     name = meta.image
     if not name:
         card = Card(capped(meta.title, MAX_TITLE), capped(site_title, MAX_LABEL), capped(topic, MAX_LABEL), colours)
-        path = f"social/{page.slug}.{_digest(engine, card)[:10]}.png"
+        path = f"social/{page.slug}.{card_digest(card)[:10]}.png"
         alt = said(TOPIC_ALT if topic else PLAIN_ALT) % {"title": meta.title, "topic": topic, "site": site_title}
         return Preview(absolute(path), alt, *SIZE, card, path)
     if name.startswith("/"):
@@ -127,9 +131,28 @@ def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], s
     return Preview(name, meta.image_alt)
 
 
-def _digest(engine: str, card: Card) -> str:
-    """The fingerprint of a card: its content, its fonts and the code that draws it."""
-    return digest(engine, DRAWING, repr(card), _fonts_digest())
+def card_digest(card: Card) -> str:
+    """The fingerprint of a card: its content and its design, not the engine's, so a release that did not change
+    how cards look keeps every card's URL (and the file made for it)."""
+    return digest(design(), repr(card))
+
+
+@cache
+def design() -> str:
+    """The fingerprint of how cards are drawn: the drawing code's source and constants, the fonts, and the versions
+    of Pillow, FreeType and zlib that turn them into PNG bytes."""
+    code = [_source(function) for function in (draw, layout, _fit, _wrap, _palette, _blend)]
+    constants = repr((SIZE, MARGIN, TITLE_SIZES, MAX_LINES, BAND, STRIPE, STEPS, RAMPS))
+    return digest(DRAWING, *code, constants, _fonts_digest(), PIL.__version__,
+                  str(features.version("freetype2")), zlib.ZLIB_RUNTIME_VERSION)
+
+
+def _source(function: Callable) -> str:
+    """A function's source (its bytecode where the source is not installed)."""
+    try:
+        return inspect.getsource(function)
+    except OSError:
+        return function.__code__.co_code.hex()
 
 
 @cache

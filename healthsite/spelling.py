@@ -110,13 +110,18 @@ def checked(word: str) -> bool:
     return len(word) > 1 and not ACRONYM.fullmatch(word) and not any(c.isupper() for c in word[1:])
 
 
-def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str]) -> list[str]:
-    """The distinct words of the texts the dictionary and the site's words do not have, in order of appearance."""
+def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str], also: frozenset[str] = frozenset()
+            ) -> list[str]:
+    """The distinct words of the texts the dictionary and the site's words (`known`, `also`) do not have, in order
+    of appearance (the words of `words_in`, found a text at a time: a site has millions)."""
     seen: dict[str, None] = {}
     for text in texts:
-        for word in words_in(text):
+        for word in WORD.findall(SKIPPED.sub(" ", text)):
+            if "\u2019" in word or "'" in word:
+                word = word.replace("\u2019", "'")
+                word = word[:-2] if word.lower().endswith("'s") else word
             lower = word.lower()
-            if lower not in seen and checked(word) and lower not in known:
+            if lower not in seen and lower not in known and lower not in also and checked(word):
                 seen[lower] = None
     return [word for word in seen if not spell.knows(word)]
 
@@ -138,19 +143,24 @@ def message(word: str, found: list[str], words_file: str = WORDS_FILE) -> str:
     return f"possible misspelling '{word}': {hint} (if it is right, add it to {words_file}, one word a line)"
 
 
-def page_warnings(page: Page, body: Body, spell: Dictionary, known: frozenset[str]) -> list[Problem]:
+def page_warnings(page: Page, body: Body, spell: Dictionary, known: frozenset[str],
+                  near: dict[str, list[str]] | None = None) -> list[Problem]:
     """A style warning at the first line of each distinct unknown word of an article (front matter, then body);
-    the words of its code (`inline` or fenced) are left alone."""
+    the words of its code (`inline` or fenced) are left alone. `near` keeps each word's suggestions, for the
+    next article with the same word."""
+    near = {} if near is None else near
     shown = [("title", page.meta.title), ("description", page.meta.description),
              *(("key_takeaways", item) for item in page.meta.key_takeaways)]
     code = frozenset(word.lower() for block in CODE.finditer(page.body)
                      for word in WORD.findall(block.group(0)))
     problems = []
-    for word in unknown([text for _, text in shown] + list(body.prose), spell, known | code):
+    for word in unknown([text for _, text in shown] + list(body.prose), spell, known, code):
         key = next((key for key, text in shown if re.search(rf"\b{re.escape(word)}\b", text, re.I)), None)
         line = page.line(key) if key else line_in_body(page, word)
         written = original(word, shown, body.prose)
-        found = [cased(s, written) for s in suggestions(word, spell)]
+        if word not in near:
+            near[word] = suggestions(word, spell)
+        found = [cased(s, written) for s in near[word]]
         problems.append(warning(page.source, line, message(written, found)))
     return problems
 
@@ -187,6 +197,7 @@ def review(site: Site, root: Path) -> list[Problem]:
         spell = checker(edition.config.language.split("-")[0].lower())
         if spell is None:
             continue
+        near: dict[str, list[str]] = {}
         for slug, page in edition.pages.items():
-            problems += page_warnings(page, edition.bodies[slug], spell, known)
+            problems += page_warnings(page, edition.bodies[slug], spell, known, near)
     return problems

@@ -206,7 +206,7 @@ def test_corrupt_cache_is_ignored_with_a_warning(make_site) -> None:
     """A damaged cache file is never trusted: the build warns and renders everything."""
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
-    (root / ".healthsite-cache" / "pages.json").write_bytes(b"not a cache")
+    (root / ".healthsite-cache" / "cache.sqlite").write_bytes(b"not a cache")
     (root / "content" / "a.md").write_text(article("A changed"))
     report = build(Options(root / "site.yaml"))
     assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
@@ -273,23 +273,23 @@ def test_search_can_be_turned_off(make_site) -> None:
 def test_cache_from_another_format_or_engine_is_not_trusted(make_site) -> None:
     """A cache written by another format or engine version is ignored with a warning, and everything is rendered."""
     import json
+    import sqlite3
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
-    manifest = root / ".healthsite-cache" / "manifest.json"
-    header_line, _, payload = manifest.read_bytes().partition(b"\n")
-    header = json.loads(header_line)
+    path = root / ".healthsite-cache" / "cache.sqlite"
 
     def rewrite(**changes: object) -> None:
-        manifest.write_bytes(json.dumps({**header, **changes}).encode() + b"\n" + payload)
+        with sqlite3.connect(path) as db:
+            [value] = db.execute("SELECT value FROM meta").fetchone()
+            db.execute("UPDATE meta SET value = ?", (json.dumps({**json.loads(value), **changes}),))
+        db.close()
 
     rewrite(engine="another engine")
     report = build(Options(root / "site.yaml"))
     assert [p.message for p in report.notices] == [
         "build cache ignored: made by another version of the engine or its libraries"]
     assert report.written == report.files
-    header_line, _, payload = manifest.read_bytes().partition(b"\n")
-    header = json.loads(header_line)
-    rewrite(format=header["format"] + 1)
+    rewrite(format=0)
     assert [p.message for p in build(Options(root / "site.yaml")).notices] == [
         "build cache ignored: another format"]
 
@@ -353,3 +353,16 @@ def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> Non
     assert [text for _, text, _ in many][:3] == ["a", "b", "c"] and many[26][1:] == (
         "aa", "Back to citation 3 in the text, use aa")
     assert many[27][0] == "#cite-3-28"
+
+
+def test_a_build_with_nothing_changed_gives_the_same_warnings(make_site) -> None:
+    """The nothing-changed shortcut reports the warnings of the build it skips, in order, and prints them as that
+    build would have (their stored text, not decoded again)."""
+    from healthsite import cache
+    root = make_site({"content/a.md": article("A", body="A sentense with a mispelling.\n"),
+                      "content/b.md": article("B", body="Anothr one.\n")})
+    first = build(Options(root / "site.yaml"))
+    again = build(Options(root / "site.yaml"))
+    assert again.written == 0 and len(first.warnings) >= 2
+    assert cache.printed(again.warnings) == "".join(f"{p}\n" for p in first.warnings)
+    assert list(again.warnings) == list(first.warnings) and again.warnings == first.warnings

@@ -280,6 +280,34 @@ def json_ld(soup: BeautifulSoup) -> dict:
     return next(node for node in graph if node["@type"] == "MedicalWebPage")
 
 
+def test_a_card_url_is_keyed_on_its_content_and_design_not_the_engine(make_site, monkeypatch) -> None:
+    """A new engine that draws cards the same way keeps every card's URL (social sites need not fetch it again);
+    a change to how cards are drawn, or to what a card shows, gives a new one."""
+    from healthsite import cache, social
+    root = site_with(make_site, "Text.\n", {}, tags="[running]")
+    first = og(built(root))["og:image"]
+    monkeypatch.setattr(cache, "engine_digest", lambda: "another engine")
+    rebuilt = built(root)
+    assert og(rebuilt)["og:image"] == first and "another engine" in _meta_engine(root)
+    monkeypatch.setattr(social, "DRAWING", "another drawing")
+    social.design.cache_clear()
+    try:
+        assert og(built(root, clean=True))["og:image"] != first
+    finally:
+        monkeypatch.undo()
+        social.design.cache_clear()
+    card = social.Card("A", "Site", "Topic", social.palette(None))
+    assert social.card_digest(card) != social.card_digest(social.Card("B", "Site", "Topic", card.colours))
+
+
+def _meta_engine(root: Path) -> str:
+    """The engine the cache was written by."""
+    import sqlite3
+    from contextlib import closing
+    with closing(sqlite3.connect(root / ".healthsite-cache" / "cache.sqlite")) as db:
+        return db.execute("SELECT value FROM meta").fetchone()[0]
+
+
 def test_social_card_for_every_article(make_site) -> None:
     """Without `image:`, a 1200 x 630 PNG card is generated, used as og:image and in JSON-LD; same bytes twice."""
     root = site_with(make_site, "Text.\n", {}, tags="[running]")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from healthsite import bodystore, cache, content
+from healthsite import bodystore, cache, content, store
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import article
@@ -66,7 +68,8 @@ def test_a_build_keeps_bodies_on_disk(make_site) -> None:
     root = make_site({"content/a.md": article("A", body="## Part one\n\nPlain words here.\n"),
                       "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
-    pages = (root / cache.FOLDER / cache.PAGES).read_bytes()
+    with closing(sqlite3.connect(root / cache.FOLDER / store.NAME)) as db:
+        pages = "".join(value for value, in db.execute("SELECT value FROM pages")).encode()
     assert b"Plain words here." not in pages and b"part-one" not in pages
     [stored] = [p for p in (root / cache.FOLDER / bodystore.HTML).iterdir() if b"Plain words here." in p.read_bytes()]
     assert b"part-one" in stored.read_bytes()

@@ -6,11 +6,12 @@ import ast
 import json
 import os
 import pickle
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from healthsite import cache
+from healthsite import cache, store
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
 from tests.conftest import REPO, SITE_YAML, article
@@ -56,7 +57,7 @@ def test_the_engine_uses_no_executing_loader() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "pages.json", "manifest.pickle", "pages.pickle"])
+@pytest.mark.parametrize("name", ["cache.sqlite", "manifest.json", "pages.json", "manifest.pickle"])
 def test_a_planted_pickle_never_runs(make_site, tmp_path: Path, name: str) -> None:
     """A pickle planted in the cache folder is never unpickled, by `build` or by `check`."""
     root = make_site({"content/a.md": article("A")})
@@ -70,50 +71,99 @@ def test_a_planted_pickle_never_runs(make_site, tmp_path: Path, name: str) -> No
     assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
 
 
-def _cache_file(root: Path, name: str) -> tuple[dict, bytes]:
-    """A cache file's header and payload."""
-    head, _, payload = (root / cache.FOLDER / name).read_bytes().partition(b"\n")
-    return json.loads(head), payload
+def _planted_database(path: Path, trigger: bool) -> None:
+    """A SQLite database in the cache's place: the cache's tables plus a trigger, or tables of another shape."""
+    import sqlite3
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript("CREATE TABLE meta (id INTEGER PRIMARY KEY, value TEXT, mac BLOB);"
+                         "CREATE TABLE planted (x);" + (
+                             "CREATE TRIGGER t AFTER INSERT ON meta BEGIN INSERT INTO planted VALUES (1); END;"
+                             if trigger else ""))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "deep", "wrong type", "header only",
-                                    "not json header", "directory", "link"])
-@pytest.mark.parametrize("name", ["manifest.json", "pages.json"])
-def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, name: str, damage: str) -> None:
-    """Any damaged cache file gives exactly one warning, and the build renders everything again."""
+@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "directory", "link", "other tables",
+                                    "trigger", "no meta", "meta not json", "journal link", "hard link", "pipe"])
+def test_a_damaged_cache_is_ignored_with_one_warning(make_site, tmp_path: Path, damage: str) -> None:
+    """Any damaged cache database gives exactly one warning, and the build renders everything again."""
+    import sqlite3
     root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
-    path = root / cache.FOLDER / name
+    path = root / cache.FOLDER / store.NAME
     data = path.read_bytes()
-    path.unlink()
+    if damage in ("no meta", "meta not json"):
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("DELETE FROM meta" if damage == "no meta" else "UPDATE meta SET value = '[['")
+    elif damage == "journal link":
+        path.with_name(store.NAME + "-journal").symlink_to(tmp_path / "elsewhere")
+    else:
+        path.unlink()
     if damage == "directory":
         path.mkdir()
     elif damage == "link":
         path.symlink_to("/dev/zero")
-    else:
-        path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"", "garbage": os.urandom(300),
-                          "deep": b"[" * 100000, "wrong type": data.split(b"\n")[0] + b"\n{\"a\": 1}",
-                          "header only": data.split(b"\n")[0], "not json header": b"\x80\x04\n[]"}[damage])
+    elif damage in ("other tables", "trigger"):
+        _planted_database(path, damage == "trigger")
+    elif damage == "hard link":  # another name for a file outside the site: never written through
+        (tmp_path / "outside").write_bytes(data)
+        os.link(tmp_path / "outside", path)
+    elif damage == "pipe":
+        os.mkfifo(path)
+    elif damage in ("truncated", "empty", "garbage"):
+        path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"", "garbage": os.urandom(300)}[damage])
     (root / "content" / "a.md").write_text(article("A changed"))
     report = build(Options(root / "site.yaml"))
     assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
     assert "A changed" in (root / "_site" / "a" / "index.html").read_text()
     assert build(Options(root / "site.yaml")).notices == []  # rebuilt: trusted again
+    assert not (tmp_path / "elsewhere").exists()
+    assert damage != "hard link" or (tmp_path / "outside").read_bytes() == data
 
 
 def test_a_cache_edited_by_hand_is_not_trusted(make_site) -> None:
-    """A cache whose data was changed (even keeping its size and time) is refused: it could carry unsanitized HTML.
-    (The pages file holds each page's front matter; its body's HTML and prose are in their own file, below.)"""
+    """A page record whose data was changed is dropped with one warning and its article rendered again: it could
+    carry unsanitized HTML. (The record holds each page's front matter; its body's HTML is in its own file.)"""
+    import sqlite3
     root = make_site({"content/a.md": article("Plain words here."), "content/b.md": article("B")})
     build(Options(root / "site.yaml"))
-    path = root / cache.FOLDER / "pages.json"
-    info = path.stat()
-    path.write_bytes(path.read_bytes().replace(b"Plain words here.", b"<script>1</script>"[:17]))
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    with closing(sqlite3.connect(root / cache.FOLDER / store.NAME)) as db, db:
+        changed = db.execute("UPDATE pages SET value = replace(value, 'Plain words here.', '<script>1</script>')"
+                             " WHERE value LIKE '%Plain words here.%'").rowcount
+    assert changed == 1
     (root / "content" / "b.md").write_text(article("B changed"))
     report = build(Options(root / "site.yaml"))
-    assert [p.message for p in report.notices] == ["build cache ignored: damaged, or not written by this machine's builds"]
+    assert [p.message for p in report.notices] == [
+        "build cache ignored: 1 page records changed or not written by this machine's builds "
+        "(their articles are rendered again)"]
     assert "<script>" not in (root / "_site" / "a" / "index.html").read_text()
+    assert "Plain words here." in (root / "_site" / "a" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["changed", "planted", "removed", "replayed"])
+def test_a_changed_planted_or_removed_output_record_is_not_trusted(make_site, damage: str) -> None:
+    """An output or warning record changed, planted, removed or put back from an older build: one warning, and
+    no nothing-changed shortcut (which would skip checking that file, or report other warnings)."""
+    import sqlite3
+    root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
+    build(Options(root / "site.yaml"))
+    path = root / cache.FOLDER / store.NAME
+    with closing(sqlite3.connect(path)) as db:
+        old = db.execute("SELECT key, value, mac FROM outputs WHERE key = 'b/index.html'").fetchone()
+    (root / "content" / "b.md").write_text(article("B changed"))
+    build(Options(root / "site.yaml"))
+    with closing(sqlite3.connect(path)) as db, db:
+        if damage == "changed":
+            db.execute("UPDATE outputs SET value = replace(value, '\"', '\"0') WHERE key = 'b/index.html'")
+        elif damage == "planted":
+            db.execute("INSERT INTO outputs VALUES ('planted.html', '[\"k\",1,1]', x'00')")
+        elif damage == "removed":
+            db.execute("DELETE FROM outputs WHERE key = 'b/index.html'")
+        else:
+            db.execute("REPLACE INTO outputs VALUES (?, ?, ?)", old)
+    (root / "_site" / "b" / "index.html").write_text("planted")
+    report = build(Options(root / "site.yaml"))
+    assert [p.message.split(":")[0] for p in report.notices] == ["build cache ignored"]
+    assert report.written > 0 and "B changed" in (root / "_site" / "b" / "index.html").read_text()
+    assert build(Options(root / "site.yaml")).notices == []
 
 
 @pytest.mark.parametrize("damage", ["script", "deleted", "link"])
