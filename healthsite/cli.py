@@ -13,7 +13,7 @@ from typing import Callable, Iterable, TextIO
 
 from . import __version__
 from .options import FORMATS, Options
-from .problems import Problem
+from .problems import Problem, from_here
 
 
 EXAMPLES = {
@@ -238,7 +238,7 @@ def run_build(args: argparse.Namespace) -> int:
     sys.stderr.write(printed(report.warnings))  # a build with nothing changed prints them as stored
     sys.stderr.flush()
     if not args.quiet:
-        shown = os.path.relpath(report.out) if report.out.is_relative_to(Path.cwd()) else report.out
+        shown = from_here(report.out)
         print(f"built {report.pages} pages ({report.files} files) in {report.seconds:.1f} s -> {shown}")
         if args.drafts:
             print(f"this is a preview with drafts: do not publish {shown}", file=sys.stderr)
@@ -272,7 +272,7 @@ def run_new(args: argparse.Namespace) -> int:
         print_problems(problems + more)
         return 1
     if not args.quiet:
-        shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
+        shown = from_here(path)
         print(f"created {shown} (a draft)\n"
               f"next: write it, then preview it with `python build.py serve` at "
               f"http://127.0.0.1:8000/{request.slug}/ and run `python build.py check`; delete `draft: true` "
@@ -302,7 +302,7 @@ def new_translation(args: argparse.Namespace, root: Path, config: object, proble
         print_problems(problems + more)
         return 1
     if not args.quiet:
-        shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path
+        shown = from_here(path)
         print(f"created {shown} (a draft translation of content/{Path(args.source).stem}.md)\n"
               f"next: translate every line marked TRANSLATE and each heading, then delete `draft: true` and run "
               f"`python build.py translated {code}/{slug}`")
@@ -320,7 +320,7 @@ def run_translated(args: argparse.Namespace) -> int:
         print_problems(problems + more)
         return 1
     if not args.quiet:
-        print(f"marked {os.path.relpath(path) if path.is_relative_to(Path.cwd()) else path} current with its "
+        print(f"marked {from_here(path)} current with its "
               "English article")
     return 0
 
@@ -375,7 +375,7 @@ def run_search(args: argparse.Namespace) -> int:
     if problems:
         return 1
     if not args.quiet:
-        print(f"indexed {os.path.relpath(out) if out.is_relative_to(Path.cwd()) else out} for search "
+        print(f"indexed {from_here(out)} for search "
               f"-> {search.FOLDER}/")
     return 0
 

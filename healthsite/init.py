@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .problems import Problem, error
+from .problems import Problem, error, from_here
 
 STARTER = Path(__file__).parent / "starter"
 RENAMED = {"gitignore": ".gitignore"}  # stored without the dot, so that packaging and git leave it alone
@@ -55,7 +55,7 @@ def create(target: Path, force: bool = False) -> tuple[list[str], list[str], lis
 
 def next_steps(target: Path, wrote: bool = True, command: str = "healthsite") -> str:
     """What to do after `init` (the `healthsite` script works in any site folder)."""
-    where = os.path.relpath(target) if target.absolute().is_relative_to(Path.cwd()) else str(target)
+    where = from_here(target)
     done = f"created a new site in {where}" if wrote else f"nothing to add: {where} has every starter file"
     return (f"{done}\n"
             f"next: cd {where} && {command} serve   (a preview at http://127.0.0.1:8000/)\n"

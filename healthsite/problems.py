@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -78,6 +79,11 @@ class BuildError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
+
+
+def from_here(path: Path) -> str:
+    """A path as the command line reports it: relative to the working folder when inside it."""
+    return os.path.relpath(path) if path.absolute().is_relative_to(Path.cwd()) else str(path)
 
 
 def shown_path(path: Path, root: Path) -> str:
