@@ -6,7 +6,7 @@ import contextlib
 import contextvars
 from typing import Iterable, Iterator, TypeVar
 
-from .problems import BuildError, Problem, errors_only
+from healthsite.problems import BuildError, Problem, errors_only
 
 T = TypeVar("T")
 # While set (the dashboard of a site with errors), errors are kept here and the stages carry on without the

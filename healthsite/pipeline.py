@@ -10,24 +10,24 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
-from . import cache
-from .checks import check, stage
-from .config import SiteConfig, load_config
-from .content import SourceFile
-from .files import inside, unsafe_inputs
-from .inputs import input_digest, read_editions, records as stat_records
-from .options import PREVIEW, Options
-from .problems import BuildError, Problem, as_error, error, shown_path, warning
-from .places import output_problem
-from .writer import check_output_dir, write_site
+from healthsite.writing import cache
+from healthsite.checks import check, stage
+from healthsite.reading.config import SiteConfig, load_config
+from healthsite.reading.content import SourceFile
+from healthsite.reading.files import inside, unsafe_inputs
+from healthsite.reading.inputs import input_digest, read_editions, records as stat_records
+from healthsite.reading.options import PREVIEW, Options
+from healthsite.problems import BuildError, Problem, as_error, error, shown_path, warning
+from healthsite.reading.places import output_problem
+from healthsite.writing.writer import check_output_dir, write_site
 
 if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
-    from . import editorial
-    from .outputs import Outputs
-    from .search import SearchStep
-    from .site import Site
-    from .sources import Keep, Sources
-    from .bodystore import Entry
+    from healthsite.review import editorial
+    from healthsite.rendering.outputs import Outputs
+    from healthsite.rendering.search import SearchStep
+    from healthsite.model.site import Site
+    from healthsite.model.sources import Keep, Sources
+    from healthsite.writing.bodystore import Entry
 
 __all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate", "assembled", "reviewed",
            "cache_entries"]
@@ -36,7 +36,7 @@ __all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site"
 def __getattr__(name: str) -> Any:
     """read_sources and make_site, from the sources module, loaded on first use."""
     if name in ("read_sources", "make_site"):
-        from . import sources
+        from healthsite.model import sources
         return getattr(sources, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -72,9 +72,12 @@ def build(options: Options) -> Report:
 def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previous: cache.Cache,
              notices: list[Problem], articles: dict[str, list[SourceFile]], inputs: str, started: float) -> Report:
     """The build that renders: every page checked, what changed rendered and written, the cache saved."""
-    from . import bodystore, editorial, media, workers
-    from .outputs import Outputs
-    from .search import SearchStep
+    from healthsite.writing import bodystore
+    from healthsite.review import editorial
+    from healthsite.rendering import media
+    from healthsite.model import workers
+    from healthsite.rendering.outputs import Outputs
+    from healthsite.rendering.search import SearchStep
     notices += bodystore.load_bodies(root, previous) if previous.inputs else []
     editions, site, warnings = without_rows(*checked_site(options, config, previous, dt.date.today(), articles,
                                                       bodystore.keeper(root)))
@@ -116,8 +119,8 @@ def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, confi
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
     """Everything `build` checks, writing nothing (not even the cache): the site and its editorial report."""
-    from . import bodystore
-    from .outputs import Outputs
+    from healthsite.writing import bodystore
+    from healthsite.rendering.outputs import Outputs
     root, config, _ = locate(options)
     previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
     if previous and previous.inputs:
@@ -163,7 +166,7 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
               articles: dict[str, list[SourceFile]] | None = None,
               keep: Keep | None = None) -> tuple[list[Sources], Site]:
     """Every edition's sources read and checked (the default language's first), and the site assembled."""
-    from .sources import make_site, read_sources
+    from healthsite.model.sources import make_site, read_sources
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
     kept = {"keep": keep} if keep else {}
@@ -175,7 +178,7 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
 
 def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
     """The editorial review of every edition, with every warning found while reading the sources (and spelling)."""
-    from . import editorial, spelling
+    from healthsite.review import editorial, spelling
     report = editorial.review(site, today, editions[0].stats)
     for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))

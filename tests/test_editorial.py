@@ -12,10 +12,10 @@ from typing import Callable
 
 import pytest
 
-from healthsite import editorial
+from healthsite.review import editorial
 from healthsite.problems import BuildError
 from healthsite.pipeline import Options, read_sources, make_site as assemble_site
-from healthsite.site import Site
+from healthsite.model.site import Site
 from tests.conftest import REPO, SITE_YAML, article
 
 TODAY = dt.date(2026, 6, 1)

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from healthsite import editorial
-from healthsite.config import load_config
+from healthsite.review import editorial
+from healthsite.reading.config import load_config
 from healthsite.pipeline import Options, build, make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 

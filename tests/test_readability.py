@@ -9,7 +9,7 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthsite import editorial
+from healthsite.review import editorial
 
 WORDS = ["rest", "walk", "physiotherapist", "inflammation", "it's", "GP", "co-ordinate", "naïve", "x-ray",
          "anti-inflammatory", "paracetamol", "ibuprofen", "well-being", "numbness", "a", "I", "back", "pain", "42",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite import editorial
-from healthsite.syllables import spanish
+from healthsite.review import editorial
+from healthsite.model.syllables import spanish
 
 # Each word's syllables, by the Spanish rules (hiatus with an accented i or u, two strong vowels, diphthongs,
 # triphthongs, consonant clusters, silent h and u).
@@ -68,7 +68,7 @@ def test_a_section_with_no_prose_is_not_scored() -> None:
 
 def test_the_report_shows_smog_only_for_english() -> None:
     """The text table's SMOG cell is '-' for a Spanish article, and JSON's smog is null."""
-    from healthsite import report
+    from healthsite.commands import report
     stats = editorial.measure(("Leer el río hoy. La idea es buena.",), (), "fernandez-huerta")
     review = editorial.Review("not reviewed", "", None, None)
     article = editorial.Article("a", "content/es/a.md", "A", stats, "pass", 0, 1, review, 1)

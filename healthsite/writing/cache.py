@@ -1,0 +1,261 @@
+"""The build cache: what each output was made from, signed; store.py keeps the records, bodystore the pages and bodies."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from healthsite.reading.digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
+from healthsite.problems import CATEGORIES, Problem, warning
+from healthsite.reading.safeio import read_regular, write_fresh
+from healthsite.writing.writer import intact
+
+if TYPE_CHECKING:
+    from healthsite.reading.content import Page
+    from healthsite.review.editorial import TextStats
+    from healthsite.mdext.markup import Body
+
+FOLDER = ".healthsite-cache"
+LEVELS = ("error", "warning")
+FORMAT = 6  # of the signed media files (the store has its own)
+KEY_BYTES = 32
+KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
+
+
+@dataclass
+class Cache:
+    """What the last successful build left behind for the next one."""
+
+    engine: str = ""
+    inputs: str = ""
+    out: str = ""
+    bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    warnings: Sequence[Problem] = field(default_factory=list)
+    search: str = ""
+    pages: int = 0
+    lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
+    sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
+
+    def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """Each article file's recorded stat and digest, as `content.read_articles` takes them."""
+        return {shown: (record[:4], record[4]) for shown, record in self.sources.items()}
+
+    def holds(self, inputs: str, out: Path) -> bool:
+        """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
+        return self.inputs == inputs and self.out == str(out) and \
+            all(intact(out, path, record) for path, record in self.outputs.items())
+
+    def kept(self, out: Path, path: str, key: str) -> bool:
+        """Whether this build's file for `path`, in `out`, was made from inputs with `key` and is intact."""
+        record = self.outputs.get(path)
+        return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
+
+
+Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
+
+
+def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
+    """The cache's records (pages come later, with load_bodies); a bad or foreign cache is ignored with a warning,
+    a changed, planted or removed record with one warning (what it described is made again)."""
+    from healthsite.writing import store
+    meta, db, problems = store.read(root, engine)
+    if meta is None or db is None:
+        return Cache(engine), problems
+    try:
+        with db:
+            tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings")}
+        outputs = {path: _output(value) for path, value in tables["outputs"][0].items()}
+        sources = {shown: _source(value) for shown, value in tables["sources"][0].items()}
+        warnings = StoredWarnings([chunk for _, chunk in sorted(tables["warnings"][0].items())])
+        inputs, out, search, pages = (meta[name] for name in ("inputs", "out", "search", "pages"))
+        if not all(isinstance(v, str) for v in (inputs, out, search)) or type(pages) is not int:
+            raise ValueError("not a meta record")
+    except (sqlite3.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
+        return Cache(engine), [ignored(store.NAME, f"unreadable ({type(exc).__name__})")]
+    finally:
+        db.close()
+    bad = sum(found[1] for found in tables.values())
+    whole = all(meta.get("digests", {}).get(table) == tables[table][2] for table in ("outputs", "warnings"))
+    if bad or not whole:
+        problems = [ignored(store.NAME, f"{bad} records changed or not written by this machine's builds"
+                            if bad else "records removed or replaced since it was written")]
+        inputs = ""  # no shortcut: the build renders (and warns) again, what a dropped record described made anew
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), problems
+
+
+class StoredWarnings(Sequence[Problem]):
+    """A cache's warnings as read: their text printed as stored, decoded into Problems only when asked for."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows  # each chunk's plain form (JSON) and printed text, in order
+        self.text = "".join(text for _, text in rows)
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """The warnings, decoded (their rows were checked against their keyed digests)."""
+        return [p for value, _ in self.rows for p in _problems(json.loads(value))]
+
+    def __getitem__(self, index: Any) -> Any:
+        """A warning, or a slice of them."""
+        return self.problems[index]
+
+    def __len__(self) -> int:
+        """How many warnings."""
+        return len(self.problems)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a sequence of the same warnings."""
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __add__(self, other: Sequence[Problem]) -> list[Problem]:
+        """The warnings followed by others, as a list."""
+        return [*self.problems, *other]
+
+    def __radd__(self, other: Sequence[Problem]) -> list[Problem]:
+        """Others followed by the warnings, as a list."""
+        return [*other, *self.problems]
+
+
+def printed(problems: Sequence[Problem]) -> str:
+    """Problems as printed, one a line (stored warnings as they were stored)."""
+    return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
+
+
+def _output(value: str) -> tuple[str, int, int]:
+    """An output record (its key, size and modification time) from its plain form; ValueError if it is not one."""
+    key, size, mtime = json.loads(value)
+    if type(key) is not str or type(size) is not int or type(mtime) is not int:
+        raise ValueError("not an output record")
+    return key, size, mtime
+
+
+def _source(value: str) -> Record:
+    """An article file's record (stat and digest) from its plain form; ValueError if it is not one."""
+    size, mtime, ctime, inode, digest_ = json.loads(value)
+    if not all(type(n) is int for n in (size, mtime, ctime, inode)) or type(digest_) is not str:
+        raise ValueError("not a source record")
+    return size, mtime, ctime, inode, digest_
+
+
+def _problems(data: Any) -> list[Problem]:
+    """Problems from their plain form ([path, line, message, level, category] each); ValueError if one is not."""
+    if not isinstance(data, list) or not all(
+            type(p) is list and len(p) == 5 and type(p[0]) is str and type(p[1]) is int and type(p[2]) is str
+            and type(p[3]) is str and p[3] in LEVELS and type(p[4]) is str and p[4] in CATEGORIES for p in data):
+        raise ValueError("a warning that is not one")
+    return [Problem(*p) for p in data]
+
+
+def ignored(name: str, why: str) -> Problem:
+    """The one warning a cache that is not trusted gives."""
+    return warning(f"{FOLDER}/{name}", 1, f"build cache ignored: {why}")
+
+
+def own_folder(root: Path) -> Path:
+    """The cache folder, made if missing; a planted link or file there is removed (the cache is only ever written
+    inside the site folder)."""
+    return own(root / FOLDER)
+
+
+def own(folder: Path) -> Path:
+    """A folder of the cache, made if missing; a planted link or file in its place is removed."""
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
+    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
+    from healthsite.writing.store import chunks
+    compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
+            "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
+            "warnings": list(chunks(cache.warnings))}
+
+
+def meta(cache: Cache) -> dict[str, Any]:
+    """The cache's one meta record."""
+    return {"inputs": cache.inputs, "out": cache.out, "search": cache.search, "pages": cache.pages}
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace a file (never a link's target) through a new temporary file beside it; a folder planted under the
+    cache's own name is removed."""
+    write_fresh(path, data)
+
+
+def sign(path: Path, data: bytes) -> None:
+    """Write a file of the cache with a keyed digest beside it (`NAME.mac`), so a planted file is never trusted."""
+    write_fresh(path, data)  # a fresh temporary name, renamed: never through a planted link, pipe or folder
+    write_fresh(path.with_name(path.name + ".mac"), _mac(path.name.encode() + b"\0" + data).encode())
+
+
+def signed(path: Path) -> bool:
+    """Whether a file of the cache is one this machine wrote (`sign`), unchanged."""
+    try:
+        mac = read_regular(path.with_name(path.name + ".mac"), limit=100).decode()
+        data = read_regular(path)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return data is not None and hmac.compare_digest(mac, _mac(path.name.encode() + b"\0" + data))
+
+
+def _mac(payload: bytes) -> str:
+    """A keyed digest of a payload, with this machine's key."""
+    return hmac.new(machine_key(), payload, "sha256").hexdigest()
+
+
+@functools.cache
+def machine_key() -> bytes:
+    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable).
+
+    Two builds that start at once agree on one key: the first to link its new key file into place wins.
+    A key given in the environment (HEALTHSITE_CACHE_KEY, e.g. from a CI secret) is used instead, so a cache
+    restored on another machine that has the same secret is trusted.
+    """
+    given = os.environ.get(KEY_VARIABLE, "")
+    if given:
+        return hashlib.sha256(given.encode()).digest()
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
+    path = home / "cache.key"
+    key = _key_in(path)
+    if key:
+        return key
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if path.exists() or path.is_symlink():
+            path.unlink()  # a damaged key file: its caches are not trusted anyway
+        fd, temporary = tempfile.mkstemp(prefix=".cache.key.", dir=home)  # readable by its owner only
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(key)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    except OSError:
+        return key  # an unwritable home: caches live as long as this process
+    return _key_in(path) or key
+
+
+def _key_in(path: Path) -> bytes | None:
+    """The key a key file holds, if it holds one."""
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
