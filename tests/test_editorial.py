@@ -14,7 +14,8 @@ import pytest
 
 from healthsite.review import editorial
 from healthsite.problems import BuildError
-from healthsite.pipeline import Options, read_sources, make_site as assemble_site
+from healthsite.pipeline import Options
+from healthsite.model.sources import read_sources, make_site as assemble_site
 from healthsite.model.site import Site
 from tests.conftest import REPO, SITE_YAML, article
 

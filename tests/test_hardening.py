@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from healthsite.rendering import search
+from healthsite.writing import search
 from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError

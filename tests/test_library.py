@@ -15,7 +15,8 @@ from bs4 import BeautifulSoup
 
 from healthsite.review import editorial
 from healthsite.reading.config import load_config
-from healthsite.pipeline import Options, build, make_site, read_sources
+from healthsite.pipeline import Options, build
+from healthsite.model.sources import make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
 # The house rules come from site.yaml (`editorial:`, and the clinical rules `rules:`), what is about this library

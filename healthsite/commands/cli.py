@@ -359,7 +359,7 @@ def run_cards(args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     """`search`: index the built site with Pagefind, replacing its previous index only once the new one is whole."""
-    from healthsite.rendering import search
+    from healthsite.writing import search
     from healthsite.reading.config import load_config
     from healthsite.reading.files import read_source
     from healthsite.problems import shown_path

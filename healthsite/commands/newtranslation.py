@@ -14,7 +14,7 @@ from healthsite.reading.config import SiteConfig
 from healthsite.reading.content import _slug, parse_page
 from healthsite.problems import Problem, error, shown_path
 from healthsite.model.site import RESERVED
-from healthsite.model.translations import FENCE, H2
+from healthsite.reading.sections import FENCE, H2
 from healthsite.reading.typed import did_you_mean
 
 MARK = "TRANSLATE"

@@ -263,7 +263,7 @@ def parse_page(data: bytes, stem: str, shown: str) -> tuple[Page | None, list[Pr
     digest = file_digest(data)
     text_line = body_line + body.count("\n", 0, len(body) - len(body.lstrip()))
     page = Page(shown, meta.slug or stem, meta, body, body_line, tuple(reader.key_lines.items()), digest, text_line)
-    from healthsite.model.translations import digest as text_digest  # the module imports this one
+    from healthsite.reading.sections import digest as text_digest  # the module imports this one
     page = dataclasses.replace(page, text_digest=text_digest(page))
     return page, _check_page(page)
 

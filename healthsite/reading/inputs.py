@@ -9,7 +9,7 @@ from typing import Mapping
 
 from healthsite.reading import themefiles
 from healthsite.reading.config import SiteConfig
-from healthsite.reading.content import NO_STAT, SourceFile, Stat, read_articles
+from healthsite.reading.content import SourceFile, Stat, read_articles
 from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.options import Options
 from healthsite.reading.safeio import read_regular
@@ -46,12 +46,6 @@ def read_editions(root: Path, config: SiteConfig, known: Mapping[str, tuple[Stat
     """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
     translation; a file whose stat `known` recorded keeps its digest unread (see `content.read_articles`)."""
     return {code: read_articles(root / "content" / code, root, known, since) for code in ("", *config.languages)}
-
-
-def records(articles: dict[str, list[SourceFile]]) -> dict[str, tuple[int, int, int, int, str]]:
-    """Each article file's stat and digest, for the next build's `read_editions` (files changed too recently to
-    trust their stat are left out: the next build reads them)."""
-    return {f.shown: (*f.stat, f.digest) for files in articles.values() for f in files if f.stat != NO_STAT}
 
 
 def input_digest(root: Path, config: SiteConfig, options: Options, out: Path, articles: list[SourceFile]) -> str:

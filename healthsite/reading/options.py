@@ -9,6 +9,7 @@ from typing import Callable
 Progress = Callable[[int, int], None]
 FORMATS = ("text", "json", "html")  # what `check --format` writes: a report for people, for tools, the dashboard
 PREVIEW = "_preview"  # where a build with drafts goes unless --out says otherwise: never the published folder
+CACHE = ".healthsite-cache"  # the build cache, kept in the site folder between builds
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from typing import Callable, Iterator
 import jinja2
 
 from healthsite.rendering import assets, feed, htmlpages, redirects, sitemap, templating
-from healthsite.writing import cache
 from healthsite.checks import check
 from healthsite.reading.config import SiteConfig
+from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.facts import template_function
 from healthsite.reading.inputs import theme_files
+from healthsite.reading.options import CACHE
 from healthsite.rendering.media import MEDIA
 from healthsite.model.pagekeys import PageKeys
 from healthsite.problems import Problem
@@ -43,7 +44,7 @@ class Outputs:
     def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
         """The files, pages first."""
         theme = theme_files(self.root)
-        common = cache.digest(cache.engine_digest(), keyed_config(self.site.config, [path for _, path in theme]),
+        common = digest(engine_digest(), keyed_config(self.site.config, [path for _, path in theme]),
                               *(label for label, _ in theme), *(path.read_bytes() for _, path in theme))
         files = assets.collect(static_files(self.root))
         problems: list[Problem] = []
@@ -94,12 +95,12 @@ class Outputs:
                 yield f"{slug}/index.html", known, partial(htmlpages.article_page, site, slug)
                 continue
             page = htmlpages.article_page(site, slug)
-            key = cache.digest(common, repr(page.inputs))
+            key = digest(common, repr(page.inputs))
             if keys is not None:
                 keys.put(site, slug, key)
             yield page.path, key, partial(_made, page)
         for page in htmlpages.other_pages(site):
-            yield page.path, cache.digest(common, repr(page.inputs)), partial(_made, page)
+            yield page.path, digest(common, repr(page.inputs)), partial(_made, page)
 
     def _environment(self, common: str, site: Site, helpers: dict) -> jinja2.Environment:
         """An edition's Jinja environment; with `environments`, made once per theme and configuration (the
@@ -135,12 +136,12 @@ def _made(page: htmlpages.Page) -> htmlpages.Page:
 
 def media_key(root: Path, path: str, source: Path) -> str:
     """The key of a published media file: its path and what it is made from."""
-    return cache.digest(path, *_media_identity(root, source))
+    return digest(path, *_media_identity(root, source))
 
 
 def _media_identity(root: Path, source: Path) -> tuple[str | bytes, ...]:
     """What a media file is: a made one is named by the digest of what it was made from, a copied one by its bytes."""
-    made = root / cache.FOLDER / MEDIA
+    made = root / CACHE / MEDIA
     return ("made", source.name) if source.parent == made else ("copied", source.read_bytes())
 
 

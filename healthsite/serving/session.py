@@ -19,28 +19,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Generic, Iterator, Mapping, TypeVar
 
-from healthsite.writing import bodystore, cache
-from healthsite.review import editorial
-from healthsite.rendering import media, search
-from healthsite.model import workers
-from healthsite.writing.cache import signed, sign
 from healthsite.checks import check
+from healthsite.model.pagekeys import PageKeys
+from healthsite.model.site import Site
+from healthsite.pipeline import State, advance, cache_entries, editorial_errors, locate
+from healthsite.problems import BuildError, Problem, error, shown_path
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.content import SourceFile, source_file
+from healthsite.reading.inputs import input_parts, read_editions
 from healthsite.reading.options import Options
+from healthsite.rendering import media
 from healthsite.rendering.outputs import Outputs, media_key
-from healthsite.reading.inputs import input_parts, read_editions, records as stat_records
-from healthsite.model.pagekeys import PageKeys
-from healthsite.pipeline import assembled, cache_entries, locate, reviewed
-from healthsite.problems import BuildError, Problem, error, shown_path
-from healthsite.model.site import Site
+from healthsite.writing import bodystore, cache, mediafiles, search
+from healthsite.writing.cache import sign, signed
 from healthsite.writing.writer import write_site
 
 IDLE_SECONDS = 2.0  # the output folder is written once saves have paused this long (or when the server stops)
 T = TypeVar("T")
 
 
-class Made:
+class MediaFile:
     """A media file of the cache folder, read when asked for; made (and signed) first if it is missing or untrusted."""
 
     def __init__(self, file: Path, task: media.Task | None = None) -> None:
@@ -55,7 +53,7 @@ class Made:
             return self.file.read_bytes()
 
 
-File = bytes | Made
+File = bytes | MediaFile
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class Saved:
     warnings: list[Problem] = field(default_factory=list)
     search: str = ""  # with a search index: the key of what it indexes (search.index_key)
     config_name: str = "site.yaml"
-    sources: dict[str, cache.Record] = field(default_factory=dict)  # each article file's stat and digest
+    sources: dict[str, cache.SourceRecord] = field(default_factory=dict)  # each article file's stat and digest
 
 
 @dataclass
@@ -121,8 +119,50 @@ class Built:
     later: Callable[[], list[Problem]] | None = None  # the editorial review, when it waits until after publishing
 
 
+@dataclass
+class WarmState(State):
+    """The dev server's state between saves: besides the last good build's pages and bodies (never reloaded from the
+    disk cache), its files and their keys, its Jinja environments and page keys, and what the output folder holds."""
+
+    files: dict[str, File] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    disk: cache.Cache = field(default_factory=cache.Cache)  # the cache on disk: what the output folder holds
+
+    def unchanged(self, out: Path) -> Callable[[str, str], bool]:
+        """Whether an output's key is the one it had in the last build (or, at first, in the folder on disk)."""
+        def unchanged(path: str, key: str) -> bool:
+            return self.keys.get(path) == key and path in self.files or \
+                not self.files and self.disk.kept(out, path, key)
+        return unchanged
+
+    def media(self, site: Site, root: Path, jobs: int) -> dict[str, MediaFile]:
+        """Every media file: the first build makes what is missing (in parallel); later ones make new files on
+        first request, reusing the previous build's entries."""
+        if not self.files:
+            return {path: MediaFile(source) for path, source in mediafiles.produce(site, root, jobs).items()}
+        folder = root / cache.FOLDER / media.MEDIA
+        made = {}
+        for path, task in media.plan(site, root).items():
+            file = task if isinstance(task, Path) else folder / task.key
+            old = self.files.get(path)
+            made[path] = old if isinstance(old, MediaFile) and old.file == file else \
+                MediaFile(file, None if isinstance(task, Path) else task)
+        return made
+
+    def keeper(self, root: Path) -> None:
+        """Bodies stay in memory."""
+        return None
+
+    def media_key(self, root: Path, path: str, file: MediaFile, folder: str) -> str:
+        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
+        if self.files.get(path) is file and path in self.keys and str(file.file).startswith(folder):
+            return self.keys[path]
+        return media_key(root, path, file.file)
+
+
 class Session:
-    """Builds the site again and again in one process, each build starting from the last good one."""
+    """Builds the site again and again in one process, each build (`pipeline.advance`) starting from the state the
+    last good one left in memory."""
 
     def __init__(self, on_error: Callable[[str], object] = print,
                  on_index: Callable[[str, Mapping[str, bytes]], object] = lambda key, index: None) -> None:
@@ -131,13 +171,7 @@ class Session:
         self.saver: Saver[Saved] = Saver(self._save, on_error)
         self._index: tuple[str, Mapping[str, bytes]] = ("", {})  # the latest search index, and its key
         self._writing = threading.Lock()  # the saver and a build that writes its own folder take turns
-        self._bodies: cache.Cache | None = None  # the last good build's pages and bodies (read from disk once)
-        self._disk = cache.Cache(cache.engine_digest())  # the cache on disk: what the output folder holds
-        self._files: dict[str, File] = {}
-        self._keys: dict[str, str] = {}
-        self._environments: dict = {}
-        self._page_keys = PageKeys()
-        self._articles: dict[str, list[SourceFile]] = {}  # the article files as last read, by edition
+        self.state: WarmState | None = None  # the last good build (its pages and bodies read from disk once)
         self._dirty: set[Path] | None = None  # files changed since they were last read (None: read them all)
 
     def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None,
@@ -150,56 +184,46 @@ class Session:
         started, since = time.perf_counter(), time.time_ns()
         self._dirty = None if changed is None or self._dirty is None else self._dirty | changed
         self.options = options
-        root, config, out = located or locate(options)
-        previous = self._previous(root)
-        articles = self._read(root, config, previous, since)
-        editions, site = assembled(self.options, config, previous, articles)
-        review = lambda: list(reviewed(site, editions, dt.date.today()).warnings)  # noqa: E731
+        root, config, out = located = located or locate(options)
+        state = self._state(root)
+        step = advance(self.options, state, located, self._read(root, config, state, since))
+        review = lambda: step.review(dt.date.today())  # noqa: E731
         warnings = review() if self.options.strict else []
-        check(editorial.as_errors(warnings))
-        made = self._media(site, root)
-        outputs = Outputs(site, root, self._unchanged(out), environments=self._environments,
-                          page_keys=self._page_keys)
-        files, written = self._collect(outputs, made, out)
-        self._page_keys.keep_only([site, *site.editions])
+        check(editorial_errors(warnings))
+        files, written = self._collect(step.outputs, step.media, out, state)
+        state.page_keys.keep_only([step.site, *step.site.editions])
         folder = f"{root / cache.FOLDER / media.MEDIA}{os.sep}"  # made media are named by what they are made from
-        keys = outputs.keys | {path: self._media_key(root, path, file, folder) for path, file in made.items()}
-        self._files, self._keys = files, keys
-        self._bodies = cache.Cache(previous.engine, bodies=cache_entries(editions))
-        searched = search.index_key(site, outputs.keys) if config.search else ""
-        saved = Saved(root, out, files, keys, self._bodies.bodies,
-                      input_parts(root, config, self.options, out, [f for a in articles.values() for f in a]),
-                      len(site.pages), search=searched, config_name=shown_path(self.options.config, root),
-                      sources=stat_records(articles))
+        keys = step.outputs.keys | {path: state.media_key(root, path, file, folder)
+                                    for path, file in step.media.items()}
+        state.files, state.keys = files, keys
+        state.cache = cache.Cache(state.cache.engine, bodies=cache_entries(step.editions))
+        searched = search.index_key(step.site, step.outputs.keys) if config.search else ""
+        saved = Saved(root, out, files, keys, state.cache.bodies,
+                      input_parts(root, config, self.options, out, [f for a in step.articles.values() for f in a]),
+                      len(step.site.pages), search=searched, config_name=shown_path(self.options.config, root),
+                      sources=cache.source_records(step.articles))
         indexed, index = self._index if config.search else ("", {})
-        built = Built(out, Snapshot.of(files | dict(index), searched, indexed), len(site.pages), len(files), written,
-                      time.perf_counter() - started, warnings)
+        built = Built(out, Snapshot.of(files | dict(index), searched, indexed), len(step.site.pages), len(files),
+                      written, time.perf_counter() - started, warnings)
         if self.options.strict:
             self.saver.submit(replace(saved, warnings=warnings))
         else:
-            built.later = lambda: self._settle(saved, review)
+            built.later = lambda: self._review_later(saved, review)
         return built
 
-    def _read(self, root: Path, config: SiteConfig, previous: cache.Cache, since: int
-              ) -> dict[str, list[SourceFile]]:
+    def _read(self, root: Path, config: SiteConfig, state: WarmState, since: int) -> dict[str, list[SourceFile]]:
         """Every edition's article files: those changed since the last read read again, the others kept; all of
-        them when the changes are not known or a file was added or removed (those whose stat `previous` recorded
+        them when the changes are not known or a file was added or removed (those whose stat the cache recorded
         keep its digest unread). `since`: when this build began (see `content.read_articles`)."""
-        dirty, kept = self._dirty, self._articles
+        dirty, kept = self._dirty, state.articles
         articles = None if dirty is None or set(kept) != {"", *config.languages} else \
             _reread(kept, dirty, since)
         if articles is None:
-            articles = read_editions(root, config, previous.known(), since)
-        self._articles, self._dirty = articles, set()
+            articles = read_editions(root, config, state.cache.known(), since)
+        self._dirty = set()
         return articles
 
-    def _media_key(self, root: Path, path: str, file: Made, folder: str) -> str:
-        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
-        if self._files.get(path) is file and path in self._keys and str(file.file).startswith(folder):
-            return self._keys[path]
-        return media_key(root, path, file.file)
-
-    def _settle(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
+    def _review_later(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
         """After publishing: the editorial review's warnings; the build goes to the saver with them."""
         warnings = review()
         self.saver.submit(replace(saved, warnings=warnings))
@@ -209,42 +233,21 @@ class Session:
         """Write the latest good build to disk if it is not yet, and stop the saver."""
         self.saver.close()
 
-    def _previous(self, root: Path) -> cache.Cache:
-        """The last good build's pages and bodies: in memory, or (the first time) from the disk cache."""
-        if self._bodies is not None:
-            return self._bodies
-        if self.options.clean:
-            return cache.Cache(cache.engine_digest())
-        loaded, _ = cache.load(root, cache.engine_digest())
+    def _state(self, root: Path) -> WarmState:
+        """The last good build's state: in memory, or (the first time) from the disk cache."""
+        if self.state is not None:
+            return self.state
+        engine = cache.engine_digest()
+        loaded = cache.Cache(engine) if self.options.clean else cache.load(root, engine)[0]
         if loaded.inputs:
             bodystore.load_bodies(root, loaded)
-        self._disk = loaded
         self._index = loaded.search, _index_of(loaded, Path(loaded.out)) if loaded.search and loaded.out else {}
-        return loaded
+        self.state = WarmState(loaded, environments={}, page_keys=PageKeys(), disk=loaded)
+        return self.state
 
-    def _media(self, site: Site, root: Path) -> dict[str, Made]:
-        """Every media file: the first build makes what is missing (in parallel); later ones make new files on
-        first request, reusing the previous build's entries."""
-        if not self._files:
-            return {path: Made(source) for path, source in
-                    media.produce(site, root, self.options.jobs or workers.default_jobs()).items()}
-        folder = root / cache.FOLDER / media.MEDIA
-        made = {}
-        for path, task in media.plan(site, root).items():
-            file = task if isinstance(task, Path) else folder / task.key
-            old = self._files.get(path)
-            made[path] = old if isinstance(old, Made) and old.file == file else \
-                Made(file, None if isinstance(task, Path) else task)
-        return made
-
-    def _unchanged(self, out: Path) -> Callable[[str, str], bool]:
-        """Whether an output's key is the one it had in the last build (or, at first, in the folder on disk)."""
-        def unchanged(path: str, key: str) -> bool:
-            return self._keys.get(path) == key and path in self._files or \
-                not self._files and self._disk.kept(out, path, key)
-        return unchanged
-
-    def _collect(self, outputs: Outputs, made: dict[str, Made], out: Path) -> tuple[dict[str, File], int]:
+    @staticmethod
+    def _collect(outputs: Outputs, made: Mapping[str, MediaFile], out: Path, state: WarmState
+                 ) -> tuple[dict[str, File], int]:
         """Every file of the site by path, unchanged ones taken from the last build; and how many were made anew."""
         files: dict[str, File] = {}
         twice, written = [], 0
@@ -252,18 +255,19 @@ class Session:
             if path in files:
                 twice.append(path)
             elif data is None:
-                files[path] = self._files[path] if path in self._files else (out / path).read_bytes()
+                files[path] = state.files[path] if path in state.files else (out / path).read_bytes()
             else:
                 files[path], written = data, written + 1
         twice += [path for path in made if path in files]
         if twice:
             raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
-        return files | made, written
+        return files | dict(made), written
 
     def _save(self, saved: Saved, superseded: Callable[[], bool]) -> None:
         """Write a build's output folder (unchanged files linked from the last one) and the cache; with search,
         Pagefind indexes the written folder unless the latest index is this build's, and the server gets it."""
         indexed, index = self._index
+        disk = self.state.disk if self.state is not None else cache.Cache(cache.engine_digest())
         fresh = not saved.search or indexed == saved.search
         files = {**saved.files, **index} if saved.search and fresh else saved.files
 
@@ -272,7 +276,7 @@ class Session:
                 if superseded():
                     raise Superseded
                 key = saved.keys.get(path, "")
-                yield path, None if key and self._disk.kept(saved.out, path, key) else \
+                yield path, None if key and disk.kept(saved.out, path, key) else \
                     value if isinstance(value, bytes) else value.data()
 
         problems: list[Problem] = []
@@ -282,13 +286,14 @@ class Session:
             if not fresh and not problems:
                 self._index = saved.search, _read_index(saved.out, stats)
             done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
-            records = {path: (saved.keys.get(path, ""), *stat) for path, stat in stats.items()}
-            written = cache.Cache(self._disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
+            records = cache.output_records(saved.keys, stats)
+            written = cache.Cache(disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
                                   saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages,
                                   sources=saved.sources)
-            bodystore.save(saved.root, written, self._disk)
-        self._disk = cache.Cache(written.engine, written.inputs, written.out, self._disk.bodies, records,
-                                 search=written.search, lines=self._disk.lines)
+            bodystore.save(saved.root, written, disk)
+        if self.state is not None:
+            self.state.disk = cache.Cache(written.engine, written.inputs, written.out, disk.bodies, records,
+                                          search=written.search, lines=disk.lines)
         for problem in problems:
             self.on_error(str(problem))
         if saved.search and self._index[0] == saved.search:
@@ -303,7 +308,7 @@ def _read_index(out: Path, stats: Mapping[str, object]) -> dict[str, bytes]:
 def _index_of(disk: cache.Cache, out: Path) -> dict[str, bytes]:
     """The search index of the folder the disk cache describes, if every file of it is intact."""
     paths = [path for path in disk.outputs if search.is_index(path)]
-    if not paths or not all(disk.kept(out, path, disk.outputs[path][0]) for path in paths):
+    if not paths or not all(disk.kept(out, path, disk.outputs[path].key) for path in paths):
         return {}
     try:
         return {path: (out / path).read_bytes() for path in paths}

@@ -19,7 +19,7 @@ from typing import Callable
 
 from healthsite.reading import plain
 from healthsite.writing import cache as caches, store
-from healthsite.writing.cache import FOLDER, Cache, ignored, own, own_folder, replace_file
+from healthsite.writing.cache import FOLDER, Cache, Entry, ignored, own, own_folder, replace_file
 from healthsite.reading.safeio import discard, read_regular
 from healthsite.reading.content import Page, StoredPage
 from healthsite.review.editorial import TextStats
@@ -28,7 +28,7 @@ from healthsite.problems import BuildError, Problem, error
 
 HTML = "html"
 HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")
-Entry = tuple[Page, Body, TextStats]
+EntryParts = tuple[Page, Body, TextStats]  # a cached page, as its record encodes it
 Rendered = tuple[Page | None, Body | None, TextStats | None, list[Problem]]
 STORED = ("html", "prose", "toc", "anchors")  # the parts of a body kept in its file, not in memory or the page record
 EMPTY = {"html": "", "prose": (), "toc": (), "anchors": frozenset()}
@@ -52,7 +52,7 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     entries = {}
     for key, (value, name) in found.items():
         try:
-            entries[key] = (plain.decode(Entry, json.loads(value)), name)
+            entries[key] = (Entry(*plain.decode(EntryParts, json.loads(value))), name)
         except (ValueError, TypeError, RecursionError):
             bad += 1
     if bad:
@@ -64,7 +64,7 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     if len(good) < len(entries):
         problems.append(ignored(HTML, f"{len(entries) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
-    cache.bodies = {key: (StoredPage(page, root / page.source), StoredBody(body, folder, name), stats)
+    cache.bodies = {key: Entry(StoredPage(page, root / page.source), StoredBody(body, folder, name), stats)
                     for key, ((page, body, stats), name) in good.items()}
     cache.lines = {key: name for key, (_, name) in good.items()}
     return problems
@@ -182,7 +182,7 @@ def _line(folder: Path, key: str, entry: Entry) -> tuple[str, str, str]:
     bare_page = Page(**{f.name: "" if f.name == "body" else getattr(page, f.name) for f in dataclasses.fields(Page)})
     bare = Body(**{f.name: EMPTY.get(f.name, None) if f.name in STORED else getattr(body, f.name)
                    for f in dataclasses.fields(Body)})
-    value = json.dumps(plain.encode(Entry, (bare_page, bare, stats)), ensure_ascii=False, separators=(",", ":"))
+    value = json.dumps(plain.encode(EntryParts, (bare_page, bare, stats)), ensure_ascii=False, separators=(",", ":"))
     return key, value, body.stored[1]
 
 

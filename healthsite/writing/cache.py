@@ -10,13 +10,15 @@ import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from healthsite.reading.digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from healthsite.problems import CATEGORIES, Problem, warning
+from healthsite.reading.content import NO_STAT, SourceFile
+from healthsite.reading.options import CACHE
 from healthsite.reading.safeio import read_regular, write_fresh
 from healthsite.writing.writer import intact
 
@@ -25,11 +27,42 @@ if TYPE_CHECKING:
     from healthsite.review.editorial import TextStats
     from healthsite.mdext.markup import Body
 
-FOLDER = ".healthsite-cache"
+FOLDER = CACHE  # the folder the cache lives in
 LEVELS = ("error", "warning")
 FORMAT = 6  # of the signed media files (the store has its own)
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
+
+
+class Output(NamedTuple):
+    """An output file as a build wrote it: the key of what it was made from, its size and modification time (ns)."""
+
+    key: str
+    size: int
+    mtime: int
+
+
+class SourceRecord(NamedTuple):
+    """An article's source file as a build read it: its size, mtime and ctime (ns), inode, and digest."""
+
+    size: int
+    mtime: int
+    ctime: int
+    inode: int
+    digest: str
+
+    @property
+    def stat(self) -> tuple[int, int, int, int]:
+        """The file's stat, as `content.read_articles` compares it."""
+        return self.size, self.mtime, self.ctime, self.inode
+
+
+class Entry(NamedTuple):
+    """A cached page: its front matter, its rendered body and its readability."""
+
+    page: Page
+    body: Body
+    stats: TextStats
 
 
 @dataclass
@@ -39,17 +72,17 @@ class Cache:
     engine: str = ""
     inputs: str = ""
     out: str = ""
-    bodies: dict[str, tuple[Page, Body, TextStats]] = field(default_factory=dict)
-    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    bodies: dict[str, Entry] = field(default_factory=dict)
+    outputs: dict[str, Output] = field(default_factory=dict)
     warnings: Sequence[Problem] = field(default_factory=list)
     search: str = ""
     pages: int = 0
     lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
-    sources: dict[str, Record] = field(default_factory=dict)  # each article file's stat and digest, as last read
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # each article file's stat and digest, as last read
 
     def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
         """Each article file's recorded stat and digest, as `content.read_articles` takes them."""
-        return {shown: (record[:4], record[4]) for shown, record in self.sources.items()}
+        return {shown: (record.stat, record.digest) for shown, record in self.sources.items()}
 
     def holds(self, inputs: str, out: Path) -> bool:
         """Whether nothing changed since this build: same inputs, same output folder, every file intact."""
@@ -59,10 +92,20 @@ class Cache:
     def kept(self, out: Path, path: str, key: str) -> bool:
         """Whether this build's file for `path`, in `out`, was made from inputs with `key` and is intact."""
         record = self.outputs.get(path)
-        return self.out == str(out) and record is not None and record[0] == key and intact(out, path, record)
+        return self.out == str(out) and record is not None and record.key == key and intact(out, path, record)
 
 
-Record = tuple[int, int, int, int, str]  # an article file's size, mtime and ctime (ns), inode, and digest
+
+def source_records(articles: dict[str, list[SourceFile]]) -> dict[str, SourceRecord]:
+    """Each article file's stat and digest, for the next build's `read_editions` (files changed too recently to
+    trust their stat are left out: the next build reads them)."""
+    return {f.shown: SourceRecord(*f.stat, f.digest) for files in articles.values() for f in files
+            if f.stat != NO_STAT}
+
+
+def output_records(keys: Mapping[str, str], stats: Mapping[str, tuple[int, int]]) -> dict[str, Output]:
+    """Each written file's record: the key it was made with, its size and modification time."""
+    return {path: Output(keys.get(path, ""), *stat) for path, stat in stats.items()}
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
@@ -132,20 +175,20 @@ def printed(problems: Sequence[Problem]) -> str:
     return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
 
 
-def _output(value: str) -> tuple[str, int, int]:
+def _output(value: str) -> Output:
     """An output record (its key, size and modification time) from its plain form; ValueError if it is not one."""
     key, size, mtime = json.loads(value)
     if type(key) is not str or type(size) is not int or type(mtime) is not int:
         raise ValueError("not an output record")
-    return key, size, mtime
+    return Output(key, size, mtime)
 
 
-def _source(value: str) -> Record:
+def _source(value: str) -> SourceRecord:
     """An article file's record (stat and digest) from its plain form; ValueError if it is not one."""
     size, mtime, ctime, inode, digest_ = json.loads(value)
     if not all(type(n) is int for n in (size, mtime, ctime, inode)) or type(digest_) is not str:
         raise ValueError("not a source record")
-    return size, mtime, ctime, inode, digest_
+    return SourceRecord(size, mtime, ctime, inode, digest_)
 
 
 def _problems(data: Any) -> list[Problem]:

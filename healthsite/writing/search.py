@@ -139,7 +139,7 @@ class SearchStep:
         self.key = index_key(self.site, self.outputs.keys)
         old = [path for path in self.previous.outputs if is_index(path)]
         if self.key == self.previous.search and old and \
-                all(self.previous.kept(self.out, p, self.previous.outputs[p][0]) for p in old):
+                all(self.previous.kept(self.out, p, self.previous.outputs[p].key) for p in old):
             link_previous(self.out, staging, old)
             self.kept = len(old)
         else:
