@@ -248,7 +248,7 @@ socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from importlib import metadata
 assert metadata.version("textstat") == "0.7.3", metadata.version("textstat")
-from healthsite import editorial
+from healthsite.review import editorial
 from healthsite.problems import BuildError
 stats = editorial.measure(("Rest for a day or two. Then walk a little each day.",))
 assert stats.grade == -0.4 and stats.words == 12, stats

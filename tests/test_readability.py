@@ -63,7 +63,7 @@ def test_meter_loads_without_pkg_resources() -> None:
     """The meter imports textstat without pkg_resources (a third of a second) and still reads its word lists."""
     script = """
 import sys
-from healthsite import editorial
+from healthsite.review import editorial
 meter = editorial.meter()
 assert "pkg_resources" not in sys.modules, "pkg_resources was imported"
 easy = meter.dale_chall_readability_score("The patient rests and walks a little each day.")
