@@ -74,6 +74,10 @@ class State:
         from healthsite.writing import mediafiles
         return mediafiles.produce(site, root, jobs)
 
+    def streamed(self, media: Mapping[str, object]) -> Mapping[str, object]:
+        """The media files the outputs stream (all of them: the writer copies each from the cache folder)."""
+        return media
+
     def keeper(self, root: Path) -> Keep | None:
         """How each rendered body is kept: written to the cache's html/ folder as it comes."""
         from healthsite.writing import bodystore
@@ -125,11 +129,11 @@ def advance(options: Options, state: State, located: Located, articles: dict[str
     from healthsite.model import workers
     from healthsite.rendering.outputs import Outputs
     root, config, out = located
+    state.articles = articles  # as read, even if the build fails: the next one reads only what changes after
     editions, site = assembled(options, config, state.cache, articles, state.keeper(root))
     media = state.media(site, root, options.jobs or workers.default_jobs())
-    outputs = Outputs(site, root, state.unchanged(out), media=media, environments=state.environments,
+    outputs = Outputs(site, root, state.unchanged(out), media=state.streamed(media), environments=state.environments,
                       page_keys=state.page_keys)
-    state.articles = articles
     return Step(root, config, out, articles, editions, site, outputs, media)
 
 

@@ -149,6 +149,10 @@ class WarmState(State):
                 MediaFile(file, None if isinstance(task, Path) else task)
         return made
 
+    def streamed(self, media: Mapping[str, object]) -> dict[str, object]:
+        """None: the session serves its media files from memory, each made when first asked for."""
+        return {}
+
     def keeper(self, root: Path) -> None:
         """Bodies stay in memory."""
         return None
