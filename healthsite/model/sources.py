@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Protocol
 
-from healthsite.writing import cache
 from healthsite.mdext import care
 from healthsite.model import changelog, sidepages, translations, workers
 from healthsite.review import editorial
 from healthsite.reading import images, rules, themefiles
 from healthsite.reading.facts import EMERGENCY, front_matter_problems
 from healthsite.reading.i18n import body_texts
+from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.bibliography import Bibliography, load_bibliography
 from healthsite.checks import check, stage
 from healthsite.reading.config import SiteConfig, load_config
@@ -24,7 +24,14 @@ from healthsite.reading.files import read_source
 from healthsite.problems import Problem, errors_only, shown_path
 from healthsite.model.site import (Site, assemble, check_links, check_pages, check_safety_links, check_start_here,
                                    draft_warnings, title_warnings)
-from healthsite.rendering.social import check_images
+
+
+class Previous(Protocol):
+    """What reading the sources takes from the last build (the cache's pages): the engine, and each page, body and
+    readability by content key."""
+
+    engine: str
+    bodies: Mapping[str, tuple]
 
 
 Rendered = tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]
@@ -52,7 +59,7 @@ class Sources:
     extras: sidepages.Extras = field(default_factory=sidepages.Extras)  # people, policy pages, stale reviews
 
 
-def read_sources(options: Options, previous: cache.Cache | None = None, config: SiteConfig | None = None,
+def read_sources(options: Options, previous: Previous | None = None, config: SiteConfig | None = None,
                  files: list[SourceFile] | None = None, code: str = "", default: Sources | None = None,
                  keep: Keep = lambda done, path: done) -> Sources:
     """Load and check the configuration, the bibliography and every article, rendering published bodies.
@@ -70,8 +77,8 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     cards, card_problems = care.read_cards(root / "content" / code, root)
     others = _other_edition(default)
     pictures, image_problems = images.scan(root)
-    engine = previous.engine if previous else cache.engine_digest()
-    keys = {file.shown: cache.digest(engine, file.shown, file.digest) for file in files}
+    engine = previous.engine if previous else engine_digest()
+    keys = {file.shown: digest(engine, file.shown, file.digest) for file in files}
     guess = _refs(config, bibliography, {f.path.name: f.path.stem for f in files}, frozenset(), cards, set(), pictures,
                   code, others)
     reused = previous.bodies if previous else {}
@@ -99,7 +106,7 @@ def read_sources(options: Options, previous: cache.Cache | None = None, config: 
     listed = [page for page in published if not page.meta.draft]
     site_problems = (check_pages(pages, config, themefiles.layers(root, "templates"))
                      + check_start_here(config, *config_file, pages, listed)
-                     + check_images(pages, pictures, themefiles.layers(root, "static")))
+                     + images.check_images(pages, pictures, themefiles.layers(root, "static")))
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)

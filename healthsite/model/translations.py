@@ -3,9 +3,7 @@ links between the language versions of every page."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import stat
 from dataclasses import replace
 from pathlib import Path

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import PIL
 from PIL import Image as PilImage
@@ -23,9 +23,7 @@ from healthsite.reading import themefiles
 from healthsite.reading.digests import digest
 from healthsite.reading.content import Page
 from healthsite.reading.i18n import N_
-from healthsite.reading.images import FOLDER, Image
-from healthsite.problems import Problem, error
-from healthsite.reading.typed import did_you_mean
+from healthsite.reading.images import Image
 
 FONTS = Path(__file__).parent.parent / "fonts"
 SIZE = (1200, 630)
@@ -79,34 +77,6 @@ def palette(stylesheet: Path | None) -> tuple[tuple[str, str], ...]:
     for name, value in VARIABLE.findall(text):
         found.setdefault(name, value)
     return tuple((name, found.get(name, default)) for name, default in COLOURS.items())
-
-
-def check_images(pages: list[Page], images: dict[str, Image], static: tuple[Path, ...]) -> list[Problem]:
-    """Every `image:` must name a PNG or JPEG of content/images/, a file of static/, or an http(s) URL."""
-    problems = []
-    for page in pages:
-        name = page.meta.image
-        why = _image_problem(name, images, static) if name else None
-        if why:
-            problems.append(error(page.source, page.line("image"), f"image '{name}': {why}"))
-    return problems
-
-
-def _image_problem(name: str, images: dict[str, Image], static: tuple[Path, ...]) -> str | None:
-    """Why an `image:` value cannot be published, or None."""
-    parts = urlsplit(name)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return None
-    if name.startswith("/"):
-        found = themefiles.find(static, name) is not None
-        return None if found else f"there is no file static{name}"
-    if not name.startswith(f"{FOLDER}/"):
-        return f"write {FOLDER}/NAME.png for a file in content/{FOLDER}/ (or an https:// URL)"
-    if name not in images:
-        return f"there is no file content/{name}{did_you_mean(name, images)}"
-    if images[name].kind == "svg":
-        return "social sites do not show SVG previews; use a PNG or JPEG (1200 x 630 works best)"
-    return None
 
 
 def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],

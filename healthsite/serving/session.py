@@ -4,7 +4,7 @@ Each build starts from the previous one held in this process: its pages, bodies 
 from the disk cache), its Jinja environments (while the theme and configuration are the same) and every output
 whose key is unchanged (reused by reference). The result is a `Snapshot` of the whole site in memory, which the
 server serves and swaps by reference. The editorial review (unless --strict makes its warnings errors), the output
-folder and the disk cache come after the new site is announced: `Session.settle`, then a `Saver` in the background.
+folder and the disk cache come after the new site is announced: `Built.later`, then a `Saver` in the background.
 Only the article files reported changed are read again, and article page keys are kept (`pagekeys`). With search,
 the saver has Pagefind index the folder it writes and hands the new index to the server (`on_index`).
 """
@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Generic, Iterator, Mapping, TypeVar
+from typing import Callable, Iterator, Mapping
 
 from healthsite.checks import check
 from healthsite.model.pagekeys import PageKeys
@@ -31,92 +31,9 @@ from healthsite.reading.options import Options
 from healthsite.rendering import media
 from healthsite.rendering.outputs import Outputs, media_key
 from healthsite.writing import bodystore, cache, mediafiles, search
-from healthsite.writing.cache import sign, signed
+from healthsite.serving.saver import Saver, Superseded
+from healthsite.serving.snapshot import Built, File, MediaFile, Saved, Snapshot
 from healthsite.writing.writer import write_site
-
-IDLE_SECONDS = 2.0  # the output folder is written once saves have paused this long (or when the server stops)
-T = TypeVar("T")
-
-
-class MediaFile:
-    """A media file of the cache folder, read when asked for; made (and signed) first if it is missing or untrusted."""
-
-    def __init__(self, file: Path, task: media.Task | None = None) -> None:
-        self.file, self.task = file, task
-        self._lock = threading.Lock()
-
-    def data(self) -> bytes:
-        """The file's bytes."""
-        with self._lock:
-            if self.task is not None and not signed(self.file):
-                sign(self.file, media.make(self.task))
-            return self.file.read_bytes()
-
-
-File = bytes | MediaFile
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A good build's files in memory by output path (`topics/index.html`), and every folder that holds one."""
-
-    files: Mapping[str, File]
-    folders: frozenset[str] = frozenset()
-    search: str = ""  # with a search index: the key of what it must index (search.index_key)
-    indexed: str = ""  # the key of what the index it holds was made from (behind `search` until Pagefind is done)
-
-    @classmethod
-    def of(cls, files: Mapping[str, File], search: str = "", indexed: str = "") -> Snapshot:
-        """A snapshot of some files, with their folders."""
-        folders: set[str] = set()
-        for path in files:
-            at = path.rfind("/")
-            while at > 0 and path[:at] not in folders:
-                folders.add(path[:at])
-                at = path.rfind("/", 0, at)
-        return cls(files, frozenset(folders), search, indexed)
-
-    def with_index(self, key: str, index: Mapping[str, bytes]) -> Snapshot | None:
-        """This site with the search index made for `key` in place of the one it holds; None if it is not for it."""
-        if not self.search or self.search != key or self.indexed == key:
-            return None
-        return Snapshot.of({p: v for p, v in self.files.items() if not search.is_index(p)} | dict(index), key, key)
-
-    def data(self, path: str) -> bytes:
-        """The bytes of one file."""
-        value = self.files[path]
-        return value if isinstance(value, bytes) else value.data()
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What a good build leaves to write to disk: its files with their keys, and the cache's entries."""
-
-    root: Path
-    out: Path
-    files: Mapping[str, File]
-    keys: Mapping[str, str]
-    bodies: dict[str, bodystore.Entry]
-    inputs: list[str | bytes]
-    pages: int
-    warnings: list[Problem] = field(default_factory=list)
-    search: str = ""  # with a search index: the key of what it indexes (search.index_key)
-    config_name: str = "site.yaml"
-    sources: dict[str, cache.SourceRecord] = field(default_factory=dict)  # each article file's stat and digest
-
-
-@dataclass
-class Built:
-    """A finished build: the site to serve (None when it is served from its folder), and what to tell the terminal."""
-
-    out: Path
-    site: Snapshot | None
-    pages: int
-    files: int
-    written: int
-    seconds: float
-    warnings: list[Problem] = field(default_factory=list)
-    later: Callable[[], list[Problem]] | None = None  # the editorial review, when it waits until after publishing
 
 
 @dataclass
@@ -340,57 +257,3 @@ def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path], since: int) -> 
     return articles
 
 
-class Superseded(Exception):
-    """A newer build is waiting to be written: the one being written is dropped."""
-
-
-class Saver(Generic[T]):
-    """Writes the latest of what it is given in a background thread, once submissions pause (or at close)."""
-
-    def __init__(self, save: Callable[[T, Callable[[], bool]], None], on_error: Callable[[str], object],
-                 idle: float = IDLE_SECONDS) -> None:
-        self.save, self.on_error, self.idle = save, on_error, idle
-        self._changed = threading.Condition()
-        self._pending: T | None = None
-        self._since = 0.0
-        self._closing = False
-        self._thread: threading.Thread | None = None
-
-    def submit(self, item: T) -> None:
-        """Write `item` once nothing newer comes for a while (replacing anything not yet written)."""
-        with self._changed:
-            self._pending, self._since = item, time.monotonic()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="healthsite-save", daemon=True)
-                self._thread.start()
-            self._changed.notify_all()
-
-    def close(self) -> None:
-        """Write what is pending now, and stop."""
-        with self._changed:
-            self._closing = True
-            self._changed.notify_all()
-            thread = self._thread
-        if thread is not None:
-            thread.join()
-
-    def _run(self) -> None:
-        """Wait for a pause in submissions, write the latest item, repeat until closed."""
-        while True:
-            with self._changed:
-                self._changed.wait_for(self._due, timeout=self.idle)
-                if not self._due():
-                    continue
-                item, self._pending = self._pending, None
-                if item is None:
-                    return
-            try:
-                self.save(item, lambda: self._pending is not None and not self._closing)
-            except Superseded:
-                pass
-            except Exception as exc:  # e.g. a folder that cannot be written now: the next good build tries again
-                self.on_error(f"warning: the preview folder and the build cache were not written: {exc}")
-
-    def _due(self) -> bool:
-        """Whether to write now: closing, or something pending and quiet for `idle` seconds."""
-        return self._closing or self._pending is not None and time.monotonic() - self._since >= self.idle

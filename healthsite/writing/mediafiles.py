@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from PIL import Image as PilImage
 
 from healthsite.model import workers
+from healthsite.model.site import Site
 from healthsite.problems import BuildError, error
 from healthsite.reading.safeio import discard
 from healthsite.rendering.media import MEDIA, WEIGHT, Task, make, plan
