@@ -23,7 +23,10 @@ from watchfiles import Change
 
 from tests.conftest import REPO, SITE_YAML, article, chromium
 from healthsite.pipeline import Options, build
-from healthsite.serving.serve import DevServer, content_type, find_file, is_loopback, with_reload
+from healthsite.serving.devserver import DevServer
+from healthsite.serving.hosts import is_loopback
+from healthsite.serving.livereload import with_reload
+from healthsite.serving.lookup import content_type, find_file
 from healthsite.model import workers
 from healthsite.serving.watch import RACES, Builder, Builds, SourceFilter, Watcher
 
@@ -691,7 +694,7 @@ def indexed(running: Running) -> bool:
 
 def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
     """A missing /es/... page is answered with /es/404.html (the Spanish one), anything else with the site's."""
-    from healthsite.serving.serve import not_found_page
+    from healthsite.serving.lookup import not_found_page
     (tmp_path / "es").mkdir()
     (tmp_path / "404.html").write_text("site")
     (tmp_path / "es" / "404.html").write_text("es")

@@ -209,8 +209,8 @@ def run_search(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """`serve`: build, serve the site on --host/--port, rebuild on change and reload open pages."""
-    from healthsite.serving import serve
-    return serve.DevServer(options_from(args), args.host, args.port, args.quiet).serve_forever()
+    from healthsite.serving import devserver
+    return devserver.DevServer(options_from(args), args.host, args.port, args.quiet).serve_forever()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build, "check": run_check,
