@@ -14,8 +14,8 @@ T = TypeVar("T")
 COLLECTED: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar("collected", default=None)
 
 
-def stage(result: tuple[T | None, list[Problem]]) -> T:
-    """The value of a stage, or BuildError with its problems."""
+def checked_value(result: tuple[T | None, list[Problem]]) -> T:
+    """The value of a stage's (value or None, problems): BuildError if it has none or any problem is an error."""
     value, problems = result
     if value is None:
         raise BuildError(problems)

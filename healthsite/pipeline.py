@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from healthsite.checks import check, stage
+from healthsite.checks import check, checked_value
 from healthsite.problems import BuildError, Problem, as_error, error, shown_path, warning
 from healthsite.reading.config import SiteConfig, load_config
 from healthsite.reading.content import SourceFile
@@ -201,7 +201,7 @@ def locate(options: Options) -> Located:
     if options.config.is_symlink() and not inside(options.config, options.config.absolute().parent):
         check([error(options.config.name, 1, "the configuration is a link out of its folder: the site folder "
                                             "would be another one; give the real file with --config")])
-    config = stage(load_config(options.config, root))
+    config = checked_value(load_config(options.config, root))
     check(unsafe_inputs(root))
     published_ = (root / config.output_dir).resolve()
     out = (options.out or (root / PREVIEW if options.drafts else published_)).resolve()

@@ -581,7 +581,7 @@ def test_huge_strings_on_the_social_card_are_capped(make_site, field: str) -> No
 
 def test_card_text_is_capped() -> None:
     """The card shows at most 300 characters of a title, 100 of the site's name or topic."""
-    from healthsite.rendering.social import capped
+    from healthsite.model.previews import capped
     assert capped("x" * 1000, 300) == "x" * 296 + " ..." and len(capped("y " * 1000, 100)) <= 100
     assert capped("short", 300) == "short"
 

@@ -179,7 +179,7 @@ def article_links(site: Site, root: Path, where: Path, editor_url: str, report: 
                     "{line}", str(first.get(page.source, 1)))
             else:
                 href = quote(Path(os.path.relpath(path, where.resolve())).as_posix())
-            links[page.source] = Links(href, f"{edition.config.base_url.rstrip('/')}/{slug}/")
+            links[page.source] = Links(href, edition.config.absolute(edition.url(slug)))
     return links
 
 

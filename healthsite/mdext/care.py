@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from healthsite.reading.content import SLUG, load_source
-from healthsite.reading.inputs import CARDS, card_files
+from healthsite.reading.inputs import CARE_CARDS, care_card_files
 from healthsite.mdext.carecards import LEVELS
 from healthsite.mdext.shared import USE
 from healthsite.mdext.state import SharedCard
 from healthsite.problems import Problem, error, shown_path, warning
 from healthsite.reading.typed import field
 
-FOLDER = CARDS
+FOLDER = CARE_CARDS
 
 
 def _level(value: str) -> str | None:
@@ -32,7 +32,7 @@ class CardMatter:
 def read_cards(content_dir: Path, root: Path) -> tuple[dict[str, SharedCard], list[Problem]]:
     """Every shared card of a content folder, by name, with the problems found reading them."""
     cards, problems = {}, []
-    for path in card_files(content_dir):
+    for path in care_card_files(content_dir):
         shown = shown_path(path, root)
         try:
             card, found = parse_card(path.read_bytes(), shown)

@@ -12,16 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from healthsite.model.site import Site
+from healthsite.reading.urls import article_address
 
-Witness = tuple[Any, ...]
+MadeFrom = tuple[Any, ...]
 
 
 class PageKeys:
     """The last build's article page keys per edition, with what each was made from."""
 
     def __init__(self) -> None:
-        self._world: dict[str, Witness] = {}
-        self._keys: dict[tuple[str, str], tuple[Witness, str]] = {}
+        self._world: dict[str, MadeFrom] = {}
+        self._keys: dict[tuple[str, str], tuple[MadeFrom, str]] = {}
 
     def start(self, common: str, site: Site) -> None:
         """Begin an edition's pages: forget its keys if the theme, configuration or images changed."""
@@ -33,11 +34,11 @@ class PageKeys:
     def get(self, site: Site, slug: str) -> str | None:
         """The article page's key from the last build, if nothing it is made from has changed."""
         kept = self._keys.get((site.code, slug))
-        return kept[1] if kept is not None and _same(kept[0], witness(site, slug)) else None
+        return kept[1] if kept is not None and _same(kept[0], made_from(site, slug)) else None
 
     def put(self, site: Site, slug: str, key: str) -> None:
         """Remember an article page's key."""
-        self._keys[(site.code, slug)] = (witness(site, slug), key)
+        self._keys[(site.code, slug)] = (made_from(site, slug), key)
 
     def keep_only(self, sites: list[Site]) -> None:
         """Forget the pages (and editions) these sites no longer have."""
@@ -46,16 +47,16 @@ class PageKeys:
         self._world = {code: w for code, w in self._world.items() if code in {site.code for site in sites}}
 
 
-def witness(site: Site, slug: str) -> Witness:
+def made_from(site: Site, slug: str) -> MadeFrom:
     """Everything an article page's inputs are computed from, beyond the edition's theme and configuration."""
     page, body = site.pages[slug], site.bodies[slug]
-    address = f"{site.config.base_path}{slug}/"
+    address = site.url(slug)
     return (page, body, site.cards[slug], tuple(site.pages[s] for s in site.cards[slug]),
             tuple(tag in site.topics for tag in page.meta.tags),
             tuple(site.sources.get(key) for key, _ in body.citations),
-            site.outdated.get(slug, ()), site.versions.get(f"{slug}/", ()), address, site.extras)
+            site.outdated.get(slug, ()), site.versions.get(article_address(slug), ()), address, site.extras)
 
 
-def _same(old: Witness | None, new: Witness) -> bool:
-    """Whether two witnesses match: each part the same object, or an equal value."""
+def _same(old: MadeFrom | None, new: MadeFrom) -> bool:
+    """Whether two records of what a page is made from match: each part the same object, or an equal value."""
     return old is not None and len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new))

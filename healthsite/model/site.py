@@ -13,12 +13,12 @@ from healthsite.model.cards import read_more, topic_pages
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.content import Page
 from healthsite.reading.files import setting_line
-from healthsite.reading.i18n import translations
 from healthsite.reading.images import Image
 from healthsite.mdext.markup import Body
 from healthsite.problems import Problem, error, warning
-from healthsite.rendering.social import Preview, palette, preview
+from healthsite.model.previews import palette
 from healthsite.reading.typed import did_you_mean
+from healthsite.reading.urls import article_url
 
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404", "people", "pages"})
 
@@ -86,7 +86,7 @@ class Site:
 
     def url(self, slug: str) -> str:
         """The site path of an article."""
-        return f"{self.config.base_path}{slug}/"
+        return article_url(self.config.base_path, slug)
 
     def card(self, slug: str) -> Card:
         """The card data of an article."""
@@ -101,13 +101,6 @@ class Site:
         """The slug of the article `start_here` names, if it names a published one."""
         return next((slug for slug, page in self.pages.items()
                      if Path(page.source).name == self.config.start_here), None)
-
-    def preview(self, slug: str) -> Preview:
-        """The social preview of an article: its own image, or its generated card."""
-        page = self.pages[slug]
-        topic = topic_names(self.config, page.meta.tags[0])[0] if page.meta.tags else ""
-        return preview(page, self.config.title, topic, lambda path: self.config.absolute(self.root_path + path),
-                       self.images, self.static, self.colours, translations(self.code).gettext)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,

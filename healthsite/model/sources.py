@@ -14,7 +14,7 @@ from healthsite.reading.facts import EMERGENCY, front_matter_problems
 from healthsite.reading.i18n import body_texts
 from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.bibliography import Bibliography, load_bibliography
-from healthsite.checks import check, stage
+from healthsite.checks import check, checked_value
 from healthsite.reading.config import SiteConfig, load_config
 from healthsite.reading.content import Page, SourceFile, over_limits, read_articles
 from healthsite.mdext.markup import Body, Renderer
@@ -32,6 +32,8 @@ class Previous(Protocol):
 
     engine: str
     bodies: Mapping[str, tuple]
+from healthsite.model.previews import check_images
+from healthsite.reading.urls import article_url
 
 
 Rendered = tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]
@@ -69,8 +71,8 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     its bodies' HTML and prose, and its pages' Markdown, on disk).
     """
     root = options.config.resolve().parent
-    config = (config or stage(load_config(options.config, root))).edition(code)
-    bibliography = stage(load_bibliography(root / config.bibliography, root))
+    config = (config or checked_value(load_config(options.config, root))).edition(code)
+    bibliography = checked_value(load_bibliography(root / config.bibliography, root))
     files = read_articles(root / "content" / code, root) if files is None else files
     refused = {file.shown: over_limits(file, config.limits) for file in files}
     files = [file for file in files if not refused[file.shown]]
@@ -106,7 +108,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     listed = [page for page in published if not page.meta.draft]
     site_problems = (check_pages(pages, config, themefiles.layers(root, "templates"))
                      + check_start_here(config, *config_file, pages, listed)
-                     + images.check_images(pages, pictures, themefiles.layers(root, "static")))
+                     + check_images(pages, pictures, themefiles.layers(root, "static")))
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
@@ -140,7 +142,7 @@ def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str],
           addresses: frozenset[str] = frozenset()) -> Refs:
     """What articles may link to (file name -> URL; a translation's `../name.md` for the default edition's), cite,
     show and use as shared care cards, with the edition's translated body strings."""
-    urls = {name: f"{config.base_path}{slug}/" for name, slug in slugs.items()} | others[0]
+    urls = {name: article_url(config.base_path, slug) for name, slug in slugs.items()} | others[0]
     safety = tuple((rule.terms, rule.link) for rule in config.safety_links)
     facts = config.all_facts
     return Refs(urls, drafts | others[1], frozenset(bibliography), facts[EMERGENCY].value, cards, safety,
@@ -154,7 +156,7 @@ def _other_edition(default: Sources | None) -> tuple[dict[str, str], frozenset[s
     if default is None:
         return {}, frozenset()
     base = default.config.base_path
-    urls = {f"../{Path(p.source).name}": f"{base}{p.slug}/" for p in default.published if not p.meta.draft}
+    urls = {f"../{Path(p.source).name}": article_url(base, p.slug) for p in default.published if not p.meta.draft}
     drafts = frozenset(f"../{Path(p.source).name}" for p in default.pages if p.meta.draft)
     return urls, drafts
 

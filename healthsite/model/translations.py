@@ -20,6 +20,7 @@ from healthsite.reading.safeio import write_fresh
 from healthsite.model.site import Site, Version
 from healthsite.mdext.state import SharedCard
 from healthsite.reading.typed import did_you_mean
+from healthsite.reading.urls import article_address
 
 def check(pages: list[Page], sources: list[Page], published: list[Page], code: str) -> list[Problem]:
     """Every translation names one English article in content/, and no article has two translations."""
@@ -89,7 +90,7 @@ def _addresses(site: Site, by_name: dict[str, str]) -> dict[str, str]:
     """Each page's address under the site's base path, with the key its versions share across languages."""
     fixed = ["", "topics/", *(["search/"] if site.config.search else []),
              *(f"topics/{tag}/" for tag in site.topics)]
-    articles = {f"{slug}/": by_name.get(page.meta.translation_of, "") if site.code else slug
+    articles = {article_address(slug): by_name.get(page.meta.translation_of, "") if site.code else slug
                 for slug, page in site.listed.items()}
     extras = site.extras
     sides = {f"{folder}/{_stem(page.url)}/": f"{folder}/{page.key}/" for folder, pages in

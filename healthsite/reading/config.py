@@ -31,11 +31,6 @@ def _pattern(regex: str, what: str) -> typed.Check:
     return lambda value: None if re.fullmatch(regex, value) else f"must be {what}"
 
 
-def _at_least(minimum: float) -> typed.Check:
-    """A check that a number is at least `minimum`."""
-    return lambda value: None if value >= minimum else f"must be at least {minimum}"
-
-
 def _within(low: float, high: float) -> typed.Check:
     """A check that a number is finite and between `low` and `high`."""
     return lambda value: None if math.isfinite(value) and low <= value <= high else \

@@ -14,9 +14,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from healthsite.reading.inputs import LOCALES
+from healthsite.reading.themefiles import LOCALES
 
-LOCALE_DIR = LOCALES
 DOMAIN = "messages"
 
 
@@ -41,7 +40,7 @@ BODY_STRINGS = (*(text for pair in CARE_LEVELS.values() for text in pair), IN_OT
 
 def po_file(code: str) -> Path:
     """The catalog source of a language folder code, e.g. es."""
-    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def compile_po(data: bytes) -> bytes:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import PIL
 from PIL import Image as PilImage
@@ -14,12 +12,7 @@ from PIL import Image as PilImage
 from healthsite.reading.digests import digest
 from healthsite.reading.inputs import IMAGES, image_files
 from healthsite.problems import Problem, error, shown_path
-from healthsite.reading import themefiles
 from healthsite.reading.svg import check_svg
-from healthsite.reading.typed import did_you_mean
-
-if TYPE_CHECKING:
-    from healthsite.reading.content import Page
 
 FOLDER = IMAGES
 WIDTHS = (480, 800, 1200)
@@ -128,31 +121,3 @@ def measure(data: bytes, kind: str, name: str, shown: str) -> tuple[Image | None
                                       f"{kind.upper()}; give it the right extension")]
     size = (height, width) if turned else (width, height)
     return Image(name, kind, digest(data, ENCODING)[:16], *size), []
-
-
-def check_images(pages: list[Page], images: dict[str, Image], static: tuple[Path, ...]) -> list[Problem]:
-    """Every `image:` must name a PNG or JPEG of content/images/, a file of static/, or an http(s) URL."""
-    problems = []
-    for page in pages:
-        name = page.meta.image
-        why = _image_problem(name, images, static) if name else None
-        if why:
-            problems.append(error(page.source, page.line("image"), f"image '{name}': {why}"))
-    return problems
-
-
-def _image_problem(name: str, images: dict[str, Image], static: tuple[Path, ...]) -> str | None:
-    """Why an `image:` value cannot be published, or None."""
-    parts = urlsplit(name)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return None
-    if name.startswith("/"):
-        found = themefiles.find(static, name) is not None
-        return None if found else f"there is no file static{name}"
-    if not name.startswith(f"{FOLDER}/"):
-        return f"write {FOLDER}/NAME.png for a file in content/{FOLDER}/ (or an https:// URL)"
-    if name not in images:
-        return f"there is no file content/{name}{did_you_mean(name, images)}"
-    if images[name].kind == "svg":
-        return "social sites do not show SVG previews; use a PNG or JPEG (1200 x 630 works best)"
-    return None

@@ -16,8 +16,7 @@ from healthsite.reading.safeio import read_regular
 
 WORDS_FILE = "content/words.txt"  # the site's own words for the spelling check (spelling.py)
 
-LOCALES = Path(__file__).parent.parent / "locale"
-IMAGES, CARDS = "images", "care"  # content/images/ and content/care/ (content/CODE/care/ for a translation)
+IMAGES, CARE_CARDS = "images", "care"  # content/images/ and content/care/ (content/CODE/care/ for a translation)
 
 
 def theme_files(root: Path) -> list[tuple[str, Path]]:
@@ -31,9 +30,9 @@ def image_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
-def card_files(content_dir: Path) -> list[Path]:
-    """The shared card files of a content folder, in name order."""
-    return sorted(p for p in (content_dir / CARDS).glob("*.md") if p.is_file())
+def care_card_files(content_dir: Path) -> list[Path]:
+    """The shared care card files of a content folder, in name order."""
+    return sorted(p for p in (content_dir / CARE_CARDS).glob("*.md") if p.is_file())
 
 
 def side_files(content_dir: Path) -> list[Path]:
@@ -59,9 +58,9 @@ def input_parts(root: Path, config: SiteConfig, options: Options, out: Path,
     theme = theme_files(root)
     extra = image_files(root) + [p for p in (root / config.bibliography, options.config.resolve(), root / WORDS_FILE)
                                  if p.exists()] + \
-        [p for code in ("", *config.languages) for p in card_files(root / "content" / code)] + \
+        [p for code in ("", *config.languages) for p in care_card_files(root / "content" / code)] + \
         [p for code in ("", *config.languages) for p in side_files(root / "content" / code)] + \
-        sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
+        sorted(themefiles.LOCALES.glob("*/LC_MESSAGES/*.po"))
     return [engine_digest(), repr((options.drafts, str(out), options.search_index)), dt.date.today().isoformat(),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *(f.shown for f in articles),
             *(f.digest for f in articles), *(label for label, _ in theme), *(str(p) for p in extra),

@@ -1,6 +1,8 @@
 """Plain data: typed values (dataclasses, tuples, dates ...) to and from JSON-ready lists, checked on the way back.
 
-Nothing read this way can run code: a value that does not fit its declared type is a ValueError.
+Nothing read this way can run code: a value that does not fit its declared type is a ValueError. The reading of a
+declared type (a dataclass's fields, an optional's member) and the check of a plain value against a scalar type are
+the same for YAML (`typed.py`, which adds the line of every problem): it uses them from here.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ def _encoder(tp: Any) -> Coder:
     """The encoder of one type, built once."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if dataclasses.is_dataclass(tp):
-        parts = [(f.name, _encoder(hint)) for f, hint in _fields(tp)]
+        parts = [(f.name, _encoder(hint)) for f, hint in fields(tp)]
         return lambda v: [code(getattr(v, name)) for name, code in parts]
-    if origin in (typing.Union, types.UnionType):
-        inner = [_encoder(a) for a in args if a is not type(None)]
-        return lambda v: None if v is None else inner[0](v)
+    if optional(tp):
+        inner = _encoder(optional(tp))
+        return lambda v: None if v is None else inner(v)
     if tp is dt.date:
         return lambda v: v.isoformat()
     if origin in (tuple, list, frozenset) and (len(args) == 1 or args[-1] is Ellipsis):
@@ -57,9 +59,9 @@ def _decoder(tp: Any) -> Coder:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if dataclasses.is_dataclass(tp):
         return _dataclass_decoder(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [_decoder(a) for a in args if a is not type(None)]
-        return lambda d: None if d is None else inner[0](d)
+    if optional(tp):
+        inner = _decoder(optional(tp))
+        return lambda d: None if d is None else inner(d)
     if origin is typing.Literal:
         return lambda d: d if d in args and isinstance(d, str) else _bad(tp, d)
     if tp is dt.date:
@@ -85,7 +87,7 @@ def _decoder(tp: Any) -> Coder:
 
 def _dataclass_decoder(cls: type) -> Coder:
     """A dataclass from the list of its field values."""
-    parts = [_decoder(hint) for _, hint in _fields(cls)]
+    parts = [_decoder(hint) for _, hint in fields(cls)]
 
     def decode_one(d: Any) -> Any:
         if not isinstance(d, list) or len(d) != len(parts):
@@ -106,10 +108,18 @@ def _scalar_decoder(tp: Any) -> Coder:
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
-    """A dataclass's init fields with their resolved types."""
+def fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    """A dataclass's init fields with their resolved types, computed once per class."""
     hints = typing.get_type_hints(cls)
     return tuple((f, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
+
+
+@functools.cache
+def optional(tp: Any) -> Any:
+    """The type inside an optional one (`X | None` -> X), or None if `tp` is not optional."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    return next(a for a in typing.get_args(tp) if a is not type(None))
 
 
 def _kind(value: Any, allowed: frozenset[type]) -> frozenset[type] | None:

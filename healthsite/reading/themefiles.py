@@ -6,6 +6,7 @@ from pathlib import Path, PurePosixPath
 
 THEME = Path(__file__).parent.parent / "theme"  # healthsite/theme/templates, healthsite/theme/static
 KINDS = ("templates", "static")
+LOCALES = Path(__file__).parent.parent / "locale"  # the interface strings' catalogs: healthsite/locale/CODE/LC_MESSAGES
 README = "README.md"  # a note at the top of a site's templates/ or static/: never a template, never published
 
 

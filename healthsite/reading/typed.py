@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import functools
-import types
 import typing
 from typing import Any, Callable
 
 import yaml
 
+from healthsite.reading import plain
 from healthsite.problems import Problem, error, excerpt
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -124,10 +123,8 @@ def load(cls: type, text: str, reader: Reader) -> Any:
 def convert(tp: Any, node: yaml.Node, reader: Reader) -> Any:
     """Convert a node to type `tp`, or record why not and return INVALID."""
     origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        if _is_null(node):
-            return None
-        return convert(next(a for a in typing.get_args(tp) if a is not type(None)), node, reader)
+    if plain.optional(tp):
+        return None if _is_null(node) else convert(plain.optional(tp), node, reader)
     if dataclasses.is_dataclass(tp):
         return _dataclass(tp, node, reader)
     if origin is tuple:
@@ -150,7 +147,8 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
                                 node.start_mark, node.end_mark), node)], node.start_mark, node.end_mark)
     if not isinstance(node, yaml.MappingNode):
         return reader.fail(node, f"expected a mapping of {', '.join(f.name for f in dataclasses.fields(cls))}")
-    fields, hints = _schema(cls)
+    schema = plain.fields(cls)
+    fields, hints = {f.name: f for f, _ in schema}, {f.name: hint for f, hint in schema}
     values: dict[str, Any] = {}
     ok = True
     for key, name, value_node in _pairs(node, reader):
@@ -182,12 +180,6 @@ def _dataclass(cls: type, node: yaml.Node, reader: Reader) -> Any:
     message = whole() if whole else None
     reader.lines[id(made)] = reader.line(node)
     return reader.fail(node, message) if message else made
-
-
-@functools.cache
-def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
-    """A dataclass's fields and resolved type hints, computed once per class."""
-    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
 def _pairs(node: yaml.MappingNode, reader: Reader) -> list[tuple[yaml.Node, str, yaml.Node]]:
@@ -232,13 +224,12 @@ def _scalar(tp: type, node: yaml.Node, reader: Reader) -> Any:
     value = reader.scalar(node)
     if value is INVALID:
         return value
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
     if tp is str:
-        return node.value
-    if type(value) is not tp:
+        return node.value  # text is the value as written, whatever YAML makes of it
+    try:
+        return plain.decode(tp, value)  # the check a cached value passes: its exact type (a whole number is a number)
+    except ValueError:
         return reader.fail(node, f"expected {_NAMES[tp]}, got {_describe(node, reader)}")
-    return value
 
 
 def _date(node: yaml.ScalarNode, reader: Reader) -> Any:
@@ -246,7 +237,7 @@ def _date(node: yaml.ScalarNode, reader: Reader) -> Any:
     try:
         value = reader.loader.construct_object(node, deep=True)
         return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) \
-            else dt.date.fromisoformat(str(value))
+            else plain.decode(dt.date, str(value))
     except (ValueError, yaml.YAMLError):
         return reader.fail(node, f"invalid date '{excerpt(node.value)}' (expected a real date as YYYY-MM-DD)")
 

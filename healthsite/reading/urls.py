@@ -1,4 +1,5 @@
-"""URL settings: one checker for every URL a writer or publisher sets, so no unsafe scheme reaches an href."""
+"""URLs: one checker for every URL a writer or publisher sets, so no unsafe scheme reaches an href; and the one rule
+of an article's address (`SLUG/` under its edition's base path) and of its page's file (`SLUG/index.html`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,28 @@ SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 UNSEEN = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 PLAIN_PATH = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%\-]+)*/?")
 DOI = re.compile(r"10\.[0-9]{4,9}/[!-~]+")
+INDEX = "index.html"  # the file a folder's address serves
+
+
+def article_address(slug: str) -> str:
+    """An article's address under its edition's base path: `SLUG/`."""
+    return f"{slug}/"
+
+
+def article_url(base_path: str, slug: str) -> str:
+    """An article's site path: its edition's base path, then its address."""
+    return base_path + article_address(slug)
+
+
+def article_file(slug: str, code: str = "") -> str:
+    """The output file of an article's page: `SLUG/index.html` in its edition's folder (`CODE/SLUG/index.html`
+    from the site's)."""
+    return f"{code}/{article_address(slug)}{INDEX}".lstrip("/")
+
+
+def page_address(path: str) -> str:
+    """A page's address under its edition's base path, from its output file (`topics/index.html` -> `topics/`)."""
+    return path.removesuffix(INDEX)
 
 
 def url_problem(value: str, site_path: bool = False) -> str | None:

@@ -14,10 +14,12 @@ from healthsite.reading.bibliography import Source
 from healthsite.model.gethelp import contents_first, get_help, need_help
 from healthsite.problems import Problem
 from healthsite.model.site import Site
+from healthsite.rendering.social import preview_of
 from healthsite.rendering.switch import language_switch
 from healthsite.rendering.structured import article_graph, breadcrumbs, script_json
 from healthsite.rendering.trustpages import byline, extra_pages, feedback, footer_links
 from healthsite.rendering.templating import render
+from healthsite.reading.urls import article_file, page_address
 
 CONTENTS_MIN_SECTIONS = 4
 
@@ -56,7 +58,7 @@ class TopicLink:
 
 
 @dataclass(frozen=True)
-class Page:
+class HtmlPage:
     """A page to render: its output path, its template, what it is made from, and how to make its context."""
 
     path: str
@@ -65,35 +67,28 @@ class Page:
     context: Callable[[], dict[str, Any]]
 
 
-def pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of one edition, with its language versions; a context is only built for a page rendered."""
-    for slug in site.pages:
-        yield article_page(site, slug)
-    yield from other_pages(site)
-
-
-def article_page(site: Site, slug: str) -> Page:
+def article_page(site: Site, slug: str) -> HtmlPage:
     """An article's page, with its language versions."""
     page = site.pages[slug]
     inputs = article_inputs(site, slug)
-    return _versioned(site, Page(f"{slug}/index.html", page.meta.template, (page.source, page.digest, inputs),
+    return _versioned(site, HtmlPage(article_file(slug), page.meta.template, (page.source, page.digest, inputs),
                                  partial(article, site, slug, inputs)))
 
 
-def other_pages(site: Site) -> Iterator[Page]:
+def other_pages(site: Site) -> Iterator[HtmlPage]:
     """The pages that are not articles (home, topics, search, 404), with their language versions."""
     for page in _other_pages(site):
         yield _versioned(site, page)
 
 
-def _versioned(site: Site, page: Page) -> Page:
+def _versioned(site: Site, page: HtmlPage) -> HtmlPage:
     """A page with its language versions among what it is made from."""
-    address = page.path.removesuffix("index.html")
+    address = page_address(page.path)
     return replace(page, inputs=(*page.inputs, site.versions.get(address, ()), language_switch(site, address),
                                  footer_links(site)))
 
 
-def _other_pages(site: Site) -> Iterator[Page]:
+def _other_pages(site: Site) -> Iterator[HtmlPage]:
     """The pages that are not articles; a context is only built for a page that is rendered."""
     start = site.start_here()
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics.values()]
@@ -112,9 +107,9 @@ def _other_pages(site: Site) -> Iterator[Page]:
         yield _fixed(path, template, **context)
 
 
-def _fixed(path: str, template: str, **context: Any) -> Page:
+def _fixed(path: str, template: str, **context: Any) -> HtmlPage:
     """A page whose context is small and is itself what the page is made from."""
-    return Page(path, template, tuple(context.items()), lambda: context)
+    return HtmlPage(path, template, tuple(context.items()), lambda: context)
 
 
 def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
@@ -138,7 +133,7 @@ def article_inputs(site: Site, slug: str) -> tuple:
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
     lookups = tuple(found for found in body.lookups if found[0] != "rules")  # the rules check a body, never change it
     return (lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
-            [site.sources[key] for key, _ in body.citations], site.preview(slug), byline(site, slug),
+            [site.sources[key] for key, _ in body.citations], preview_of(site, slug), byline(site, slug),
             feedback(site, slug))
 
 
@@ -153,9 +148,9 @@ def home_groups(site: Site, start: str | None = None) -> list[tuple[str, str, li
     return [g for g in groups if g[2]] + ([("More articles", "", untagged)] if untagged else [])
 
 
-def render_page(env: jinja2.Environment, site: Site, page: Page, root: Path) -> tuple[bytes | None, list[Problem]]:
+def render_page(env: jinja2.Environment, site: Site, page: HtmlPage, root: Path) -> tuple[bytes | None, list[Problem]]:
     """Render one page with the site-wide context."""
-    address = page.path.removesuffix("index.html")
+    address = page_address(page.path)
     context = {"site": site.config, "path": site.config.base_path + address,
                "versions": site.versions.get(address, ()), "switch": language_switch(site, address),
                "footer_links": footer_links(site), **page.context()}

@@ -1,5 +1,5 @@
-"""Media files: image variants and preview cards, made in a worker pool (while the pages render) once and kept by
-content hash."""
+"""Media files: image variants and generated preview images, made in a worker pool (while the pages render) once
+and kept by content hash."""
 
 from __future__ import annotations
 
@@ -13,24 +13,25 @@ from PIL import ImageOps
 from healthsite.reading.digests import digest
 from healthsite.reading.images import Image
 from healthsite.model.site import Site
-from healthsite.rendering.social import Card, draw
+from healthsite.model.previews import Drawn
+from healthsite.rendering.social import draw, preview_of
 
 MEDIA = "media"
-WEIGHT = {"card": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
+WEIGHT = {"preview": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
 SAVE = {"png": {"compress_level": 6}, "jpeg": {"quality": 82, "optimize": True, "subsampling": 2},
         "webp": {"quality": 80, "method": 4}}
 
 
 @dataclass(frozen=True)
 class Task:
-    """One file to make: a raster image at a width in a format, or a preview card."""
+    """One file to make: a raster image at a width in a format, or a generated preview image."""
 
     key: str
     source: Path | None = None
     width: int = 0
     kind: str = ""
-    card: Card | None = None
-    shown: str = ""  # the file a failure is reported at: the image, or the article whose card it is
+    preview: Drawn | None = None
+    shown: str = ""  # the file a failure is reported at: the image, or the article whose preview it is
 
 
 def plan(site: Site, root: Path) -> dict[str, Path | Task]:
@@ -44,9 +45,9 @@ def plan(site: Site, root: Path) -> dict[str, Path | Task]:
             for path, width, kind in image.variants():
                 files[path] = _task(root, image, width, kind)
         for slug in one.pages:
-            preview = one.preview(slug)
-            if preview.card:
-                files[preview.path] = Task(f"card-{preview.path.rsplit('/', 1)[-1]}", card=preview.card,
+            preview = preview_of(one, slug)
+            if preview.drawn:
+                files[preview.path] = Task(f"preview-{preview.path.rsplit('/', 1)[-1]}", preview=preview.drawn,
                                            shown=one.pages[slug].source)
     return files
 
@@ -62,8 +63,8 @@ def _task(root: Path, image: Image, width: int, kind: str) -> Path | Task:
 
 def make(task: Task) -> bytes:
     """The bytes of one media file (a pool task)."""
-    if task.card:
-        return draw(task.card)
+    if task.preview:
+        return draw(task.preview)
     assert task.source is not None
     return encode(task.source.read_bytes(), task.width, task.kind)
 

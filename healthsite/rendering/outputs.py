@@ -9,7 +9,8 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from healthsite.rendering import assets, feed, htmlpages, redirects, sitemap, templating
+from healthsite.model import assets
+from healthsite.rendering import feed, htmlpages, redirects, sitemap, templating
 from healthsite.checks import check
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.digests import digest, engine_digest
@@ -22,6 +23,7 @@ from healthsite.problems import Problem
 from healthsite.reading.rules import Rules
 from healthsite.model.site import Site
 from healthsite.reading.themefiles import static_files
+from healthsite.reading.urls import article_file
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Outputs:
             yield "_redirects", rules
         check(problems)
 
-    def _pages(self, common: str, site: Site) -> Iterator[tuple[str, str, Callable[[], htmlpages.Page]]]:
+    def _pages(self, common: str, site: Site) -> Iterator[tuple[str, str, Callable[[], htmlpages.HtmlPage]]]:
         """An edition's pages: each one's path, key, and how to have the page to render; with `page_keys`, an
         article whose key is known is made only if it must be rendered."""
         keys = self.page_keys
@@ -92,7 +94,7 @@ class Outputs:
         for slug in site.pages:
             known = keys.get(site, slug) if keys is not None else None
             if known is not None:
-                yield f"{slug}/index.html", known, partial(htmlpages.article_page, site, slug)
+                yield article_file(slug), known, partial(htmlpages.article_page, site, slug)
                 continue
             page = htmlpages.article_page(site, slug)
             key = digest(common, repr(page.inputs))
@@ -129,7 +131,7 @@ def keyed_config(config: SiteConfig, theme: list[Path]) -> str:
     return repr((bare, shown))
 
 
-def _made(page: htmlpages.Page) -> htmlpages.Page:
+def _made(page: htmlpages.HtmlPage) -> htmlpages.HtmlPage:
     """A page already made."""
     return page
 

@@ -1,117 +1,50 @@
-"""Social previews: the image a shared link shows, an article's own `image:` or a generated title card."""
+"""Generated preview images: the 1200 x 630 PNG a shared link shows for an article without its own `image:`,
+drawn from what `previews.py` describes."""
 
 from __future__ import annotations
 
 import inspect
 import io
-import re
 import textwrap
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
 
 import PIL
 from PIL import Image as PilImage
 from PIL import features
 from PIL import ImageColor, ImageDraw, ImageFont
 
-from healthsite.rendering import assets
-from healthsite.reading import themefiles
 from healthsite.reading.digests import digest
-from healthsite.reading.content import Page
-from healthsite.reading.i18n import N_
-from healthsite.reading.images import Image
+from healthsite.reading.i18n import translations
+from healthsite.model.previews import SIZE, Drawn, Preview, preview
+from healthsite.model.site import Site, topic_names
 
 FONTS = Path(__file__).parent.parent / "fonts"
-SIZE = (1200, 630)
 MARGIN = 80
 TITLE_SIZES = (72, 64, 56, 48)
 MAX_LINES = 4
-COLOURS = {"brand": "#005eb8", "brand-dark": "#003d78", "brand-tint": "#e8f1f8", "header-text": "#ffffff"}
 BAND, STRIPE = 120, 24  # the band below and the stripe at the left, in brand-dark
 STEPS = 128  # colours per ramp: two ramps fill a PNG palette
 RAMPS = (("brand", "header-text"), ("brand-dark", "brand-tint"))
-TOPIC_ALT = N_("%(title)s: %(topic)s article from %(site)s")  # a generated card's text alternative
-PLAIN_ALT = N_("%(title)s: an article from %(site)s")
-DRAWING = "palette-1"  # changes when the drawing code does: part of every card's digest
-VARIABLE = re.compile(r"--([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
+DRAWING = "palette-1"  # changes when the drawing code does: part of every generated preview image's digest
+Card = Drawn  # the name the drawing functions use: their source is in every image's URL, so it stays as written
 
 
-MAX_TITLE, MAX_LABEL = 300, 100  # characters a card shows of the title, and of the site's name and the topic
-
-
-def capped(text: str, limit: int) -> str:
-    """A text cut to `limit` characters (ending in '...' if cut): a card never draws more than fits."""
-    return text if len(text) <= limit else text[:limit - 4].rstrip() + " ..."
-
-
-@dataclass(frozen=True)
-class Card:
-    """What a generated preview card shows, and in which colours."""
-
-    title: str
-    site: str
-    topic: str
-    colours: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Preview:
-    """An article's social preview: absolute URL, text alternative, size if known, and the card to draw if any."""
-
-    url: str
-    alt: str
-    width: int = 0
-    height: int = 0
-    card: Card | None = None
-    path: str = ""
-
-
-def palette(stylesheet: Path | None) -> tuple[tuple[str, str], ...]:
-    """The theme's light colours from static/style.css (its first definition of each), defaults where absent."""
-    found: dict[str, str] = {}
-    text = stylesheet.read_text(errors="replace") if stylesheet and stylesheet.is_file() else ""
-    for name, value in VARIABLE.findall(text):
-        found.setdefault(name, value)
-    return tuple((name, found.get(name, default)) for name, default in COLOURS.items())
-
-
-def preview(page: Page, site_title: str, topic: str, absolute: Callable[[str], str], images: dict[str, Image],
-            static: tuple[Path, ...], colours: tuple[tuple[str, str], ...],
-            said: Callable[[str], str] = lambda text: text) -> Preview:
-    """The preview of one article; `absolute` turns a site path into a URL, `said` translates the card's text
-    alternative into the page's language."""
-    meta = page.meta
-    name = meta.image
-    if not name:
-        card = Card(capped(meta.title, MAX_TITLE), capped(site_title, MAX_LABEL), capped(topic, MAX_LABEL), colours)
-        path = f"social/{page.slug}.{card_digest(card)[:10]}.png"
-        alt = said(TOPIC_ALT if topic else PLAIN_ALT) % {"title": meta.title, "topic": topic, "site": site_title}
-        return Preview(absolute(path), alt, *SIZE, card, path)
-    if name.startswith("/"):
-        file = themefiles.find(static, name)
-        published = assets.published_name(name.lstrip("/"), file.read_bytes() if file else b"")
-        return Preview(absolute(published), meta.image_alt)
-    if name in images:
-        image = images[name]
-        width = image.widths()[-1]
-        return Preview(absolute(quote(image.file(width, image.kind))), meta.image_alt, width, image.height_at(width))
-    return Preview(name, meta.image_alt)
-
-
-def card_digest(card: Card) -> str:
-    """The fingerprint of a card: its content and its design, not the engine's, so a release that did not change
-    how cards look keeps every card's URL (and the file made for it)."""
-    return digest(design(), repr(card))
+def preview_of(site: Site, slug: str) -> Preview:
+    """The preview image of an article: its own image, or a generated one (its URL keyed on how they are drawn)."""
+    page = site.pages[slug]
+    topic = topic_names(site.config, page.meta.tags[0])[0] if page.meta.tags else ""
+    return preview(page, site.config.title, topic, lambda path: site.config.absolute(site.root_path + path),
+                   site.images, site.static, site.colours, design(), translations(site.code).gettext)
 
 
 @cache
 def design() -> str:
-    """The fingerprint of how cards are drawn: the drawing code's source and constants, the fonts, and the versions
-    of Pillow, FreeType and zlib that turn them into PNG bytes."""
+    """The fingerprint of how preview images are drawn: the drawing code's source and constants, the fonts, and the
+    versions of Pillow, FreeType and zlib that turn them into PNG bytes."""
     code = [_source(function) for function in (draw, layout, _fit, _wrap, _palette, _blend)]
     constants = repr((SIZE, MARGIN, TITLE_SIZES, MAX_LINES, BAND, STRIPE, STEPS, RAMPS))
     return digest(DRAWING, *code, constants, _fonts_digest(), PIL.__version__,

@@ -7,6 +7,7 @@ from typing import Any
 
 from healthsite.reading import i18n
 from healthsite.model.site import Site
+from healthsite.rendering.social import preview_of
 
 
 def breadcrumbs(site: Site, slug: str) -> list[tuple[str, str]]:
@@ -26,7 +27,7 @@ def article_graph(site: Site, slug: str) -> dict[str, Any]:
         "@type": "MedicalWebPage", "@id": f"{url}#webpage", "url": url, "name": meta.title,
         "description": meta.description, "inLanguage": config.language,
         "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
-        "breadcrumb": {"@id": f"{url}#breadcrumb"}, "image": site.preview(slug).url,
+        "breadcrumb": {"@id": f"{url}#breadcrumb"}, "image": preview_of(site, slug).url,
     }
     if meta.date:
         page["datePublished"] = meta.date.isoformat()

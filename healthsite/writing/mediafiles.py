@@ -38,7 +38,7 @@ def produce(site: Site, root: Path, jobs: int) -> MediaFiles:
         if stale.name not in kept:
             discard(stale)  # a file, link, pipe or folder planted in the cache: removed, never followed
     missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
-    weight = sum(WEIGHT["card" if t.card else "raster"] for t in missing)
+    weight = sum(WEIGHT["preview" if t.preview else "raster"] for t in missing)
     try:
         wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)
     except MediaFailed as exc:

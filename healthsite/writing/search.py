@@ -17,6 +17,7 @@ from healthsite.reading.files import setting_line
 from healthsite.rendering.outputs import Outputs
 from healthsite.problems import Problem, error, warning
 from healthsite.model.site import Site
+from healthsite.reading.urls import article_file
 from healthsite.writing.writer import MARKER, link_previous, swap
 
 FOLDER = "pagefind"
@@ -107,7 +108,7 @@ def index_built(site_folder: Path, config: SiteConfig, config_name: str, config_
 def index_key(site: Site, keys: dict[str, str]) -> str:
     """What the search index is made from: every edition's listed articles (one index, split by language) and their
     pages' keys."""
-    pages = sorted(f"{one.code}/{slug}/index.html".lstrip("/") for one in (site, *site.editions) for slug in one.listed)
+    pages = sorted(article_file(slug, one.code) for one in (site, *site.editions) for slug in one.listed)
     return cache.digest(*pages, *(keys[path] for path in pages))
 
 
