@@ -9,136 +9,15 @@ backtracking when site.yaml is read.
 from __future__ import annotations
 
 import re
-import re._parser as sre  # type: ignore[import-not-found]  # the regular-expression parser, to screen patterns
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from healthsite.reading import rulevalues as values
 from healthsite.reading.facts import Fact, unknown
 from healthsite.problems import Category, Problem, error, excerpt, warning
 from healthsite.reading.typed import did_you_mean, field
 
-MAX_PATTERN = 200  # characters of one phrase or regular expression
-MAX_UNBOUNDED = 4  # unbounded repeats (+, *, {n,}) in one regular expression
-CARE_ORDER = ("non-urgent", "urgent", "emergency")
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-VALUE = "{value}"
-
-
-def _severity(value: str) -> str | None:
-    """Check a rule's level."""
-    return None if value in ("error", "warning") else "must be error or warning"
-
-
-def _care(value: str) -> str | None:
-    """Check a care card level."""
-    return None if value in CARE_ORDER else f"must be one of {', '.join(CARE_ORDER)}"
-
-
-def _slugs(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check a non-empty list of slugs."""
-    if not values:
-        return "must list at least one name"
-    bad = next((i for i, v in enumerate(values) if not SLUG.fullmatch(v)), None)
-    return None if bad is None else (bad, f"'{excerpt(values[bad])}' is not a name (lowercase letters, digits, '-')")
-
-
-def _languages(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check language codes."""
-    bad = next((i for i, v in enumerate(values) if not re.fullmatch(r"[a-z]{2,3}", v)), None)
-    return None if bad is None else (bad, f"'{excerpt(values[bad])}' is not a language code like en or es")
-
-
-def _phrases(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check plain phrases: none blank, none too long."""
-    for index, value in enumerate(values):
-        if not value.strip():
-            return index, "must not contain an empty phrase"
-        if len(value) > MAX_PATTERN:
-            return index, f"has a phrase of {len(value)} characters (at most {MAX_PATTERN})"
-    return None
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why a regular expression cannot be a rule's pattern (bad syntax, too long, could backtrack without end)."""
-    if len(pattern) > MAX_PATTERN:
-        return f"is {len(pattern)} characters long (at most {MAX_PATTERN})"
-    try:
-        parsed = sre.parse(pattern)
-    except re.error as exc:
-        return f"is not a valid regular expression: {exc}"
-    if not pattern.strip():
-        return "must not be empty"
-    return _risky(parsed, inside=False) or (
-        f"has more than {MAX_UNBOUNDED} unbounded repeats (+, *): bound them, like {{0,80}}"
-        if _unbounded(parsed) > MAX_UNBOUNDED else None)
-
-
-def _risky(items: Iterable, inside: bool) -> str | None:
-    """Why a parsed pattern could backtrack catastrophically: a repeat inside a repeat, a repeated alternation,
-    or a back-reference."""
-    for op, arg in items:
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            if arg[1] > 1 and inside:
-                return "repeats a group that itself repeats (like (a+)+): this can make matching take forever; " \
-                       "write it without the nested repeat"
-            found = _risky(arg[2], inside or arg[1] > 1)
-        elif name == "BRANCH":
-            if inside:
-                return "repeats an alternation (like (a|b)+): this can make matching take forever; use a " \
-                       "character class or write the alternatives out"
-            found = next(filter(None, (_risky(branch, inside) for branch in arg[1])), None)
-        elif name == "SUBPATTERN":
-            found = _risky(arg[3], inside)
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            found = _risky(arg[1], inside)
-        elif name in ("GROUPREF", "GROUPREF_EXISTS"):
-            found = "refers back to a group (\\1): not allowed in a rule's pattern"
-        else:
-            found = None
-        if found:
-            return found
-    return None
-
-
-def _unbounded(items: Iterable) -> int:
-    """How many unbounded repeats a parsed pattern has."""
-    count = 0
-    for op, arg in items:
-        if str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            count += (arg[1] == sre.MAXREPEAT) + _unbounded(arg[2])
-        elif str(op) == "SUBPATTERN":
-            count += _unbounded(arg[3])
-        elif str(op) == "BRANCH":
-            count += sum(_unbounded(b) for b in arg[1])
-    return count
-
-
-def _regexes(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check regular expressions, each at its own line."""
-    for index, value in enumerate(values):
-        why = regex_problem(value)
-        if why:
-            return index, f"pattern '{excerpt(value)}' {why}"
-    return None
-
-
-def _one_group(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check a consistent rule's regular expressions: valid, each with exactly one group (the value)."""
-    found = _regexes(values)
-    if found:
-        return found
-    bad = next((i for i, v in enumerate(values) if re.compile(v).groups != 1), None)
-    return None if bad is None else (bad, f"pattern '{excerpt(values[bad])}' must have exactly one group in "
-                                          "parentheses, around the value: use (?:...) for other groups")
-
-
-def _with_value(values: tuple[str, ...]) -> str | tuple[int, str] | None:
-    """Check a consistent rule's phrases: each holds {value} once."""
-    found = _phrases(values)
-    bad = next((i for i, v in enumerate(values) if v.count(VALUE) != 1), None)
-    return found or (None if bad is None else (bad, f"phrase '{excerpt(values[bad])}' must hold {VALUE} once, "
-                                                    "where the value is written"))
+from healthsite.reading.rulevalues import CARE_ORDER, MAX_PATTERN, MAX_UNBOUNDED, SLUG, VALUE  # noqa: F401
 
 
 def _message(doc: str = "what the writer is told: why the rule exists and what to do") -> object:
@@ -160,8 +39,8 @@ def _language_keys(values: dict) -> tuple[int, str] | None:
 class Translation:
     """A rule in another language: what is given replaces the rule's own (phrases and regex together)."""
 
-    phrases: tuple[str, ...] = field("the phrases in this language", (), _phrases)
-    regex: tuple[str, ...] = field("the regular expressions in this language", (), _regexes)
+    phrases: tuple[str, ...] = field("the phrases in this language", (), values.phrases)
+    regex: tuple[str, ...] = field("the regular expressions in this language", (), values.regexes)
     message: str = field("the message in this language", "")
     name: str = field("a consistent rule's quantity in this language", "")
     instead: str = field("an avoid rule's wording to use instead, in this language", "")
@@ -176,12 +55,12 @@ class RequiredCards:
     """Articles with one of these topic tags must show these shared care cards."""
 
     tags: tuple[str, ...] = field("topic tags: every published article with one of them must show the cards",
-                                  check=_slugs)
+                                  check=values.slugs)
     cards: tuple[str, ...] = field("shared care cards (content/care/NAME.md) those articles must show",
-                                   check=_slugs)
+                                   check=values.slugs)
     message: str = _message()
-    languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
-    level: str = field(SEVERITY, "error", _severity)
+    languages: tuple[str, ...] = field(LANGUAGES, (), values.languages)
+    level: str = field(SEVERITY, "error", values.severity)
 
 
 @dataclass(frozen=True)
@@ -189,14 +68,14 @@ class CareLevel:
     """Phrases that may appear only inside care cards of at least a level."""
 
     at_least: str = field("the lowest care card level the phrases may appear in: non-urgent, urgent or emergency",
-                          check=_care)
+                          check=values.care)
     message: str = _message()
-    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
-    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
+    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), values.phrases)
+    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), values.regexes)
     in_prose: bool = field("also refuse the phrases in the article's text outside care cards", True)
     translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
-    languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
-    level: str = field(SEVERITY, "error", _severity)
+    languages: tuple[str, ...] = field(LANGUAGES, (), values.languages)
+    level: str = field(SEVERITY, "error", values.severity)
 
     def check_whole(self) -> str | None:
         """A rule needs a pattern."""
@@ -210,13 +89,13 @@ class WrittenOnce:
     card: str = field("the shared care card that holds the advice (content/care/NAME.md)",
                       check=lambda v: None if SLUG.fullmatch(v) else "must be a shared card's name")
     message: str = _message()
-    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
-    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
+    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), values.phrases)
+    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), values.regexes)
     in_prose: bool = field("also refuse the phrases in the article's text outside care cards (not only in "
                            "inline cards)", True)
     translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
-    languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
-    level: str = field(SEVERITY, "error", _severity)
+    languages: tuple[str, ...] = field(LANGUAGES, (), values.languages)
+    level: str = field(SEVERITY, "error", values.severity)
 
     def check_whole(self) -> str | None:
         """A rule needs a pattern."""
@@ -230,21 +109,21 @@ class Consistent:
     name: str = field("the quantity, as the writer reads it, e.g. days of treating pain yourself")
     message: str = _message()
     phrases: tuple[str, ...] = field("plain phrases with {value} where the value is written (any case, whole "
-                                     "words; the value is one word or number)", (), _with_value)
+                                     "words; the value is one word or number)", (), values.with_value)
     regex: tuple[str, ...] = field("regular expressions with one group in parentheses around the value", (),
-                                   _one_group)
+                                   values.one_group)
     value: str = field("the one value allowed", "")
     fact: str = field("or: the fact (in facts:) whose value is the one allowed", "")
     translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
-    languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
-    level: str = field(SEVERITY, "error", _severity)
+    languages: tuple[str, ...] = field(LANGUAGES, (), values.languages)
+    level: str = field(SEVERITY, "error", values.severity)
 
     def check_whole(self) -> str | None:
         """A quantity needs a pattern and one value: written out or a fact's."""
         if bool(self.value) == bool(self.fact):
             return f"the consistent rule '{excerpt(self.name)}' needs either value: or fact: (one of them)"
         for code, local in self.translations.items():
-            found = _with_value(local.phrases) or _one_group(local.regex)
+            found = values.with_value(local.phrases) or values.one_group(local.regex)
             if found:
                 return f"translations: {code}: {found[1] if isinstance(found, tuple) else found}"
         return _no_pattern(self)
@@ -256,12 +135,12 @@ class Avoid:
 
     instead: str = field("what to write instead")
     why: str = field("why, for the writer")
-    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), _phrases)
-    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), _regexes)
+    phrases: tuple[str, ...] = field("plain words or phrases (any case, whole words)", (), values.phrases)
+    regex: tuple[str, ...] = field("regular expressions (Python syntax; case matters unless (?i))", (), values.regexes)
     message: str = field("more for the writer, after why", "")
     translations: dict[str, Translation] = field(TRANSLATIONS, {}, _language_keys)
-    languages: tuple[str, ...] = field(LANGUAGES, (), _languages)
-    level: str = field("warning (the default) or error", "warning", _severity)
+    languages: tuple[str, ...] = field(LANGUAGES, (), values.languages)
+    level: str = field("warning (the default) or error", "warning", values.severity)
 
     def check_whole(self) -> str | None:
         """A rule needs a pattern."""

@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 from healthsite.problems import Problem
 from healthsite.rendering import media
 from healthsite.writing import cache, search
-from healthsite.writing.cache import sign, signed
+from healthsite.writing.signing import sign, signed
 
 
 class MediaFile:

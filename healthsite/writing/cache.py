@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import json
-import os
-import secrets
 import sqlite3
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +14,8 @@ from healthsite.reading.digests import LIBRARIES, digest, engine_digest  # noqa:
 from healthsite.problems import CATEGORIES, Problem, warning
 from healthsite.reading.content import NO_STAT, SourceFile
 from healthsite.reading.options import CACHE
-from healthsite.reading.safeio import read_regular, write_fresh
+from healthsite.reading.safeio import write_fresh
+from healthsite.writing.signing import machine_key, sign, signed  # noqa: F401  (the cache's signing)
 from healthsite.writing.writer import intact
 
 if TYPE_CHECKING:
@@ -30,8 +26,6 @@ if TYPE_CHECKING:
 FOLDER = CACHE  # the folder the cache lives in
 LEVELS = ("error", "warning")
 FORMAT = 6  # of the signed media files (the store has its own)
-KEY_BYTES = 32
-KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
 
 
 class Output(NamedTuple):
@@ -237,68 +231,3 @@ def replace_file(path: Path, data: bytes) -> None:
     """Replace a file (never a link's target) through a new temporary file beside it; a folder planted under the
     cache's own name is removed."""
     write_fresh(path, data)
-
-
-def sign(path: Path, data: bytes) -> None:
-    """Write a file of the cache with a keyed digest beside it (`NAME.mac`), so a planted file is never trusted."""
-    write_fresh(path, data)  # a fresh temporary name, renamed: never through a planted link, pipe or folder
-    write_fresh(path.with_name(path.name + ".mac"), _mac(path.name.encode() + b"\0" + data).encode())
-
-
-def signed(path: Path) -> bool:
-    """Whether a file of the cache is one this machine wrote (`sign`), unchanged."""
-    try:
-        mac = read_regular(path.with_name(path.name + ".mac"), limit=100).decode()
-        data = read_regular(path)
-    except (OSError, UnicodeDecodeError):
-        return False
-    return data is not None and hmac.compare_digest(mac, _mac(path.name.encode() + b"\0" + data))
-
-
-def _mac(payload: bytes) -> str:
-    """A keyed digest of a payload, with this machine's key."""
-    return hmac.new(machine_key(), payload, "sha256").hexdigest()
-
-
-@functools.cache
-def machine_key() -> bytes:
-    """The key that signs caches: kept outside every site folder, made on first use (per process if unwritable).
-
-    Two builds that start at once agree on one key: the first to link its new key file into place wins.
-    A key given in the environment (HEALTHSITE_CACHE_KEY, e.g. from a CI secret) is used instead, so a cache
-    restored on another machine that has the same secret is trusted.
-    """
-    given = os.environ.get(KEY_VARIABLE, "")
-    if given:
-        return hashlib.sha256(given.encode()).digest()
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "healthsite"
-    path = home / "cache.key"
-    key = _key_in(path)
-    if key:
-        return key
-    key = secrets.token_bytes(KEY_BYTES)
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        if path.exists() or path.is_symlink():
-            path.unlink()  # a damaged key file: its caches are not trusted anyway
-        fd, temporary = tempfile.mkstemp(prefix=".cache.key.", dir=home)  # readable by its owner only
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(key)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
-    except OSError:
-        return key  # an unwritable home: caches live as long as this process
-    return _key_in(path) or key
-
-
-def _key_in(path: Path) -> bytes | None:
-    """The key a key file holds, if it holds one."""
-    try:
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == KEY_BYTES else None

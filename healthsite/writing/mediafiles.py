@@ -15,7 +15,8 @@ from healthsite.model.site import Site
 from healthsite.problems import BuildError, error
 from healthsite.reading.safeio import discard
 from healthsite.rendering.media import MEDIA, WEIGHT, Task, make, plan
-from healthsite.writing.cache import own_folder, sign, signed
+from healthsite.writing.cache import own_folder
+from healthsite.writing.signing import sign, signed
 
 
 class MediaFailed(Exception):

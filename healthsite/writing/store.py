@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
-from healthsite.writing.cache import FOLDER, ignored, machine_key
+from healthsite.writing.cache import FOLDER, ignored
+from healthsite.writing.signing import machine_key
 from healthsite.problems import Problem
 from healthsite.reading.safeio import discard, kind_problem
 
