@@ -14,6 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from healthsite.review import editorial
+from healthsite.model import readability
 from healthsite.reading.config import load_config
 from healthsite.pipeline import Options, build
 from healthsite.model.sources import make_site, read_sources
@@ -44,9 +45,9 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def stats(site) -> dict[str, editorial.TextStats]:
+def stats(site) -> dict[str, readability.TextStats]:
     """Readability measurements of every article."""
-    return {slug: editorial.measure(site.bodies[slug].prose) for slug in site.pages}
+    return {slug: readability.measure(site.bodies[slug].prose) for slug in site.pages}
 
 
 @pytest.fixture(scope="module")

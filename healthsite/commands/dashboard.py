@@ -17,6 +17,7 @@ from urllib.parse import quote
 import jinja2
 
 from healthsite.review import editorial
+from healthsite.model import readability
 from healthsite.review.editorial import Article, Editorial
 from healthsite.problems import CATEGORIES, Problem
 
@@ -190,8 +191,8 @@ def scores(report: Editorial) -> list[Score]:
     for rules in (report.thresholds, *report.editions):
         formula = rules.readability
         if formula in used and formula not in [c.formula for c in columns]:
-            name = editorial.FORMULAS[formula][2]
-            ease = editorial.is_ease(formula)
+            name = readability.FORMULAS[formula][2]
+            ease = readability.is_ease(formula)
             target = f"target {rules.pass_ease:g} or more; higher is easier" if ease else \
                 f"target {rules.pass_grade:g} or less; lower is easier"
             columns.append(Score(formula, name, target, ease))
@@ -217,5 +218,5 @@ def render(report: Editorial, title: str, errors: Iterable[Problem] = (), links:
         grades=grade_plot(report), citations=citation_plot(report), reviews=review_plot(report), row=ROW,
         margin=MARGIN, status_class=STATUS_CLASS,
         undated=sum(not a.review.next_review_due for a in report.articles),
-        formula_mark=lambda a: f" {editorial.short(a.stats.formula)}" if editorial.is_ease(a.stats.formula) else "",
+        formula_mark=lambda a: f" {readability.short(a.stats.formula)}" if readability.is_ease(a.stats.formula) else "",
         other_scores=[editorial.legend(r) for r in report.editions])

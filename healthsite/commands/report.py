@@ -16,6 +16,7 @@ from rich.text import Text
 
 from healthsite.commands import dashboard, reportfile
 from healthsite.review import editorial
+from healthsite.model import readability
 from healthsite.reading.config import HouseRules
 from healthsite.review.editorial import Article, Editorial
 from healthsite.reading.options import FORMATS  # noqa: F401  (the formats `check` writes)
@@ -162,7 +163,7 @@ def row(article: Article, rules: HouseRules, require_review: bool = False) -> li
     flagged = {"overdue": "red", "changed": "red", "due soon": "yellow", "not reviewed": "red" if require_review else ""}
     review_hue = flagged.get(review.status, "")
     counts = [f"{article.count(c)} {c}" for c in CATEGORIES if article.count(c)]
-    mark = f" {editorial.short(stats.formula)}" if editorial.is_ease(stats.formula) else ""
+    mark = f" {readability.short(stats.formula)}" if readability.is_ease(stats.formula) else ""
     return [(article.slug, ""), (f"{stats.grade:.1f}{mark}", grade_hue), (f"{stats.smog:.1f}" if stats.shown_smog is not None else "-", ""),
             (str(stats.words), flag(stats.words < rules.min_words, "style")),
             (str(article.long_sentences), flag(article.long_sentences > 0, "readability")),

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
 from healthsite.mdext import care
-from healthsite.model import changelog, sidepages, translations, workers
-from healthsite.review import editorial
+from healthsite.model import changelog, readability, sidepages, translations, workers
 from healthsite.reading import images, rules, themefiles
 from healthsite.reading.facts import EMERGENCY, front_matter_problems
 from healthsite.reading.i18n import body_texts
@@ -36,7 +35,7 @@ from healthsite.model.previews import check_images
 from healthsite.reading.urls import article_url
 
 
-Rendered = tuple[Page | None, Body | None, editorial.TextStats | None, list[Problem]]
+Rendered = tuple[Page | None, Body | None, readability.TextStats | None, list[Problem]]
 Keep = Callable[[Rendered, Path], Rendered]
 
 
@@ -49,7 +48,7 @@ class Sources:
     pages: list[Page]
     published: list[Page]
     bodies: dict[str, Body]
-    stats: dict[str, editorial.TextStats]
+    stats: dict[str, readability.TextStats]
     bibliography: Bibliography
     warnings: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
@@ -186,9 +185,9 @@ def _cards_by_page(bodies: dict[str, Body]) -> dict[str, set[str]]:
     return {slug: _used_cards([body]) for slug, body in bodies.items() if body is not None}
 
 
-def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, editorial.TextStats | None],
+def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, readability.TextStats | None],
             refs: Refs, formula: str, keep: Callable[[Body, Page], Body]
-            ) -> tuple[dict[str, Body], dict[str, editorial.TextStats]]:
+            ) -> tuple[dict[str, Body], dict[str, readability.TextStats]]:
     """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
     renderer: Renderer | None = None
     settled, stats = {}, {}
@@ -197,11 +196,11 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
         if body is None or errors_only(body.problems) or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-            known = editorial.measure(body.prose, body.sections, formula)
+            known = readability.measure(body.prose, body.sections, formula)
             body = keep(body, page)
         settled[page.slug] = body
         stats[page.slug] = known if known and known.formula == formula else \
-            editorial.measure(body.prose, body.sections, formula)
+            readability.measure(body.prose, body.sections, formula)
     return settled, stats
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from healthsite.review import editorial
+from healthsite.model import readability
 from healthsite.reading.content import Page, parse_page, read_again, split_source
-from healthsite.review.editorial import TextStats
 from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs
 from healthsite.reading.options import Progress
 from healthsite.problems import Problem, error, errors_only
+from healthsite.model.readability import TextStats
 
 MIN_PER_WORKER = 16
 MAX_CHUNK = 32  # articles sent to a worker at once: their rendered bodies come back together, in one message
@@ -56,7 +56,7 @@ class Worker:
         self.refs, self.drafts, self.budget = refs, drafts, budget
         self.renderer = Renderer(refs)
         if budget:  # libraries that load lazily do it now, not on the first article's time
-            editorial.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
+            readability.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
 
     def __call__(self, job: Job) -> Done:
         """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
@@ -79,7 +79,7 @@ class Worker:
         if page.meta.draft and not self.drafts:
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-        return Done(page, body, editorial.measure(body.prose, body.sections), problems)
+        return Done(page, body, readability.measure(body.prose, body.sections), problems)
 
 
     def body_problems(self, data: bytes, shown: str, page: Page | None) -> list[Problem]:

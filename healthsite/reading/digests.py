@@ -8,7 +8,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "textstat", "pagefind", "pagefind-bin",
+LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "python-frontmatter", "pyphen", "pagefind", "pagefind-bin",
              "rcssmin", "pillow", "defusedxml", "babel", "pylabeador",
              "pyspellchecker", "wordfreq")  # every library that shapes the output
 

@@ -22,9 +22,9 @@ from healthsite.writing import cache as caches, store
 from healthsite.writing.cache import FOLDER, Cache, Entry, ignored, own, own_folder, replace_file
 from healthsite.reading.safeio import discard, read_regular
 from healthsite.reading.content import Page, StoredPage
-from healthsite.review.editorial import TextStats
 from healthsite.mdext.markup import Body
 from healthsite.problems import BuildError, Problem, error
+from healthsite.model.readability import TextStats
 
 HTML = "html"
 HTML_NAME = re.compile(r"[0-9a-f]{64}\.html")

@@ -20,8 +20,8 @@ from healthsite.writing.writer import intact
 
 if TYPE_CHECKING:
     from healthsite.reading.content import Page
-    from healthsite.review.editorial import TextStats
     from healthsite.mdext.markup import Body
+    from healthsite.model.readability import TextStats
 
 FOLDER = CACHE  # the folder the cache lives in
 LEVELS = ("error", "warning")
