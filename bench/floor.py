@@ -18,12 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from healthsite import care, images  # noqa: E402
-from healthsite.bibliography import load_bibliography  # noqa: E402
-from healthsite.config import load_config  # noqa: E402
-from healthsite.markup import Renderer  # noqa: E402
+from healthsite.mdext import care
+from healthsite.reading import images  # noqa: E402
+from healthsite.reading.bibliography import load_bibliography  # noqa: E402
+from healthsite.reading.config import load_config  # noqa: E402
+from healthsite.mdext.markup import Renderer  # noqa: E402
 from healthsite.mdext import PageState  # noqa: E402
-from healthsite.sources import _refs  # noqa: E402
+from healthsite.model.sources import _refs  # noqa: E402
 
 _renderer: Renderer | None = None
 

@@ -6,7 +6,7 @@ import contextlib
 import contextvars
 from typing import Iterable, Iterator, TypeVar
 
-from .problems import BuildError, Problem, errors_only
+from healthsite.problems import BuildError, Problem, errors_only
 
 T = TypeVar("T")
 # While set (the dashboard of a site with errors), errors are kept here and the stages carry on without the
@@ -14,8 +14,8 @@ T = TypeVar("T")
 COLLECTED: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar("collected", default=None)
 
 
-def stage(result: tuple[T | None, list[Problem]]) -> T:
-    """The value of a stage, or BuildError with its problems."""
+def checked_value(result: tuple[T | None, list[Problem]]) -> T:
+    """The value of a stage's (value or None, problems): BuildError if it has none or any problem is an error."""
     value, problems = result
     if value is None:
         raise BuildError(problems)

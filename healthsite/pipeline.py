@@ -1,44 +1,42 @@
-"""The build, top to bottom: config -> sources (pages, bodies) -> site -> outputs -> writer."""
+"""The build, top to bottom: config -> sources (pages, bodies) -> site -> outputs -> writer.
+
+`advance` is the one build: it takes the previous build's `State` (read from the disk cache by `build`, held in
+memory between saves by the dev server's session) and renders what changed. `build` (the command line) writes its
+outputs and the cache at once; the dev server serves them from memory and writes them later.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from typing import TYPE_CHECKING, Any
-
-from . import cache
-from .checks import check, stage
-from .config import SiteConfig, load_config
-from .content import SourceFile
-from .files import inside, unsafe_inputs
-from .inputs import input_digest, read_editions, records as stat_records
-from .options import PREVIEW, Options
-from .problems import BuildError, Problem, as_error, error, shown_path, warning
-from .places import output_problem
-from .writer import check_output_dir, write_site
+from healthsite.checks import check, checked_value
+from healthsite.problems import BuildError, Problem, as_error, error, shown_path, warning
+from healthsite.reading.config import SiteConfig, load_config
+from healthsite.reading.content import SourceFile
+from healthsite.reading.files import inside, unsafe_inputs
+from healthsite.reading.inputs import input_digest, read_editions
+from healthsite.reading.options import PREVIEW, Options
+from healthsite.reading.places import output_problem
+from healthsite.writing import cache
+from healthsite.writing.writer import check_output_dir, write_site
 
 if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
-    from . import editorial
-    from .outputs import Outputs
-    from .search import SearchStep
-    from .site import Site
-    from .sources import Keep, Sources
-    from .bodystore import Entry
+    import jinja2
 
-__all__ = ["Options", "Report", "build", "validate", "read_sources", "make_site", "locate", "assembled", "reviewed",
+    from healthsite.model.pagekeys import PageKeys
+    from healthsite.model.sources import Keep, Sources
+    from healthsite.model.site import Site
+    from healthsite.rendering.outputs import Outputs
+    from healthsite.review import editorial
+    from healthsite.writing.search import SearchStep
+
+__all__ = ["Options", "Report", "State", "Step", "build", "advance", "validate", "locate", "assembled", "reviewed",
            "cache_entries"]
-
-
-def __getattr__(name: str) -> Any:
-    """read_sources and make_site, from the sources module, loaded on first use."""
-    if name in ("read_sources", "make_site"):
-        from . import sources
-        return getattr(sources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+Located = tuple[Path, SiteConfig, Path]  # the site folder, its configuration and its output folder
 
 
 @dataclass(frozen=True)
@@ -54,10 +52,60 @@ class Report:
     notices: list[Problem] = field(default_factory=list)
 
 
+@dataclass
+class State:
+    """What a build starts from: the last good build's cache (its output records, pages, bodies and readability).
+
+    The command line reads it from the disk cache for each build; the dev server's session holds a `WarmState`
+    between saves, which also keeps the site's files, Jinja environments and page keys in memory.
+    """
+
+    cache: cache.Cache
+    articles: dict[str, list[SourceFile]] = field(default_factory=dict)  # the article files as last read
+    environments: dict[tuple[str, str], jinja2.Environment] | None = None  # compiled templates, kept in memory
+    page_keys: PageKeys | None = None  # each article page's key, kept in memory
+
+    def unchanged(self, out: Path) -> Callable[[str, str], bool]:
+        """Whether an output's key is the one the output folder's file was made with (and that file is intact)."""
+        return lambda path, key: self.cache.kept(out, path, key)
+
+    def media(self, site: Site, root: Path, jobs: int) -> Mapping[str, object]:
+        """Every media file to publish, by path, made into the cache folder in parallel while pages render."""
+        from healthsite.writing import mediafiles
+        return mediafiles.produce(site, root, jobs)
+
+    def streamed(self, media: Mapping[str, object]) -> Mapping[str, object]:
+        """The media files the outputs stream (all of them: the writer copies each from the cache folder)."""
+        return media
+
+    def keeper(self, root: Path) -> Keep | None:
+        """How each rendered body is kept: written to the cache's html/ folder as it comes."""
+        from healthsite.writing import bodystore
+        return bodystore.keeper(root)
+
+
+@dataclass
+class Step:
+    """One build's work: every edition's sources, the site, its outputs (rendered as they are taken) and media."""
+
+    root: Path
+    config: SiteConfig
+    out: Path
+    articles: dict[str, list[SourceFile]]
+    editions: list[Sources]
+    site: Site
+    outputs: Outputs
+    media: Mapping[str, object]
+
+    def review(self, today: dt.date) -> list[Problem]:
+        """The editorial review's warnings."""
+        return list(reviewed(self.site, self.editions, today).warnings)
+
+
 def build(options: Options) -> Report:
     """Build the site, or raise BuildError with every problem found; the old site stays until the end."""
     started, since = time.perf_counter(), time.time_ns()
-    root, config, out = locate(options)
+    root, config, out = located = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
         (cache.Cache(cache.engine_digest()), [])
     articles = read_editions(root, config, previous.known(), since)
@@ -66,42 +114,61 @@ def build(options: Options) -> Report:
         check([as_error(p) for p in previous.warnings] if options.strict else [])
         return Report(previous.pages, len(previous.outputs), 0, time.perf_counter() - started, out,
                       previous.warnings, notices)
-    return rendered(options, root, config, out, previous, notices, articles, inputs, started)
+    if previous.inputs:
+        from healthsite.writing import bodystore
+        notices += bodystore.load_bodies(root, previous)
+    step = advance(options, State(previous), located, articles)
+    warnings = step.review(dt.date.today())
+    check(editorial_errors(warnings) if options.strict else [])
+    return published(options, step, previous, inputs, warnings, notices, started)
 
 
-def rendered(options: Options, root: Path, config: SiteConfig, out: Path, previous: cache.Cache,
-             notices: list[Problem], articles: dict[str, list[SourceFile]], inputs: str, started: float) -> Report:
-    """The build that renders: every page checked, what changed rendered and written, the cache saved."""
-    from . import bodystore, editorial, media, workers
-    from .outputs import Outputs
-    from .search import SearchStep
-    notices += bodystore.load_bodies(root, previous) if previous.inputs else []
-    editions, site, warnings = without_rows(*checked_site(options, config, previous, dt.date.today(), articles,
-                                                      bodystore.keeper(root)))
-    check(editorial.as_errors(warnings) if options.strict else [])
-    made = media.produce(site, root, options.jobs or workers.default_jobs())
-    outputs = Outputs(site, root, lambda path, key: previous.kept(out, path, key), media=made)
-    indexing = SearchStep(site, outputs, previous, out, shown_path(options.config, root), notices)
-    stats = write_output(outputs, out, indexing if config.search and options.search_index else None,
-                         shown_path(options.config, root))
-    bodies = cache_entries(editions)
-    records = {path: (outputs.keys.get(path, ""), *stat) for path, stat in stats.items()}
+def advance(options: Options, state: State, located: Located, articles: dict[str, list[SourceFile]]) -> Step:
+    """The one build: every edition's sources read and checked from `state`, the site assembled, media started
+    and the outputs ready to render (those whose key is unchanged are not rendered again)."""
+    from healthsite.model import workers
+    from healthsite.rendering.outputs import Outputs
+    root, config, out = located
+    state.articles = articles  # as read, even if the build fails: the next one reads only what changes after
+    editions, site = assembled(options, config, state.cache, articles, state.keeper(root))
+    media = state.media(site, root, options.jobs or workers.default_jobs())
+    outputs = Outputs(site, root, state.unchanged(out), media=state.streamed(media), environments=state.environments,
+                      page_keys=state.page_keys)
+    return Step(root, config, out, articles, editions, site, outputs, media)
+
+
+def published(options: Options, step: Step, previous: cache.Cache, inputs: str, warnings: list[Problem],
+              notices: list[Problem], started: float) -> Report:
+    """The command line's build written: the outputs into the site folder (with its search index), the cache saved."""
+    from healthsite.writing.search import SearchStep
+    config_name = shown_path(options.config, step.root)
+    indexing = SearchStep(step.site, step.outputs, previous, step.out, config_name, notices)
+    stats = write_output(step.outputs, step.out, indexing if step.config.search and options.search_index else None,
+                         config_name)
+    records = cache.output_records(step.outputs.keys, stats)
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     try:
-        bodystore.save(root, cache.Cache(previous.engine, inputs if done else "", str(out), bodies, records, warnings,
-                                         indexing.key if done else "", len(site.pages),
-                                         sources=stat_records(articles)), previous)
+        save(step.root, cache.Cache(previous.engine, inputs if done else "", str(step.out),
+                                    cache_entries(step.editions), records, warnings, indexing.key if done else "",
+                                    len(step.site.pages), sources=cache.source_records(step.articles)), previous)
     except OSError as exc:  # a full disk: the site is built; a cache half written is never trusted (it is signed)
         notices.append(warning(cache.FOLDER, 1, f"build cache not written ({exc.strerror or exc}): the site was "
                                                 "built; the next build renders everything again"))
-    written = len(stats) - outputs.kept - indexing.kept
-    return Report(len(site.pages), len(stats), written, time.perf_counter() - started, out, warnings, notices)
+    written = len(stats) - step.outputs.kept - indexing.kept
+    return Report(len(step.site.pages), len(stats), written, time.perf_counter() - started, step.out, warnings,
+                  notices)
 
 
-def without_rows(editions: list[Sources], site: Site, report: editorial.Editorial
-                 ) -> tuple[list[Sources], Site, list[Problem]]:
-    """What a build keeps of the review: its warnings (not the report's rows, one per article)."""
-    return editions, site, list(report.warnings)
+def save(root: Path, written: cache.Cache, previous: cache.Cache) -> None:
+    """Save a build's cache (its new bodies' files, then the records that changed)."""
+    from healthsite.writing import bodystore
+    bodystore.save(root, written, previous)
+
+
+def editorial_errors(warnings: list[Problem]) -> list[Problem]:
+    """The editorial review's warnings as errors (--strict)."""
+    from healthsite.review import editorial
+    return editorial.as_errors(warnings)
 
 
 def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> dict:
@@ -116,8 +183,8 @@ def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, confi
 
 def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editorial]:
     """Everything `build` checks, writing nothing (not even the cache): the site and its editorial report."""
-    from . import bodystore
-    from .outputs import Outputs
+    from healthsite.rendering.outputs import Outputs
+    from healthsite.writing import bodystore
     root, config, _ = locate(options)
     previous = None if options.clean else cache.load(root, cache.engine_digest())[0]
     if previous and previous.inputs:
@@ -128,34 +195,31 @@ def validate(options: Options, today: dt.date) -> tuple[Site, editorial.Editoria
     return site, report
 
 
-def locate(options: Options) -> tuple[Path, SiteConfig, Path]:
+def locate(options: Options) -> Located:
     """The site folder, its configuration and its output folder, which must be safe to replace."""
     root = options.config.resolve().parent
     if options.config.is_symlink() and not inside(options.config, options.config.absolute().parent):
         check([error(options.config.name, 1, "the configuration is a link out of its folder: the site folder "
                                             "would be another one; give the real file with --config")])
-    config = stage(load_config(options.config, root))
+    config = checked_value(load_config(options.config, root))
     check(unsafe_inputs(root))
-    published = (root / config.output_dir).resolve()
-    out = (options.out or (root / PREVIEW if options.drafts else published)).resolve()
+    published_ = (root / config.output_dir).resolve()
+    out = (options.out or (root / PREVIEW if options.drafts else published_)).resolve()
     shown = shown_path(options.config, root)
     if options.drafts and not options.out and (why := output_problem(root, PREVIEW)):
         check([error(shown, 1, why)])
-    if options.drafts and out == published:
+    if options.drafts and out == published_:
         check([error(shown, 1, f"a build with drafts is a preview and cannot go to the published folder "
                                f"{config.output_dir} (output_dir); leave out --out to write it to {PREVIEW}/")])
     check(check_output_dir(out, root, shown))
     return root, config, out
 
 
-def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None, today: dt.date,
-                 articles: dict[str, list[SourceFile]] | None = None, keep: Keep | None = None
+def checked_site(options: Options, config: SiteConfig, previous: cache.Cache | None, today: dt.date
                  ) -> tuple[list[Sources], Site, editorial.Editorial]:
-    """Every edition's sources read and checked, the site assembled, and the editorial review with every warning.
-
-    `keep` (a build's) keeps each rendered body on disk as it comes; without it (validate) bodies stay in memory.
-    """
-    editions, site = assembled(options, config, previous, articles, keep)
+    """Every edition's sources read and checked (bodies kept in memory), the site assembled, and the editorial
+    review with every warning."""
+    editions, site = assembled(options, config, previous)
     return editions, site, reviewed(site, editions, today)
 
 
@@ -163,7 +227,7 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
               articles: dict[str, list[SourceFile]] | None = None,
               keep: Keep | None = None) -> tuple[list[Sources], Site]:
     """Every edition's sources read and checked (the default language's first), and the site assembled."""
-    from .sources import make_site, read_sources
+    from healthsite.model.sources import make_site, read_sources
     root = options.config.resolve().parent
     articles = articles or read_editions(root, config)
     kept = {"keep": keep} if keep else {}
@@ -175,14 +239,14 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
 
 def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
     """The editorial review of every edition, with every warning found while reading the sources (and spelling)."""
-    from . import editorial, spelling
+    from healthsite.review import editorial, spelling
     report = editorial.review(site, today, editions[0].stats)
     for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
     return editorial.including(report, [p for s in editions for p in s.warnings] + spelling.review(site, editions[0].root))
 
 
-def cache_entries(editions: list[Sources]) -> dict[str, Entry]:
+def cache_entries(editions: list[Sources]) -> dict[str, cache.Entry]:
     """What the cache keeps of a build's sources: each published page, body and readability, by content key."""
-    return {sources.keys[p.slug]: (p, sources.bodies[p.slug], sources.stats[p.slug])
+    return {sources.keys[p.slug]: cache.Entry(p, sources.bodies[p.slug], sources.stats[p.slug])
             for sources in editions for p in sources.published}

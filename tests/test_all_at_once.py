@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from tests.conftest import article
 from tests.test_editorial import EASY, REVIEWED, Maker, good_site
 

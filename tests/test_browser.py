@@ -252,7 +252,7 @@ def test_fixture_site_passes_axe_too(browser, tmp_path: Path) -> None:
 def test_reviewed_changed_and_feedback_pages_pass_axe(browser, tmp_path: Path, screenshots: Path) -> None:
     """A site with people, a fictional reviewer, a review gone stale, a change history, a policy page and
     feedback links passes axe at both widths in both schemes (screenshots kept)."""
-    from healthsite.cli import main
+    from healthsite.commands.cli import main
     from tests.test_trust import BODY, files
     from tests.conftest import article
     changes = ('\n  - date: 2026-11-20\n    text: "We added advice on rest."\n  - date: 2026-02-01\n'
@@ -702,7 +702,7 @@ def dashboard_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import datetime as dt
     import io
 
-    from healthsite import report
+    from healthsite.commands import report
     from healthsite.pipeline import Options
     from tests.conftest import copy_site
     folder = tmp_path_factory.mktemp("dashboard")

@@ -186,7 +186,7 @@ def test_refuses_dangerous_output_folders(where: str, make_site, monkeypatch) ->
 def test_parallel_build_equals_single_process(make_site, tmp_path: Path, monkeypatch) -> None:
     """A build on process pools (articles, then the preview cards while the pages render) gives the same bytes as
     one in a single process."""
-    from healthsite import workers
+    from healthsite.model import workers
     pools: list[int] = []
     monkeypatch.setattr(workers, "_pool", lambda n, args, pool=workers._pool: pools.append(n) or pool(n, args))
     files = {f"content/a{i:02d}.md": article(f"Article {i}", body=f"Text {i} [link](a{(i + 1) % 40:02d}.md).\n\n"
@@ -303,7 +303,7 @@ def test_build_never_writes_drafts(tmp_path: Path) -> None:
 
 def test_drafts_build_is_a_separate_preview(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """--drafts writes to _preview/ (never output_dir), says so, and keeps drafts out of every listing."""
-    from healthsite.cli import main
+    from healthsite.commands.cli import main
     config = copy_site(FIXTURE, tmp_path / "site")
     assert main(["--config", str(config), "--drafts"]) == 0
     err = capsys.readouterr().err
@@ -341,8 +341,8 @@ def test_preview_still_refuses_links_to_drafts(make_site) -> None:
 def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> None:
     """A source links out once: its DOI (label doi:...) if it has one, else its URL (label: the host); a
     source cited once has one "↩" back-link, one cited several times a letter per use."""
-    from healthsite.bibliography import Source
-    from healthsite.htmlpages import Reference
+    from healthsite.reading.bibliography import Source
+    from healthsite.rendering.htmlpages import Reference
     both = Source("a", "A.", url="https://www.example.org/paper/1", doi="10.1/xyz")
     assert both.link == ("https://doi.org/10.1/xyz", "doi:10.1/xyz")
     assert Source("b", "B.", url="https://www.nhs.uk/conditions/back-pain/").link == (
@@ -358,7 +358,7 @@ def test_a_reference_has_one_short_outward_link_and_lettered_back_links() -> Non
 def test_a_build_with_nothing_changed_gives_the_same_warnings(make_site) -> None:
     """The nothing-changed shortcut reports the warnings of the build it skips, in order, and prints them as that
     build would have (their stored text, not decoded again)."""
-    from healthsite import cache
+    from healthsite.writing import cache
     root = make_site({"content/a.md": article("A", body="A sentense with a mispelling.\n"),
                       "content/b.md": article("B", body="Anothr one.\n")})
     first = build(Options(root / "site.yaml"))

@@ -8,8 +8,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthsite.cards import read_more, topic_pages
-from healthsite.content import FrontMatter, Page
+from healthsite.model.cards import read_more, topic_pages
+from healthsite.reading.content import FrontMatter, Page
 
 
 def page(slug: str, tags: tuple[str, ...] = (), related: tuple[str, ...] = (), day: int = 1) -> Page:

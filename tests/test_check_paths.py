@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from healthsite.problems import Problem
-from healthsite.selection import Selection, is_article, select
+from healthsite.commands.selection import Selection, is_article, select
 from tests.conftest import REPO, article
 from tests.test_editorial import EASY, REVIEWED, Maker, good_site
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import cache, workers
+from healthsite.writing import cache
+from healthsite.model import workers
 from healthsite.pipeline import Options, Report, build
 from tests.conftest import REPO, copy_site
 

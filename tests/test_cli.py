@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from healthsite.cli import ProgressBar, main, options_from, parser
+from healthsite.commands.cli import ProgressBar, main, options_from, parser
 from tests.conftest import article
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite import dashboard, report
-from healthsite.cli import main
+from healthsite.commands import dashboard, report
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options
 from tests.conftest import article
 from tests.test_editorial import EASY, REVIEWED, Maker, good_site

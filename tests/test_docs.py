@@ -8,7 +8,7 @@ import re
 import typing
 from typing import Any, Iterator
 
-from healthsite.config import SiteConfig
+from healthsite.reading.config import SiteConfig
 from tests.conftest import REPO
 
 DOCS = REPO / "docs"
@@ -45,7 +45,7 @@ def shown(default: Any) -> str | None:
 
 
 def test_configuration_page_lists_every_key_with_its_default() -> None:
-    """docs/configuration.md has one table row per key of the schema in healthsite/config.py, and no other."""
+    """docs/configuration.md has one table row per key of the schema in healthsite/reading/config.py, and no other."""
     text = (DOCS / "configuration.md").read_text()
     text = text[:text.index("\n## Command line")] if "\n## Command line" in text else text
     documented = {key: default.strip() for key, default in ROW.findall(text)}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from tests.conftest import SITE_YAML, article
 
 

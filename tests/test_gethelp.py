@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.facts import Fact
-from healthsite.gethelp import contents_first, get_help
-from healthsite.markup import Body, Renderer
+from healthsite.reading.facts import Fact
+from healthsite.model.gethelp import contents_first, get_help
+from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs
 from healthsite.pipeline import Options, build
 from tests.conftest import article

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import search
-from healthsite.cli import main
+from healthsite.writing import search
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import SITE_YAML, article
@@ -467,7 +467,7 @@ def test_a_drawing_with_gradients_styles_and_local_references_still_publishes(ma
 def test_serve_sends_the_security_headers_of_headers_on_every_response(make_site) -> None:
     """Pages, assets, redirects, 404s and malformed requests all carry the CSP and the other headers of
     static/_headers."""
-    from healthsite.secheaders import SECURITY_HEADERS, from_headers_file
+    from healthsite.rendering.secheaders import SECURITY_HEADERS, from_headers_file
     from tests.conftest import THEME
     from tests.test_security import _exchange
     from tests.test_serve import Running
@@ -548,7 +548,7 @@ def test_a_truncated_image_is_an_error_at_the_image(make_site, capsys, name: str
 
 def test_an_image_that_fails_while_being_made_is_an_error_at_the_image(make_site, capsys, monkeypatch) -> None:
     """Whatever stops a variant from being made is reported at the image file, never as a traceback."""
-    from healthsite import media
+    from healthsite.rendering import media
     from tests.test_images import png
 
     def broken(data: bytes, width: int, kind: str) -> bytes:
@@ -581,7 +581,7 @@ def test_huge_strings_on_the_social_card_are_capped(make_site, field: str) -> No
 
 def test_card_text_is_capped() -> None:
     """The card shows at most 300 characters of a title, 100 of the site's name or topic."""
-    from healthsite.social import capped
+    from healthsite.model.previews import capped
     assert capped("x" * 1000, 300) == "x" * 296 + " ..." and len(capped("y " * 1000, 100)) <= 100
     assert capped("short", 300) == "short"
 
@@ -646,7 +646,7 @@ def test_a_folder_planted_in_the_cache_is_discarded(make_site, name: str) -> Non
 def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: str) -> None:
     """ENOSPC while the cache or the site is written: a message, the previous site untouched, no traceback."""
     import errno
-    from healthsite import bodystore, cache, store, writer
+    from healthsite.writing import bodystore, cache, store, writer
     root = make_site({"content/a.md": article("A")})
     assert main(["--config", str(root / "site.yaml"), "--no-search", "-q"]) == 0
     before = (root / "_site" / "a" / "index.html").read_bytes()

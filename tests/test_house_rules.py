@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from healthsite import report
-from healthsite.cli import main
+from healthsite.commands import report
+from healthsite.commands.cli import main
 from healthsite.problems import CATEGORIES, Problem, ranked, warning
 from tests.conftest import SITE_YAML, article
 from tests.test_editorial import EASY, REVIEWED, Maker, good_site, row, warnings_of
@@ -83,7 +83,7 @@ def test_every_warning_has_a_category_and_ranks_by_it(make_site: Maker) -> None:
 def ranked_problems(make_site: Maker, files: dict[str, str]) -> list[Problem]:
     """The editorial report's warnings as values."""
     from tests.test_editorial import TODAY, site_of
-    from healthsite import editorial
+    from healthsite.review import editorial
     return list(editorial.review(site_of(make_site, files), TODAY).warnings)
 
 
@@ -161,7 +161,7 @@ def test_long_column_and_warning_use_one_threshold(make_site: Maker) -> None:
 def test_not_reviewed_is_red_only_where_site_yaml_requires_review(make_site: Maker) -> None:
     """'not reviewed' is a fact, uncoloured; with require_review it is a safety warning, and red."""
     from tests.test_editorial import TODAY, site_of
-    from healthsite import editorial
+    from healthsite.review import editorial
     article_row = editorial.review(site_of(make_site, good_site(**{"content/a.md": article("A", EASY)})), TODAY)
     a = next(x for x in article_row.articles if x.slug == "a")
     rules_ = article_row.thresholds

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image as PilImage
 
-from healthsite import media
-from healthsite.cli import main
+from healthsite.rendering import media
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
 from tests.conftest import article
 
@@ -132,9 +132,9 @@ def test_long_alt_is_a_warning(make_site, capsys) -> None:
 
 def test_caption_counts_as_page_text(make_site) -> None:
     """A caption is prose for readability and is in the page's searchable HTML."""
-    from healthsite.markup import Renderer
+    from healthsite.mdext.markup import Renderer
     from healthsite.mdext import Refs
-    from healthsite.images import Image
+    from healthsite.reading.images import Image
     refs = Refs({}, frozenset(), frozenset(), "911", images={"images/x.svg": Image("images/x.svg", "svg", "0" * 16, 10, 10)})
     body = Renderer(refs).render("a.md", '![A bird](images/x.svg "Keep your back flat")\n', 1)
     assert body.prose == ("Keep your back flat",)
@@ -283,7 +283,9 @@ def json_ld(soup: BeautifulSoup) -> dict:
 def test_a_card_url_is_keyed_on_its_content_and_design_not_the_engine(make_site, monkeypatch) -> None:
     """A new engine that draws cards the same way keeps every card's URL (social sites need not fetch it again);
     a change to how cards are drawn, or to what a card shows, gives a new one."""
-    from healthsite import cache, social
+    from healthsite.writing import cache
+    from healthsite.model import previews
+    from healthsite.rendering import social
     root = site_with(make_site, "Text.\n", {}, tags="[running]")
     first = og(built(root))["og:image"]
     monkeypatch.setattr(cache, "engine_digest", lambda: "another engine")
@@ -296,8 +298,9 @@ def test_a_card_url_is_keyed_on_its_content_and_design_not_the_engine(make_site,
     finally:
         monkeypatch.undo()
         social.design.cache_clear()
-    card = social.Card("A", "Site", "Topic", social.palette(None))
-    assert social.card_digest(card) != social.card_digest(social.Card("B", "Site", "Topic", card.colours))
+    drawn = previews.Drawn("A", "Site", "Topic", previews.palette(None))
+    other = previews.Drawn("B", "Site", "Topic", drawn.colours)
+    assert previews.drawn_digest(drawn, social.design()) != previews.drawn_digest(other, social.design())
 
 
 def _meta_engine(root: Path) -> str:
@@ -345,8 +348,9 @@ def test_social_card_follows_the_theme_colours(make_site) -> None:
 def test_card_looks_like_its_rgb_drawing(title: str, topic: str) -> None:
     """The palette card is the same text drawn in RGB with Pillow, to within one level per channel."""
     from PIL import ImageChops, ImageDraw
-    from healthsite.social import BAND, COLOURS, SIZE, STRIPE, Card, _font, draw, layout
-    card = Card(title, "Test Health", topic, (*COLOURS.items(), ("brand", "#007f3b")))
+    from healthsite.model.previews import COLOURS, SIZE, Drawn
+    from healthsite.rendering.social import BAND, STRIPE, _font, draw, layout
+    card = Drawn(title, "Test Health", topic, (*COLOURS.items(), ("brand", "#007f3b")))
     colours = dict(card.colours)
     reference = PilImage.new("RGB", SIZE, colours["brand"])
     pen = ImageDraw.Draw(reference)
@@ -364,11 +368,12 @@ def test_card_looks_like_its_rgb_drawing(title: str, topic: str) -> None:
 
 def test_long_title_fits_the_card() -> None:
     """A long title shrinks, then is cut, to fit four lines."""
-    from healthsite.social import Card, _fit
+    from healthsite.model.previews import Drawn
+    from healthsite.rendering.social import _fit
     size, lines = _fit("Word " * 60, 1040)
     assert size == 48 and len(lines) == 4 and lines[-1].endswith("...")
     assert _fit("Short title", 1040) == (72, ["Short title"])
-    assert Card  # the dataclass is what plan() hands the pool
+    assert Drawn  # the dataclass is what plan() hands the pool
 
 
 def test_front_matter_image(make_site) -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import REPO

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from healthsite import __version__, init
-from healthsite.cli import main
+from healthsite import __version__
+from healthsite.commands import init
+from healthsite.commands.cli import main
 from tests.conftest import REPO
 
 FILES = [".gitignore", "README.md", "content/bibliography.yaml", "content/care/back-pain-emergency.md",

@@ -13,9 +13,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from healthsite import editorial
-from healthsite.config import load_config
-from healthsite.pipeline import Options, build, make_site, read_sources
+from healthsite.review import editorial
+from healthsite.model import readability
+from healthsite.reading.config import load_config
+from healthsite.pipeline import Options, build
+from healthsite.model.sources import make_site, read_sources
 from tests.conftest import REPO, build_copy, copy_site
 
 # The house rules come from site.yaml (`editorial:`, and the clinical rules `rules:`), what is about this library
@@ -43,9 +45,9 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def stats(site) -> dict[str, editorial.TextStats]:
+def stats(site) -> dict[str, readability.TextStats]:
     """Readability measurements of every article."""
-    return {slug: editorial.measure(site.bodies[slug].prose) for slug in site.pages}
+    return {slug: readability.measure(site.bodies[slug].prose) for slug in site.pages}
 
 
 @pytest.fixture(scope="module")

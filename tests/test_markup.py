@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.markup import Body, Renderer
+from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs
 
 REFS = Refs(urls={"other.md": "/other/", "third.md": "/third/"}, drafts=frozenset({"draft.md"}),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import cli
-from healthsite.cli import main
-from healthsite.content import FrontMatter
+from healthsite.commands import cli
+from healthsite.commands.cli import main
+from healthsite.reading.content import FrontMatter
 from healthsite.pipeline import Options, build
 from tests.conftest import REPO, SITE_YAML
 
@@ -121,7 +121,7 @@ def test_a_sites_archetype_replaces_the_themes(root: Path, capsys: pytest.Captur
 def test_a_missing_archetype_is_an_error_at_its_path(root: Path, capsys: pytest.CaptureFixture,
                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Without an archetype in the site or the theme, the message says where it belongs."""
-    from healthsite import themefiles
+    from healthsite.reading import themefiles
     monkeypatch.setattr(themefiles, "THEME", tmp_path / "no-theme")
     (root / "templates" / "archetypes" / "article.md").unlink()
     code, _, err = new(root, capsys, "knee-pain")
@@ -150,9 +150,9 @@ def test_options_may_come_before_the_command(make_site, capsys: pytest.CaptureFi
 
 def test_the_healthsite_script_runs_the_same_command_line(capsys: pytest.CaptureFixture,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """[project.scripts] names healthsite.cli:console, which is main() under the name 'healthsite'."""
+    """[project.scripts] names healthsite.commands.cli:console, which is main() under the name 'healthsite'."""
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"healthsite": "healthsite.cli:console"}
+    assert scripts == {"healthsite": "healthsite.commands.cli:console"}
     monkeypatch.setattr(sys, "argv", ["healthsite", "new", "--help"])
     with pytest.raises(SystemExit):
         cli.console()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import digests, themefiles
+from healthsite.reading import digests, themefiles
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import FIXTURE, REPO, THEME, build_copy
@@ -162,7 +162,7 @@ def test_the_packaged_theme_renders_in_the_sandbox(theme_copy: Path, tmp_path: P
 def test_serve_watches_the_packaged_theme_of_a_clone() -> None:
     """Serving this repository's site, an edit to the packaged theme rebuilds it, as one to templates/ does."""
     import watchfiles
-    from healthsite.watch import SourceFilter
+    from healthsite.serving.watch import SourceFilter
     watch = SourceFilter(REPO, frozenset)
     for path in (THEME / "templates" / "base.html", THEME / "static" / "style.css", REPO / "templates" / "x.html"):
         assert watch(watchfiles.Change.modified, str(path)), path

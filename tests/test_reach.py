@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite import editorial
-from healthsite.reach import reach
+from healthsite.review import editorial
+from healthsite.model.reach import reach
 from tests.conftest import article
 from tests.test_editorial import EASY, REVIEWED, TODAY, Maker, good_site, site_of, warnings_of
 
@@ -64,7 +64,7 @@ def test_no_shared_topic_suggests_a_related_subject(make_site: Maker) -> None:
 def test_check_shows_the_reach_of_each_article(make_site: Maker, capsys: pytest.CaptureFixture, fmt: str) -> None:
     """The text table has a reach column; JSON has "reach" per article."""
     import json
-    from healthsite.cli import main
+    from healthsite.commands.cli import main
     root = make_site(running_site())
     main(["check", "--all", "--format", fmt, "--config", str(root / "site.yaml")])
     out = capsys.readouterr().out

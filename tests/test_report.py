@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import report
-from healthsite.cli import main
+from healthsite.commands import report
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options
 from tests.conftest import article
 from tests.test_editorial import BIBLIOGRAPHY, EASY, REVIEWED, Maker, good_site

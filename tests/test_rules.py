@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.cli import main
-from healthsite.config import load_config
+from healthsite.commands.cli import main
+from healthsite.reading.config import load_config
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
-from healthsite.rules import regex_problem
+from healthsite.reading.rules import regex_problem
 from tests.conftest import REPO, SITE_YAML, article, copy_site
 
 TODAY = dt.date(2026, 12, 4)
@@ -356,10 +356,10 @@ def test_a_rule_edit_rewrites_no_page_and_a_fact_edit_only_the_pages_that_show_i
 
 def refs_with(rules_yaml: str = "", facts: dict | None = None):
     """Site references with the facts and the text rules of a rules: block (for rendering one body)."""
-    from healthsite.facts import Fact
+    from healthsite.reading.facts import Fact
     from healthsite.mdext import Refs
-    from healthsite.rules import Rules, text_rules
-    from healthsite.typed import Reader, load
+    from healthsite.reading.rules import Rules, text_rules
+    from healthsite.reading.typed import Reader, load
     rules = load(Rules, rules_yaml, Reader("site.yaml")) if rules_yaml else Rules()
     known = {"emergency-number": Fact("911", phone=True), **(facts or {})}
     return Refs({}, frozenset(), frozenset(), "911", facts=known, rules=text_rules(rules, known, "en-US", ""))
@@ -367,8 +367,8 @@ def refs_with(rules_yaml: str = "", facts: dict | None = None):
 
 def test_fact_markup_unit() -> None:
     """The inline extension: a text fact, a phone fact with digits only in tel:, and the value never re-parsed."""
-    from healthsite.facts import Fact
-    from healthsite.markup import Renderer
+    from healthsite.reading.facts import Fact
+    from healthsite.mdext.markup import Renderer
     refs = refs_with(facts={"dose": Fact("*1,200 mg*"), "line": Fact("+1 (800) 222-1222", phone=True)})
     body = Renderer(refs).render("a.md", "Take [=dose]; call [=line].\n", 1)
     assert body.problems == ()
@@ -378,7 +378,7 @@ def test_fact_markup_unit() -> None:
 
 def test_rules_read_cards_nested_in_lists_and_ignore_markup() -> None:
     """A card indented inside a list is a card; link targets, citations and comments are not text."""
-    from healthsite.markup import Renderer
+    from healthsite.mdext.markup import Renderer
     refs = refs_with("care_level:\n  - {at_least: emergency, phrases: [cannot pee], message: m}\n")
     text = ("- Item\n\n    !!! urgent\n        - You cannot\n          pee.\n\n"
             "See [x](https://example.org/ \"cannot pee\") <!-- cannot pee -->.\n")

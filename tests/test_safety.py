@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import SITE_YAML, article

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import bodystore, cache, content, store
+from healthsite.writing import bodystore, cache, store
+from healthsite.reading import content
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import article
@@ -85,7 +86,7 @@ def test_a_source_changed_during_the_build_is_an_error(make_site, monkeypatch: p
         files = read(*args, **kwargs)
         (root / "content" / "a.md").write_text(article("A, edited"))
         return files
-    monkeypatch.setattr("healthsite.inputs.read_articles", edit_after)
+    monkeypatch.setattr("healthsite.reading.inputs.read_articles", edit_after)
     with pytest.raises(BuildError) as failed:
         build(Options(root / "site.yaml"))
     assert [str(p) for p in failed.value.problems] == [
@@ -95,7 +96,7 @@ def test_a_source_changed_during_the_build_is_an_error(make_site, monkeypatch: p
 def test_a_build_after_the_dev_server_reads_no_unchanged_source(make_site, trusted: list[Path]) -> None:
     """The dev server's cache records each article file's stat too: the next command-line build reads none of
     them, while a file saved since is read."""
-    from healthsite.session import Session
+    from healthsite.serving.session import Session
     root = make_site({"content/a.md": article("A"), "content/b.md": article("B"), "content/c.md": article("C")})
     session = Session(on_error=pytest.fail)
     built = session.build(Options(root / "site.yaml", drafts=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from tests.conftest import SITE_YAML, article
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from healthsite import cache, store
+from healthsite.writing import cache, store
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
 from tests.conftest import REPO, SITE_YAML, article
@@ -483,7 +483,7 @@ def test_the_time_budget_holds_off_the_main_thread(make_site) -> None:
 def test_no_articles_is_an_error_that_keeps_the_previous_site(make_site, damage: str) -> None:
     """Without content/ (or with no article in it) the build fails, exit status 1, and the old site stays."""
     import shutil
-    from healthsite.cli import main
+    from healthsite.commands.cli import main
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
     before = (root / "_site" / "a" / "index.html").read_bytes()
@@ -667,7 +667,7 @@ def test_content_may_still_use_its_own_ids_and_classes(make_site) -> None:
 ])
 def test_odd_output_folders_are_refused_clearly(make_site, tmp_path: Path, capsys, out: str, reason: str) -> None:
     """A mount point, a system folder or a file as the output folder is a clear error (exit 1), not a traceback."""
-    from healthsite.cli import main
+    from healthsite.commands.cli import main
     root = make_site({"content/a.md": article("A")})
     (tmp_path / "file").write_text("x")
     target = out.replace("FILE", str(tmp_path / "file"))
@@ -679,9 +679,9 @@ def test_odd_output_folders_are_refused_clearly(make_site, tmp_path: Path, capsy
 
 def test_a_read_only_place_is_refused(make_site, tmp_path: Path, monkeypatch) -> None:
     """A folder the build may not write in is refused before anything is built."""
-    import healthsite.writer
+    import healthsite.writing.writer
     root = make_site({"content/a.md": article("A")})
-    monkeypatch.setattr(healthsite.writer.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(healthsite.writing.writer.os, "access", lambda path, mode: False)
     assert problems_of(root, out=tmp_path / "new" / "out") == [
         f"site.yaml:1: error: refusing output folder {tmp_path / 'new' / 'out'}: it cannot be written in {tmp_path} "
         "(a read-only place, or one this user may not change)"]
@@ -690,7 +690,7 @@ def test_a_read_only_place_is_refused(make_site, tmp_path: Path, monkeypatch) ->
 def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path: Path, monkeypatch) -> None:
     """A write that fails midway (disk full, read-only remount) is an error and the previous site stays."""
     import errno
-    import healthsite.writer
+    import healthsite.writing.writer
     root = make_site({"content/a.md": article("A")})
     build(Options(root / "site.yaml"))
     before = (root / "_site" / "a" / "index.html").read_bytes()
@@ -699,7 +699,7 @@ def test_a_file_system_that_fails_while_writing_is_an_error(make_site, tmp_path:
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "_site" / "x"))
 
-    monkeypatch.setattr(healthsite.writer, "swap", full)
+    monkeypatch.setattr(healthsite.writing.writer, "swap", full)
     [problem] = problems_of(root)
     assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: No space left on device")
     assert (root / "_site" / "a" / "index.html").read_bytes() == before
@@ -710,7 +710,7 @@ def test_a_commit_that_fails_midway_is_undone(make_site, tmp_path: Path, monkeyp
     """Without the search index only what changed is staged and moved in; if the OS refuses a move part way, the
     moves done are undone: the previous site stays byte for byte, with nothing left beside it."""
     import errno
-    import healthsite.writer
+    import healthsite.writing.writer
     root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": article("A"),
                       "content/b.md": article("B"), "content/c.md": article("C")})
     build(Options(root / "site.yaml"))
@@ -718,7 +718,7 @@ def test_a_commit_that_fails_midway_is_undone(make_site, tmp_path: Path, monkeyp
     (root / "content" / "a.md").write_text(article("A changed"))
     (root / "content" / "c.md").unlink()
     moves = []
-    real = healthsite.writer._move
+    real = healthsite.writing.writer._move
 
     def refuse_the_fourth(source: Path, target: Path) -> None:
         moves.append(source)
@@ -726,7 +726,7 @@ def test_a_commit_that_fails_midway_is_undone(make_site, tmp_path: Path, monkeyp
             raise OSError(errno.EIO, "Input/output error", str(target))
         real(source, target)
 
-    monkeypatch.setattr(healthsite.writer, "_move", refuse_the_fourth)
+    monkeypatch.setattr(healthsite.writing.writer, "_move", refuse_the_fourth)
     [problem] = problems_of(root)
     assert problem.startswith(f"site.yaml:1: error: cannot write the site to {root / '_site'}: Input/output error")
     assert len(moves) == 4
@@ -750,13 +750,13 @@ def test_a_file_added_to_the_site_by_hand_goes_at_the_next_build(make_site) -> N
 
 def test_an_unexpected_error_still_gets_an_answer(server, capfd, monkeypatch) -> None:
     """Whatever goes wrong inside a request, the client gets a 500 and the terminal no traceback."""
-    import healthsite.serve
+    import healthsite.serving.serve
 
     def broken(*args: object) -> None:
         raise ValueError("unexpected")
 
-    monkeypatch.setattr(healthsite.serve, "find_file", broken)  # the site served from its folder
-    monkeypatch.setattr(healthsite.serve, "find_in", broken)  # and from memory
+    monkeypatch.setattr(healthsite.serving.serve, "find_file", broken)  # the site served from its folder
+    monkeypatch.setattr(healthsite.serving.serve, "find_in", broken)  # and from memory
     answer = _exchange(server.port, b"GET /a/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.0 500") and b"ValueError" in answer
     assert "Traceback" not in capfd.readouterr().err

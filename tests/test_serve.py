@@ -23,9 +23,12 @@ from watchfiles import Change
 
 from tests.conftest import REPO, SITE_YAML, article, chromium
 from healthsite.pipeline import Options, build
-from healthsite.serve import DevServer, content_type, find_file, is_loopback, with_reload
-from healthsite import workers
-from healthsite.watch import RACES, Builder, Builds, SourceFilter, Watcher
+from healthsite.serving.devserver import DevServer
+from healthsite.serving.hosts import is_loopback
+from healthsite.serving.livereload import with_reload
+from healthsite.serving.lookup import content_type, find_file
+from healthsite.model import workers
+from healthsite.serving.watch import RACES, Builder, Builds, SourceFilter, Watcher
 
 Response = tuple[int, dict[str, str], bytes]
 BAD_DATE = "content/alpha.md:4: error: invalid date '2026-02-30' (expected a real date as YYYY-MM-DD)"
@@ -691,7 +694,7 @@ def indexed(running: Running) -> bool:
 
 def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> None:
     """A missing /es/... page is answered with /es/404.html (the Spanish one), anything else with the site's."""
-    from healthsite.serve import not_found_page
+    from healthsite.serving.lookup import not_found_page
     (tmp_path / "es").mkdir()
     (tmp_path / "404.html").write_text("site")
     (tmp_path / "es" / "404.html").write_text("es")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from healthsite.pipeline import Options
 from healthsite.problems import BuildError
-from healthsite.session import Session
+from healthsite.serving.session import Session
 from tests.test_incremental import BIB, SITE, apply, edits, outcome, spanish_edit, starting_site
 
 OWN = (".healthsite-cache", "out")  # what the build writes in the work folder, not a source

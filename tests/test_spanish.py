@@ -12,9 +12,11 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from healthsite import care, i18n, translations
-from healthsite.cli import main
-from healthsite.content import parse_page
+from healthsite.mdext import care
+from healthsite.reading import i18n
+from healthsite.model import translations
+from healthsite.commands.cli import main
+from healthsite.reading.content import parse_page
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import SITE_YAML, article

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite import spelling
-from healthsite.cli import main
+from healthsite.review import spelling
+from healthsite.commands.cli import main
 from tests.conftest import SITE_YAML, article
 from tests.test_editorial import BIBLIOGRAPHY, EASY, REVIEWED, Maker, good_site
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from healthsite import i18n
+from healthsite.reading import i18n
 from tests.conftest import FIXTURE, REPO, build_copy
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite import editorial
-from healthsite.syllables import spanish
+from healthsite.review import editorial
+from healthsite.model import readability
+from healthsite.reading.config import HouseRules
+from healthsite.review.housewarnings import too_hard
+from healthsite.model.syllables import spanish
 
 # Each word's syllables, by the Spanish rules (hiatus with an accented i or u, two strong vowels, diphthongs,
 # triphthongs, consonant clusters, silent h and u).
@@ -32,46 +35,43 @@ def test_capitals_punctuation_and_foreign_words() -> None:
     assert (spanish("Día"), spanish("3"), spanish("AINE"), spanish("mmm"), spanish("k")) == (2, 0, 2, 1, 1)
 
 
-def test_the_meter_counts_spanish_syllables() -> None:
-    """The Spanish meter's syllable count of a text is the sum of its words' Spanish syllables."""
-    meter = editorial.meter("es")
-    assert meter.syllable_count("El día de la idea, leer el río.") == 1 + 2 + 1 + 1 + 3 + 2 + 1 + 2
+def test_spanish_text_syllables_are_its_words() -> None:
+    """A Spanish text's syllable count is the sum of its words' Spanish syllables."""
+    counted = readability.tally("El día de la idea, leer el río.", "es")
+    assert counted.syllables == 1 + 2 + 1 + 1 + 3 + 2 + 1 + 2 and counted.polysyllables == 1  # idea
 
 
 def test_fernandez_huerta_uses_the_right_count() -> None:
     """Fernández Huerta of a known text: 206.84 - 60 * syllables per word (1 decimal) - 1.02 * words per sentence."""
-    stats = editorial.measure(("Leer el río hoy. La idea es buena.",), (), "fernandez-huerta")
+    stats = readability.measure(("Leer el río hoy. La idea es buena.",), (), "fernandez-huerta")
     # 9 words (leer 2, el 1, río 2, hoy 1, la 1, idea 3, es 1, buena 2 = 13 syllables of 8 words: 1.6), 2 sentences
     assert (stats.words, stats.sentences) == (8, 2)
     assert stats.grade == pytest.approx(206.84 - 60 * 1.6 - 1.02 * 4, abs=0.01)
 
 
 def test_english_figures_are_unchanged() -> None:
-    """English still counts syllables with textstat's own dictionary: its own grade, SMOG shown."""
-    from textstat.textstat import textstatistics
+    """English counts syllables with the hyphenation dictionary, as textstat 0.7.3 did: its grade, SMOG shown."""
     text = "Most back pain gets better on its own. Keep moving and rest when you need to understand everything."
-    own = textstatistics()
-    own.set_lang("en_US")
-    stats = editorial.measure((text,))
-    assert (stats.grade, stats.smog) == (own.flesch_kincaid_grade(text), own.smog_index(text))
+    stats = readability.measure((text,))
+    assert (stats.grade, stats.smog) == (3.3, 0.0)  # textstat 0.7.3's flesch_kincaid_grade and smog_index
     assert stats.shown_smog == stats.smog and stats.grade == 3.3
 
 
 def test_a_section_with_no_prose_is_not_scored() -> None:
     """A section holding only cards has no score (None), and is never called hard; SMOG is not shown for Spanish."""
     prose = ("Leer el río hoy. La idea es buena.",)
-    stats = editorial.measure(prose, (("Ayuda", 5, 1),), "fernandez-huerta")
+    stats = readability.measure(prose, (("Ayuda", 5, 1),), "fernandez-huerta")
     assert stats.sections == (None,) and stats.shown_smog is None
-    rules = editorial.HouseRules(readability="fernandez-huerta")
-    assert not editorial.too_hard(None, rules)
+    rules = HouseRules(readability="fernandez-huerta")
+    assert not too_hard(None, rules)
 
 
 def test_the_report_shows_smog_only_for_english() -> None:
     """The text table's SMOG cell is '-' for a Spanish article, and JSON's smog is null."""
-    from healthsite import report
-    stats = editorial.measure(("Leer el río hoy. La idea es buena.",), (), "fernandez-huerta")
+    from healthsite.commands import report
+    stats = readability.measure(("Leer el río hoy. La idea es buena.",), (), "fernandez-huerta")
     review = editorial.Review("not reviewed", "", None, None)
     article = editorial.Article("a", "content/es/a.md", "A", stats, "pass", 0, 1, review, 1)
-    rules = editorial.HouseRules(readability="fernandez-huerta")
+    rules = HouseRules(readability="fernandez-huerta")
     assert [cell for cell, _ in report.row(article, rules)][:3] == ["a", f"{stats.grade:.1f} FH", "-"]
     assert report.article_json(article)["smog"] is None

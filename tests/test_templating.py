@@ -8,8 +8,8 @@ import jinja2
 import pytest
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from healthsite import i18n
-from healthsite.templating import environment
+from healthsite.reading import i18n
+from healthsite.rendering.templating import environment
 
 SNIPPETS = [
     '{{ _("Read More") }}',

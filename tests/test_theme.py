@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from healthsite import i18n
+from healthsite.reading import i18n
 from healthsite.pipeline import Options, build
 from tests.conftest import FIXTURE, REPO, article, build_copy
 

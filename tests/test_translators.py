@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build
-from healthsite.translationdiff import changes, paragraphs, snapshot_path
+from healthsite.model.translationdiff import changes, paragraphs, snapshot_path
 from tests.conftest import article
 from tests.test_spanish import ENGLISH, Maker, files
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from healthsite.cli import main
+from healthsite.commands.cli import main
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
-from healthsite.report import summary
+from healthsite.commands.report import summary
 from tests.conftest import SITE_YAML, article
 
 Maker = Callable[[dict[str, str]], Path]

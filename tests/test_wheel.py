@@ -117,3 +117,11 @@ def test_this_site_built_with_the_wheel_equals_the_source_build(venv: Venv, tmp_
     assert [name for name in source if source[name] != installed[name]] == []
     spanish = installed["es/index.html"].decode()
     assert "Leer más" in spanish and 'lang="es-US"' in spanish and "Read More" not in spanish
+
+
+def test_the_installed_dev_server_reads_its_reload_script(venv: Venv, tmp_path: Path) -> None:
+    """The live-reload script is a file of the package, read from the installed wheel, never one of a site's."""
+    code = "from healthsite.serving.livereload import script; import sys; sys.stdout.buffer.write(script())"
+    result = venv.run("python", "-c", code, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.encode() == (PACKAGE / "theme/devserver/reload.js").read_bytes()
+    assert result.stdout.startswith("// healthsite dev server: reload after a good build")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from healthsite.cli import main
-from healthsite.writerlists import short_title, used_in
+from healthsite.commands.cli import main
+from healthsite.commands.writerlists import short_title, used_in
 from tests.conftest import article
 from tests.test_editorial import Maker
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from markdown import Markdown
 from markdown.extensions import Extension
 
-from .carecards import CareCardProcessor
-from .citations import CitationProcessor
-from .claims import ClaimingAttrList, RawHtmlClaims
-from .crosslinks import CrossLinkProcessor
-from .facts import FactProcessor
-from .faq import FaqProcessor
-from .images import ImageProcessor
-from .mentions import MentionProcessor
-from .outline import OutlineProcessor
-from .rules import RuleProcessor
-from .shared import SharedCardProcessor
-from .sanitize import sanitize
-from .state import CardFact, Link, Mention, PageState, Refs, SharedCard, text_of
-from .tables import TableProcessor
+from healthsite.mdext.carecards import CareCardProcessor
+from healthsite.mdext.citations import CitationProcessor
+from healthsite.mdext.claims import ClaimingAttrList, RawHtmlClaims
+from healthsite.mdext.crosslinks import CrossLinkProcessor
+from healthsite.mdext.facts import FactProcessor
+from healthsite.mdext.faq import FaqProcessor
+from healthsite.mdext.images import ImageProcessor
+from healthsite.mdext.mentions import MentionProcessor
+from healthsite.mdext.outline import OutlineProcessor
+from healthsite.mdext.rules import RuleProcessor
+from healthsite.mdext.shared import SharedCardProcessor
+from healthsite.mdext.sanitize import sanitize
+from healthsite.mdext.state import CardFact, Link, Mention, PageState, Refs, SharedCard, text_of
+from healthsite.mdext.tables import TableProcessor
 
 __all__ = ["CardFact", "HealthExtension", "Link", "Mention", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
 

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..i18n import CARE_LEVELS
-from ..problems import warning
-from .phones import link_numbers
-from .state import CardFact, Hooked, text_of
+from healthsite.reading.i18n import CARE_LEVELS
+from healthsite.problems import warning
+from healthsite.mdext.phones import link_numbers
+from healthsite.mdext.state import CardFact, Hooked, text_of
 
 LEVELS = CARE_LEVELS
 OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
-from ..i18n import SOURCE
-from ..typed import did_you_mean
-from ..problems import excerpt
+from healthsite.reading.i18n import SOURCE
+from healthsite.reading.typed import did_you_mean
+from healthsite.problems import excerpt
 
 CITATION = r"[ \t]*\[@([^\]\n]*)\]"  # the space before a citation goes, so its number never wraps alone
 KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")

@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.treeprocessors import Treeprocessor
 
-from ..problems import excerpt
-from .state import Hooked
+from healthsite.problems import excerpt
+from healthsite.mdext.state import Hooked
 
 THEME_IDS = re.compile(r"main|contents|contents-title|references|references-title|read-more-title|"
                        r"key-takeaways(-title)?|call-to-action(-title)?|article-topics-title|search-[a-z-]+|"

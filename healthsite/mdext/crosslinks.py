@@ -9,10 +9,10 @@ from urllib.parse import urljoin, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..i18n import IN_OTHER_LANGUAGE
-from ..problems import excerpt
-from ..typed import did_you_mean
-from .state import Hooked, Link
+from healthsite.reading.i18n import IN_OTHER_LANGUAGE
+from healthsite.problems import excerpt
+from healthsite.reading.typed import did_you_mean
+from healthsite.mdext.state import Hooked, Link
 
 
 class CrossLinkProcessor(Hooked, Treeprocessor):

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
-from ..facts import NAME, Fact, unknown
-from ..problems import excerpt
+from healthsite.reading.facts import NAME, Fact, unknown
+from healthsite.problems import excerpt
 
 FACT = r"\[=([^\]\n]*)\]"
 

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..i18n import FAQ_HEADING
-from .state import Hooked, text_of
+from healthsite.reading.i18n import FAQ_HEADING
+from healthsite.mdext.state import Hooked, text_of
 
 
 class FaqProcessor(Hooked, Treeprocessor):

@@ -12,9 +12,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..images import FOLDER, KINDS, Image
-from ..typed import did_you_mean
-from .state import Hooked
+from healthsite.reading.images import FOLDER, KINDS, Image
+from healthsite.reading.typed import did_you_mean
+from healthsite.mdext.state import Hooked
 
 DECORATIVE = "decorative"
 LONG_ALT = 150

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from markdown.treeprocessors import Treeprocessor
 
-from .state import Hooked, Mention, text_of
+from healthsite.mdext.state import Hooked, Mention, text_of
 
 HIDDEN = re.compile(r"\]\([^)\n]*\)|\[@[^\]\n]*\]|<[^>\n]*>|\{[:#.][^}\n]*\}")  # link targets, citations, tags, attrs
 

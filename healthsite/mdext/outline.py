@@ -6,7 +6,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from .state import Hooked, text_of
+from healthsite.mdext.state import Hooked, text_of
 
 SKIPPED = ("care-card", "table-scroll")
 

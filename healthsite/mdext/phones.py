@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from ..facts import tel
+from healthsite.reading.facts import tel
 
 US_NUMBER = r"(?:1-)?\d{3}-\d{3}-\d{4}|\(\d{3}\) \d{3}-\d{4}"
 

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..facts import Fact
-from ..problems import excerpt
-from ..rules import CARE_ORDER, TextRule, reported
-from .state import Hooked
+from healthsite.reading.facts import Fact
+from healthsite.problems import excerpt
+from healthsite.reading.rules import CARE_ORDER, TextRule, reported
+from healthsite.mdext.state import Hooked
 
 MASKED = re.compile(r"<!--.*?-->|`[^`\n]*`|\]\([^)\n]*\)|\[@[^\]\n]*\]|<[^>\n]*>|\{[:#.][^}\n]*\}|^[ \t]*!!! ?[\w-]+",
                     re.DOTALL | re.MULTILINE)  # comments, code, link targets, citations, tags, attributes, '!!! kind'

@@ -6,11 +6,11 @@ import re
 
 from markdown.preprocessors import Preprocessor
 
-from ..problems import error
-from ..typed import did_you_mean
-from .state import Hooked, SharedCard
+from healthsite.problems import error
+from healthsite.reading.typed import did_you_mean
+from healthsite.mdext.state import Hooked, SharedCard
 
-USE = re.compile(r"!!! +(?i:care)(?:[ \t]+(.*?))?[ \t]*")
+from healthsite.reading.sections import USE  # noqa: F401  (the line that shows a care card)
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 

@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from ..digests import digest
-from ..facts import Fact
-from ..rules import TextRule
-from ..files import line_of
-from ..images import Image
-from ..problems import Problem, error, warning
+from healthsite.reading.digests import digest
+from healthsite.reading.facts import Fact
+from healthsite.reading.rules import TextRule
+from healthsite.reading.files import line_of
+from healthsite.reading.images import Image
+from healthsite.problems import Problem, error, warning
 
 
 class Hooked:

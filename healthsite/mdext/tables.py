@@ -6,8 +6,8 @@ import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
-from ..i18n import TABLE
-from .state import Hooked
+from healthsite.reading.i18n import TABLE
+from healthsite.mdext.state import Hooked
 
 CAPTION = "Table:"
 # Narrow screens stack each row into a block, which takes a table's built-in semantics away in some browsers:

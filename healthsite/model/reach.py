@@ -1,0 +1,39 @@
+"""Read More reach: how many other articles show an article in their Read More cards, and a warning for none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from healthsite.problems import Problem, warning
+
+if TYPE_CHECKING:
+    from healthsite.model.site import Site
+
+SHOWN = 3  # articles of the same topic named in the warning
+
+
+def reach(site: Site) -> dict[str, int]:
+    """For each article, how many other listed articles show it among their Read More cards."""
+    counts = {slug: 0 for slug in site.pages}
+    for slug in site.listed:
+        for card in set(site.cards.get(slug, ())):
+            if card in counts and card != slug:
+                counts[card] += 1
+    return counts
+
+
+def unreached(site: Site, counts: dict[str, int]) -> list[Problem]:
+    """A style warning for each listed article no other article's Read More cards show, saying where to add it."""
+    problems = []
+    for slug, page in site.listed.items():
+        if counts.get(slug, 0) or len(site.listed) < 2:
+            continue
+        peers = [Path(other.source).name for other_slug, other in sorted(site.listed.items())
+                 if other_slug != slug and set(other.meta.tags) & set(page.meta.tags)]
+        where = (f"an article of the same topic ({', '.join(peers[:SHOWN])}{', ...' if len(peers) > SHOWN else ''})"
+                 if peers else "an article on a related subject")
+        problems.append(warning(page.source, 1,
+                                f"no Read More card leads here: no other article shows it in its Read More cards "
+                                f"(they show `related` first); add '{slug}' to `related` in {where}"))
+    return problems

@@ -1,0 +1,259 @@
+"""A warm build session for the dev server: the last good build kept in memory, so a save redoes only what changed.
+
+Each build starts from the previous one held in this process: its pages, bodies and readability (never reloaded
+from the disk cache), its Jinja environments (while the theme and configuration are the same) and every output
+whose key is unchanged (reused by reference). The result is a `Snapshot` of the whole site in memory, which the
+server serves and swaps by reference. The editorial review (unless --strict makes its warnings errors), the output
+folder and the disk cache come after the new site is announced: `Built.later`, then a `Saver` in the background.
+Only the article files reported changed are read again, and article page keys are kept (`pagekeys`). With search,
+the saver has Pagefind index the folder it writes and hands the new index to the server (`on_index`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from healthsite.checks import check
+from healthsite.model.pagekeys import PageKeys
+from healthsite.model.site import Site
+from healthsite.pipeline import State, advance, cache_entries, editorial_errors, locate
+from healthsite.problems import BuildError, Problem, error, shown_path
+from healthsite.reading.config import SiteConfig
+from healthsite.reading.content import SourceFile, source_file
+from healthsite.reading.inputs import input_parts, read_editions
+from healthsite.reading.options import Options
+from healthsite.rendering import media
+from healthsite.rendering.outputs import Outputs, media_key
+from healthsite.writing import bodystore, cache, mediafiles, search
+from healthsite.serving.saver import Saver, Superseded
+from healthsite.serving.snapshot import Built, File, MediaFile, Saved, Snapshot
+from healthsite.writing.writer import write_site
+
+
+@dataclass
+class WarmState(State):
+    """The dev server's state between saves: besides the last good build's pages and bodies (never reloaded from the
+    disk cache), its files and their keys, its Jinja environments and page keys, and what the output folder holds."""
+
+    files: dict[str, File] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    disk: cache.Cache = field(default_factory=cache.Cache)  # the cache on disk: what the output folder holds
+
+    def unchanged(self, out: Path) -> Callable[[str, str], bool]:
+        """Whether an output's key is the one it had in the last build (or, at first, in the folder on disk)."""
+        def unchanged(path: str, key: str) -> bool:
+            return self.keys.get(path) == key and path in self.files or \
+                not self.files and self.disk.kept(out, path, key)
+        return unchanged
+
+    def media(self, site: Site, root: Path, jobs: int) -> dict[str, MediaFile]:
+        """Every media file: the first build makes what is missing (in parallel); later ones make new files on
+        first request, reusing the previous build's entries."""
+        if not self.files:
+            return {path: MediaFile(source) for path, source in mediafiles.produce(site, root, jobs).items()}
+        folder = root / cache.FOLDER / media.MEDIA
+        made = {}
+        for path, task in media.plan(site, root).items():
+            file = task if isinstance(task, Path) else folder / task.key
+            old = self.files.get(path)
+            made[path] = old if isinstance(old, MediaFile) and old.file == file else \
+                MediaFile(file, None if isinstance(task, Path) else task)
+        return made
+
+    def streamed(self, media: Mapping[str, object]) -> dict[str, object]:
+        """None: the session serves its media files from memory, each made when first asked for."""
+        return {}
+
+    def keeper(self, root: Path) -> None:
+        """Bodies stay in memory."""
+        return None
+
+    def media_key(self, root: Path, path: str, file: MediaFile, folder: str) -> str:
+        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
+        if self.files.get(path) is file and path in self.keys and str(file.file).startswith(folder):
+            return self.keys[path]
+        return media_key(root, path, file.file)
+
+
+class Session:
+    """Builds the site again and again in one process, each build (`pipeline.advance`) starting from the state the
+    last good one left in memory."""
+
+    def __init__(self, on_error: Callable[[str], object] = print,
+                 on_index: Callable[[str, Mapping[str, bytes]], object] = lambda key, index: None) -> None:
+        self.options = Options(Path("site.yaml"))
+        self.on_error, self.on_index = on_error, on_index  # on_index: a new search index is ready, for this key
+        self.saver: Saver[Saved] = Saver(self._save, on_error)
+        self._index: tuple[str, Mapping[str, bytes]] = ("", {})  # the latest search index, and its key
+        self._writing = threading.Lock()  # the saver and a build that writes its own folder take turns
+        self.state: WarmState | None = None  # the last good build (its pages and bodies read from disk once)
+        self._dirty: set[Path] | None = None  # files changed since they were last read (None: read them all)
+
+    def build(self, options: Options, located: tuple[Path, SiteConfig, Path] | None = None,
+              changed: frozenset[Path] | None = None) -> Built:
+        """Build from the last good build; raise BuildError with every problem (the last good build stays).
+
+        `located` is what `locate(options)` gave, if the caller has it already; `changed` the files changed since
+        the last build, if known (the article files not among them are not read again).
+        """
+        started, since = time.perf_counter(), time.time_ns()
+        self._dirty = None if changed is None or self._dirty is None else self._dirty | changed
+        self.options = options
+        root, config, out = located = located or locate(options)
+        state = self._state(root)
+        step = advance(self.options, state, located, self._read(root, config, state, since))
+        review = lambda: step.review(dt.date.today())  # noqa: E731
+        warnings = review() if self.options.strict else []
+        check(editorial_errors(warnings))
+        files, written = self._collect(step.outputs, step.media, out, state)
+        state.page_keys.keep_only([step.site, *step.site.editions])
+        folder = f"{root / cache.FOLDER / media.MEDIA}{os.sep}"  # made media are named by what they are made from
+        keys = step.outputs.keys | {path: state.media_key(root, path, file, folder)
+                                    for path, file in step.media.items()}
+        state.files, state.keys = files, keys
+        state.cache = cache.Cache(state.cache.engine, bodies=cache_entries(step.editions))
+        searched = search.index_key(step.site, step.outputs.keys) if config.search else ""
+        saved = Saved(root, out, files, keys, state.cache.bodies,
+                      input_parts(root, config, self.options, out, [f for a in step.articles.values() for f in a]),
+                      len(step.site.pages), search=searched, config_name=shown_path(self.options.config, root),
+                      sources=cache.source_records(step.articles))
+        indexed, index = self._index if config.search else ("", {})
+        built = Built(out, Snapshot.of(files | dict(index), searched, indexed), len(step.site.pages), len(files),
+                      written, time.perf_counter() - started, warnings)
+        if self.options.strict:
+            self.saver.submit(replace(saved, warnings=warnings))
+        else:
+            built.later = lambda: self._review_later(saved, review)
+        return built
+
+    def _read(self, root: Path, config: SiteConfig, state: WarmState, since: int) -> dict[str, list[SourceFile]]:
+        """Every edition's article files: those changed since the last read read again, the others kept; all of
+        them when the changes are not known or a file was added or removed (those whose stat the cache recorded
+        keep its digest unread). `since`: when this build began (see `content.read_articles`)."""
+        dirty, kept = self._dirty, state.articles
+        articles = None if dirty is None or set(kept) != {"", *config.languages} else \
+            _reread(kept, dirty, since)
+        if articles is None:
+            articles = read_editions(root, config, state.cache.known(), since)
+        self._dirty = set()
+        return articles
+
+    def _review_later(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
+        """After publishing: the editorial review's warnings; the build goes to the saver with them."""
+        warnings = review()
+        self.saver.submit(replace(saved, warnings=warnings))
+        return warnings
+
+    def close(self) -> None:
+        """Write the latest good build to disk if it is not yet, and stop the saver."""
+        self.saver.close()
+
+    def _state(self, root: Path) -> WarmState:
+        """The last good build's state: in memory, or (the first time) from the disk cache."""
+        if self.state is not None:
+            return self.state
+        engine = cache.engine_digest()
+        loaded = cache.Cache(engine) if self.options.clean else cache.load(root, engine)[0]
+        if loaded.inputs:
+            bodystore.load_bodies(root, loaded)
+        self._index = loaded.search, _index_of(loaded, Path(loaded.out)) if loaded.search and loaded.out else {}
+        self.state = WarmState(loaded, environments={}, page_keys=PageKeys(), disk=loaded)
+        return self.state
+
+    @staticmethod
+    def _collect(outputs: Outputs, made: Mapping[str, MediaFile], out: Path, state: WarmState
+                 ) -> tuple[dict[str, File], int]:
+        """Every file of the site by path, unchanged ones taken from the last build; and how many were made anew."""
+        files: dict[str, File] = {}
+        twice, written = [], 0
+        for path, data in outputs:
+            if path in files:
+                twice.append(path)
+            elif data is None:
+                files[path] = state.files[path] if path in state.files else (out / path).read_bytes()
+            else:
+                files[path], written = data, written + 1
+        twice += [path for path in made if path in files]
+        if twice:
+            raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
+        return files | dict(made), written
+
+    def _save(self, saved: Saved, superseded: Callable[[], bool]) -> None:
+        """Write a build's output folder (unchanged files linked from the last one) and the cache; with search,
+        Pagefind indexes the written folder unless the latest index is this build's, and the server gets it."""
+        indexed, index = self._index
+        disk = self.state.disk if self.state is not None else cache.Cache(cache.engine_digest())
+        fresh = not saved.search or indexed == saved.search
+        files = {**saved.files, **index} if saved.search and fresh else saved.files
+
+        def stream() -> Iterator[tuple[str, bytes | None]]:
+            for path, value in files.items():
+                if superseded():
+                    raise Superseded
+                key = saved.keys.get(path, "")
+                yield path, None if key and disk.kept(saved.out, path, key) else \
+                    value if isinstance(value, bytes) else value.data()
+
+        problems: list[Problem] = []
+        finish = None if fresh else lambda staging: problems.extend(search.index(staging, saved.config_name))
+        with self._writing:
+            stats = write_site(stream(), saved.out, finish)
+            if not fresh and not problems:
+                self._index = saved.search, _read_index(saved.out, stats)
+            done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
+            records = cache.output_records(saved.keys, stats)
+            written = cache.Cache(disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
+                                  saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages,
+                                  sources=saved.sources)
+            bodystore.save(saved.root, written, disk)
+        if self.state is not None:
+            self.state.disk = cache.Cache(written.engine, written.inputs, written.out, disk.bodies, records,
+                                          search=written.search, lines=disk.lines)
+        for problem in problems:
+            self.on_error(str(problem))
+        if saved.search and self._index[0] == saved.search:
+            self.on_index(*self._index)
+
+
+def _read_index(out: Path, stats: Mapping[str, object]) -> dict[str, bytes]:
+    """The search index files of a written folder."""
+    return {path: (out / path).read_bytes() for path in stats if search.is_index(path)}
+
+
+def _index_of(disk: cache.Cache, out: Path) -> dict[str, bytes]:
+    """The search index of the folder the disk cache describes, if every file of it is intact."""
+    paths = [path for path in disk.outputs if search.is_index(path)]
+    if not paths or not all(disk.kept(out, path, disk.outputs[path].key) for path in paths):
+        return {}
+    try:
+        return {path: (out / path).read_bytes() for path in paths}
+    except OSError:
+        return {}
+
+
+def _reread(kept: dict[str, list[SourceFile]], dirty: set[Path], since: int) -> dict[str, list[SourceFile]] | None:
+    """The article files with the changed ones read again (a stat recorded unless within `since`'s margin); None if
+    an article may have been added or removed (a Markdown file that is not one of them changed, or a folder that
+    holds them)."""
+    where = {file.path: (code, at) for code, files in kept.items() for at, file in enumerate(files)}
+    folders = {file.path.parent for files in kept.values() for file in files}
+    articles = {code: list(files) for code, files in kept.items()}
+    for path in dirty:
+        if path not in where:
+            if path.suffix == ".md" or any(folder.is_relative_to(path) for folder in folders):
+                return None
+            continue
+        code, at = where[path]
+        try:
+            articles[code][at] = source_file(path, kept[code][at].shown, None, since)
+        except OSError:
+            return None
+    return articles
+
+
