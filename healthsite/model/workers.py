@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from healthsite.model import readability
-from healthsite.reading.content import Page, parse_page, read_again, split_source
+from healthsite.reading.content import Page, parse_page, split_source
+from healthsite.reading.sourcefiles import read_again
 from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs
 from healthsite.reading.options import Progress

@@ -13,7 +13,7 @@ import watchfiles
 
 from healthsite.reading import themefiles
 from healthsite.reading.config import SiteConfig
-from healthsite.reading.content import CHANGED
+from healthsite.reading.sourcefiles import CHANGED
 from healthsite.pipeline import Options, locate
 from healthsite.problems import BuildError, Problem, error
 from healthsite.serving.session import Built, Session, Snapshot
