@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -82,3 +83,9 @@ def test_the_module_tables_match_the_package() -> None:
 def test_each_stage_is_a_folder_of_the_package(folder: str) -> None:
     """The folder names of healthsite/ are the pipeline's stages."""
     assert (PACKAGE / folder / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_module_imports(path: Path) -> None:
+    """Every module loads: no import names a thing that moved away."""
+    importlib.import_module(dotted(path))

@@ -108,7 +108,7 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from healthsite import readability
+from healthsite.model import readability
 stats = readability.measure(("Rest for a day or two. Then walk a little each day.",))
 assert stats.grade == -0.4 and stats.words == 12, stats
 loaded = [name for name in sys.modules

@@ -1,9 +1,10 @@
 """Readability: the Flesch-Kincaid grade, SMOG and the Spanish ease formulas of an article's prose.
 
-Words, sentences and rounding follow textstat 0.7.3, whose figures the house rules were set with: a word is what
-whitespace separates once punctuation is removed; a sentence is a run up to `.`, `!` or `?` or the end of its
-paragraph (a list item), one of two words or fewer not counted. English syllables are pyphen's hyphenation points + 1 per word (what textstat counted);
-Spanish syllables are counted by Spanish rules (`syllables.spanish`). Each distinct word is counted once.
+Words, sentences and rounding follow textstat 0.7.3, whose figures the house rules were set with: a word is
+what whitespace separates once punctuation is removed; a sentence is a run up to `.`, `!` or `?` or the end
+of its paragraph (a list item), one of two words or fewer not counted. English syllables are pyphen's
+hyphenation points + 1 per word (what textstat counted); Spanish syllables are counted by Spanish rules
+(`syllables.spanish`). Each distinct word is counted once.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from healthsite.model.syllables import spanish
 
 SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 PUNCTUATION = re.compile(r"[^\w\s]")  # removed before words and syllables are counted (apostrophes, hyphens too)
-# The same for ASCII text by byte tables, several times faster: punctuation deleted, then each byte made a space
-# (whitespace, as str.split sees it) or kept (SPACES), or made a space or an x, to count words without making them.
+# ASCII text goes through byte tables instead, several times faster: punctuation deleted, then whitespace (as
+# str.split sees it) made a space and every other byte kept (SPACES), or made an x to count words as " x" (SHAPES).
 ASCII_PUNCTUATION = bytes(code for code in range(128) if PUNCTUATION.match(chr(code)))
 SPACES = bytes(32 if chr(code).isspace() else code for code in range(256))
 SHAPES = bytes(32 if chr(code).isspace() else ord("x") for code in range(256))
@@ -163,9 +164,9 @@ def tally(paragraph: str, language: str) -> Counts:
 
 def total(parts: Iterable[Counts]) -> Counts:
     """The counts of a text made of parts; it has at least one sentence."""
-    words, sentences, syllables, polysyllables, lengths = zip(NOTHING, *parts)
-    return Counts(sum(words), max(1, sum(sentences)), sum(syllables), sum(polysyllables),
-                  tuple(chain.from_iterable(lengths)))
+    word_counts, sentence_counts, syllable_counts, polysyllable_counts, each_lengths = zip(NOTHING, *parts)
+    return Counts(sum(word_counts), max(1, sum(sentence_counts)), sum(syllable_counts), sum(polysyllable_counts),
+                  tuple(chain.from_iterable(each_lengths)))
 
 
 def sentences(prose: Iterable[str]) -> list[str]:

@@ -1,9 +1,9 @@
 """Spanish syllables for the Spanish reading-ease formulas, counted by pylabeador's syllabification rules.
 
-Hyphenation dictionaries (what textstat uses) mark where a word may break at a line end, not its syllables:
-they never split a vowel from the next, so "día", "leer" and "río" come out as one syllable. pylabeador
-applies Spanish syllabification rules (hiatus, diphthongs, triphthongs, consonant clusters) and is exact on
-the words tests/test_syllables.py lists.
+Hyphenation dictionaries (what `readability.py` counts English syllables with) mark where a word may break at
+a line end, not its syllables: they never split a vowel from the next, so "día", "leer" and "río" come out as
+one syllable. pylabeador applies Spanish syllabification rules (hiatus, diphthongs, triphthongs, consonant
+clusters) and is exact on the words tests/test_syllables.py lists.
 """
 
 from __future__ import annotations
