@@ -14,7 +14,7 @@ from healthsite.commands.cli import main
 from healthsite.reading.config import load_config
 from healthsite.pipeline import Options, build, validate
 from healthsite.problems import BuildError
-from healthsite.reading.rules import regex_problem
+from healthsite.reading.rulevalues import regex_problem
 from tests.conftest import REPO, SITE_YAML, article, copy_site
 
 TODAY = dt.date(2026, 12, 4)
