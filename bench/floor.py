@@ -34,7 +34,7 @@ def start(root: Path) -> None:
     global _renderer
     config, _ = load_config(root / "site.yaml", root)
     bibliography, _ = load_bibliography(root / config.bibliography, root)
-    cards, _ = care.read_cards(root / "content", root)
+    cards, _ = care.read_care_cards(root / "content", root)
     pictures, _ = images.scan(root)
     names = {p.name: p.stem for p in (root / "content").glob("*.md")}
     _renderer = Renderer(_refs(config, bibliography, names, frozenset(), cards, set(), pictures))

@@ -51,7 +51,7 @@ def test_cards_are_recorded_with_ids_levels_titles_and_sections() -> None:
     body = render(PAGE)
     ids = [div["id"] for div in BeautifulSoup(body.html, "html.parser").select("div.care-card")]
     assert ids == ["care-card-1", "care-card-2", "care-card-3"]
-    assert [(c.id, c.level, c.title, c.section) for c in body.cards] == [
+    assert [(c.id, c.level, c.title, c.section) for c in body.care_cards] == [
         ("care-card-1", "non-urgent", "See a doctor if", "Signs"),
         ("care-card-2", "emergency", "Call 112 or go to the emergency room if", "Signs"),
         ("care-card-3", "urgent", "Go today if", "When to get help")]
@@ -103,7 +103,7 @@ def test_summary_lists_the_cards_most_urgent_first_with_the_number() -> None:
     """get_help orders emergency, urgent, non-urgent (page order within a level) and carries the tel: number."""
     body = render(PAGE)
     config = SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)})
-    summary = get_help(config, body.cards)
+    summary = get_help(config, body.care_cards)
     assert (summary.number, summary.tel) == ("112", "tel:112")
     assert [(e.level, e.href) for e in summary.entries] == [
         ("emergency", "#care-card-2"), ("urgent", "#care-card-3"), ("non-urgent", "#care-card-1")]
@@ -114,7 +114,7 @@ def test_repeated_titles_are_told_apart_by_their_section() -> None:
     """Two emergency cards with the default title: each link names its section."""
     body = render("## Hernia\n\n!!! emergency\n    - A.\n\n## Testicle\n\n!!! emergency\n    - B.\n")
     config = SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)})
-    assert [e.text for e in get_help(config, body.cards).entries] == [
+    assert [e.text for e in get_help(config, body.care_cards).entries] == [
         "Call 112 or go to the emergency room if (Hernia)", "Call 112 or go to the emergency room if (Testicle)"]
 
 
@@ -122,8 +122,8 @@ def test_contents_start_with_the_most_urgent_cards_section() -> None:
     """The section of the page's most urgent card moves to the top of the contents list."""
     body = render(PAGE)
     toc = (("signs", "Signs"), ("when-to-get-help", "When to get help"), ("faq", "FAQ"))
-    assert contents_first(toc, body.cards)[0] == ("signs", "Signs")
-    assert contents_first(toc, render(PAGE.replace("!!! emergency", "!!! non-urgent")).cards)[0] == (
+    assert contents_first(toc, body.care_cards)[0] == ("signs", "Signs")
+    assert contents_first(toc, render(PAGE.replace("!!! emergency", "!!! non-urgent")).care_cards)[0] == (
         "when-to-get-help", "When to get help")
     assert contents_first(toc, ()) == toc
 
@@ -200,7 +200,7 @@ def test_medicine_emergencies_are_cards_with_tappable_numbers() -> None:
     assert [a["href"] for a in titles[0].select("a.tel")] == ["tel:112"]
     assert [a["href"] for a in titles[1].select("a.tel")] == ["tel:+18002221222"]
     assert body.problems == ()
-    summary = get_help(SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)}), body.cards)
+    summary = get_help(SimpleNamespace(all_facts={"emergency-number": Fact("112", phone=True)}), body.care_cards)
     assert [(e.level, e.text) for e in summary.entries] == [
         ("emergency", "Stop taking it and call 112 if you"),
         ("urgent", "Call Poison Control at 1-800-222-1222 right away if")]

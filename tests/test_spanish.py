@@ -217,7 +217,7 @@ def test_freshness(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
     assert main(["translated", "es/alfa", "--config", str(config), "-q"]) == 0
     after = (root / "content/es/alfa.md").read_bytes()
     value = translations.digest(parse_page((root / "content/a.md").read_bytes(), "a", "content/a.md")[0],
-                                care.read_cards(root / "content", root)[0])
+                                care.read_care_cards(root / "content", root)[0])
     assert after == before.replace(b"translation_of: a.md\n", f"translation_of: a.md\ntranslated_from: {value}\n"
                                    .encode())
     report = build(Options(config))

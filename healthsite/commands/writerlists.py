@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from healthsite.reading.bibliography import Source, load_bibliography
-from healthsite.mdext.care import read_cards
+from healthsite.mdext.care import read_care_cards
 from healthsite.reading.config import SiteConfig
 from healthsite.mdext.shared import USE
 from healthsite.problems import Problem, shown_path
@@ -68,7 +68,7 @@ def card_uses(root: Path, config: SiteConfig) -> tuple[list[CardUse], list[Probl
     problems: list[Problem] = []
     for code in ("", *config.languages):
         folder = root / "content" / code
-        cards, found = read_cards(folder, root)
+        cards, found = read_care_cards(folder, root)
         problems += found
         for name, card in cards.items():
             levels.setdefault(name, card.level)

@@ -15,12 +15,12 @@ from healthsite.mdext.images import ImageProcessor
 from healthsite.mdext.mentions import MentionProcessor
 from healthsite.mdext.outline import OutlineProcessor
 from healthsite.mdext.rules import RuleProcessor
-from healthsite.mdext.shared import SharedCardProcessor
+from healthsite.mdext.shared import CareCardUseProcessor
 from healthsite.mdext.sanitize import sanitize
-from healthsite.mdext.state import CardFact, Link, Mention, PageState, Refs, SharedCard, text_of
+from healthsite.mdext.state import CareCardFact, Link, Mention, PageState, Refs, CareCard, text_of
 from healthsite.mdext.tables import TableProcessor
 
-__all__ = ["CardFact", "HealthExtension", "Link", "Mention", "PageState", "Refs", "SharedCard", "sanitize", "text_of"]
+__all__ = ["CareCardFact", "HealthExtension", "Link", "Mention", "PageState", "Refs", "CareCard", "sanitize", "text_of"]
 
 
 class HealthExtension(Extension):
@@ -34,7 +34,7 @@ class HealthExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Hook the processors into Python-Markdown's pipeline."""
         md.registerExtension(self)
-        md.preprocessors.register(SharedCardProcessor(md, self), "sharedcards", 25)
+        md.preprocessors.register(CareCardUseProcessor(md, self), "sharedcards", 25)
         md.inlinePatterns.register(CitationProcessor(self), "citation", 176)
         md.inlinePatterns.register(FactProcessor(self), "fact", 177)
         md.treeprocessors.register(CrossLinkProcessor(md, self), "crosslinks", 15)

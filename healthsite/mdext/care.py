@@ -9,7 +9,7 @@ from healthsite.reading.content import SLUG, load_source
 from healthsite.reading.inputs import CARE_CARDS, care_card_files
 from healthsite.mdext.carecards import LEVELS
 from healthsite.mdext.shared import USE
-from healthsite.mdext.state import SharedCard
+from healthsite.mdext.state import CareCard
 from healthsite.problems import Problem, error, shown_path, warning
 from healthsite.reading.typed import field
 
@@ -29,7 +29,7 @@ class CardMatter:
     title: str = field("the card's heading; default: the level's standard heading", "")
 
 
-def read_cards(content_dir: Path, root: Path) -> tuple[dict[str, SharedCard], list[Problem]]:
+def read_care_cards(content_dir: Path, root: Path) -> tuple[dict[str, CareCard], list[Problem]]:
     """Every shared card of a content folder, by name, with the problems found reading them."""
     cards, problems = {}, []
     for path in care_card_files(content_dir):
@@ -47,13 +47,13 @@ def read_cards(content_dir: Path, root: Path) -> tuple[dict[str, SharedCard], li
     return cards, problems
 
 
-def parse_card(data: bytes, shown: str) -> tuple[SharedCard | None, list[Problem]]:
+def parse_card(data: bytes, shown: str) -> tuple[CareCard | None, list[Problem]]:
     """One shared card from its file's bytes."""
     meta, body, body_line, reader = load_source(data, shown, CardMatter,
                                                 "a shared care card needs front matter with its level")
     if meta is None:
         return None, reader.problems
-    card = SharedCard(shown, meta.level.lower(), meta.title, body.rstrip(), body_line)
+    card = CareCard(shown, meta.level.lower(), meta.title, body.rstrip(), body_line)
     if not body.strip():
         return None, [error(shown, body_line, "the shared care card has no content: write its advice below "
                                               "the front matter")]
@@ -64,7 +64,7 @@ def parse_card(data: bytes, shown: str) -> tuple[SharedCard | None, list[Problem
     return card, []
 
 
-def unused_cards(cards: dict[str, SharedCard], used: set[str]) -> list[Problem]:
+def unused_care_cards(cards: dict[str, CareCard], used: set[str]) -> list[Problem]:
     """A warning on every shared card no published article uses."""
     return [warning(card.source, 1, f"shared care card '{name}' is not used by any published article "
                                     f"(use it with a line '!!! care {name}', or delete the file)")

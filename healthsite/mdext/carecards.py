@@ -10,7 +10,7 @@ from markdown.treeprocessors import Treeprocessor
 from healthsite.reading.i18n import CARE_LEVELS
 from healthsite.problems import warning
 from healthsite.mdext.phones import link_numbers
-from healthsite.mdext.state import CardFact, Hooked, text_of
+from healthsite.mdext.state import CareCardFact, Hooked, text_of
 
 LEVELS = CARE_LEVELS
 OPENING = re.compile(r"^[ \t]*!!! ?[\w\-]+(?: +[\w\-]+)*(?: +\"(?:.*?)\")? *$")
@@ -43,21 +43,21 @@ class CareCardProcessor(Hooked, Treeprocessor):
         """Give a converted card its id, make its phone numbers tappable, and note it for the page's summary."""
         state = self.extension.state
         kind = card.get("class", "").rsplit("--", 1)[1]
-        card.set("id", f"care-card-{len(state.cards) + 1}")
+        card.set("id", f"care-card-{len(state.care_cards) + 1}")
         title = text_of(card[0], self.md.htmlStash.rawHtmlBlocks).removeprefix(card[0][0].text or "").strip()
         link_numbers(card, str(state.ask(self.extension.refs, "emergency")))
-        state.cards.append(CardFact(card.get("id"), kind, title, section, state.origin(opening), position))
+        state.care_cards.append(CareCardFact(card.get("id"), kind, title, section, state.origin(opening), position))
 
     def check_order(self) -> None:
         """Warn about two cards of the same level back to back, and an emergency card after a less urgent card of
         its section."""
         state, previous = self.extension.state, None
-        for card in state.cards:
+        for card in state.care_cards:
             if previous and previous.level == card.level and previous.position >= 0 \
                     and card.position == previous.position + 1:
                 state.problems.append(warning(*card.origin, f"two {card.level} care cards in a row: merge them into "
                                               "one card, so a reader finds one list of signs for each level"))
-            before = [c for c in state.cards[:state.cards.index(card)] if c.section == card.section]
+            before = [c for c in state.care_cards[:state.care_cards.index(card)] if c.section == card.section]
             lower = next((c for c in before if c.level != "emergency"), None)
             if card.level == "emergency" and lower is not None:
                 article = "an" if lower.level == "urgent" else "a"

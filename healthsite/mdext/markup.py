@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markdown import Markdown
 
-from healthsite.mdext import CardFact, HealthExtension, Link, Mention, PageState, Refs, sanitize
+from healthsite.mdext import CareCardFact, HealthExtension, Link, Mention, PageState, Refs, sanitize
 from healthsite.problems import Problem, error
 
 MAX_NESTING = 20  # levels of lists and block quotes inside each other
@@ -32,7 +32,7 @@ class Body:
     problems: tuple[Problem, ...]
     lookups: tuple[tuple[str, str, object], ...]
     mentions: tuple[Mention, ...] = ()
-    cards: tuple[CardFact, ...] = ()  # the care cards, in order
+    care_cards: tuple[CareCardFact, ...] = ()  # the care cards, in order
 
 
 class Renderer:
@@ -61,7 +61,7 @@ class Renderer:
                     tuple(state.links), tuple(state.faq), tuple(state.prose), tuple(state.sections),
                     tuple(state.problems),
                     tuple((kind, key, value) for (kind, key), value in state.lookups.items()),
-                    tuple(state.mentions), tuple(state.cards))
+                    tuple(state.mentions), tuple(state.care_cards))
 
 
 def failed(source: str, line: int, message: str) -> Body:

@@ -57,7 +57,7 @@ class RuleProcessor(Hooked, Treeprocessor):
     def places(self, lines: list[str]) -> list[Place]:
         """Where each line stands: in the article's text, or in a care card (its level, and its shared card)."""
         state = self.extension.state
-        shared = {card.source: name for name, card in self.extension.refs.cards.items()}
+        shared = {card.source: name for name, card in self.extension.refs.care_cards.items()}
         out: list[Place] = []
         card: tuple[int, Place] | None = None
         for index, line in enumerate(self.extension.state.text.split("\n")[:len(lines)]):

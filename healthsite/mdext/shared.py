@@ -8,19 +8,19 @@ from markdown.preprocessors import Preprocessor
 
 from healthsite.problems import error
 from healthsite.reading.typed import did_you_mean
-from healthsite.mdext.state import Hooked, SharedCard
+from healthsite.mdext.state import Hooked, CareCard
 
 from healthsite.reading.sections import USE  # noqa: F401  (the line that shows a care card)
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def card_lines(card: SharedCard) -> list[str]:
+def card_lines(card: CareCard) -> list[str]:
     """The card as an inline care card: its '!!!' line, then its body indented by four spaces."""
     title = f' "{" ".join(card.title.split())}"' if card.title.strip() else ""
     return [f"!!! {card.level}{title}"] + [f"    {line}" if line.strip() else "" for line in card.body.split("\n")]
 
 
-class SharedCardProcessor(Hooked, Preprocessor):
+class CareCardUseProcessor(Hooked, Preprocessor):
     """Puts each used shared card in place as an inline care card, remembering where each line came from."""
 
     def run(self, lines: list[str]) -> list[str]:
@@ -44,7 +44,7 @@ class SharedCardProcessor(Hooked, Preprocessor):
         state.text, state.origins = "\n".join(out), origins
         return out
 
-    def card(self, name: str, lines: list[str], index: int, here: tuple[str, int]) -> SharedCard | None:
+    def card(self, name: str, lines: list[str], index: int, here: tuple[str, int]) -> CareCard | None:
         """The card a `!!! care` line names, or None with the reason recorded."""
         state, refs = self.extension.state, self.extension.refs
         if not NAME.fullmatch(name):
@@ -53,8 +53,8 @@ class SharedCardProcessor(Hooked, Preprocessor):
             state.problems.append(error(*here, why))
             return None
         card = state.ask(refs, "card", name)
-        if not isinstance(card, SharedCard):
-            state.problems.append(error(*here, f"unknown shared care card '{name}'{did_you_mean(name, refs.cards)}: "
+        if not isinstance(card, CareCard):
+            state.problems.append(error(*here, f"unknown shared care card '{name}'{did_you_mean(name, refs.care_cards)}: "
                                                f"add content/care/{name}.md or fix the name"))
             return None
         following = next((line for line in lines[index + 1:] if line.strip()), "")

@@ -28,7 +28,7 @@ class Hooked:
 
 
 @dataclass(frozen=True)
-class SharedCard:
+class CareCard:
     """One shared care card: where it is written, its level and title, and its Markdown body."""
 
     source: str
@@ -46,7 +46,7 @@ class Refs:
     drafts: frozenset[str]
     sources: frozenset[str]
     emergency_number: str
-    cards: dict[str, SharedCard] = field(default_factory=dict)
+    care_cards: dict[str, CareCard] = field(default_factory=dict)
     safety: tuple[tuple[tuple[str, ...], str], ...] = ()
     base_url: str = ""
     pages: frozenset[str] = frozenset()  # addresses of the site's other pages, under its base path
@@ -84,7 +84,7 @@ class Refs:
         if kind == "source":
             return key in self.sources
         if kind == "card":
-            return self.cards.get(key)
+            return self.care_cards.get(key)
         if kind == "safety":
             return self.safety
         if kind == "text":
@@ -109,7 +109,7 @@ def plain_fact(value: object) -> object:
 
 
 @dataclass(frozen=True)
-class CardFact:
+class CareCardFact:
     """A care card on a page: its id, level, title and section, where it is written, and its place among the
     body's top-level blocks (-1 inside a list or another block)."""
 
@@ -162,7 +162,7 @@ class PageState:
     origins: list[tuple[str, int]] = field(default_factory=list)  # (file, line) of each line of `text`
     mentions: list[Mention] = field(default_factory=list)
     claimed: list[tuple[str, str]] = field(default_factory=list)  # (id, where) content set on a non-heading
-    cards: list[CardFact] = field(default_factory=list)  # the page's care cards, in order
+    care_cards: list[CareCardFact] = field(default_factory=list)  # the page's care cards, in order
 
     def ask(self, refs: Refs, kind: str, key: str = "") -> object:
         """Look a fact up in the site's references and remember it (cached bodies are checked against it)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.facts import EMERGENCY, tel
-from healthsite.mdext import CardFact
+from healthsite.mdext import CareCardFact
 
 URGENCY = ("emergency", "urgent", "non-urgent")  # most urgent first
 
@@ -40,7 +40,7 @@ def emergency_number(config: SiteConfig) -> str:
     return config.all_facts[EMERGENCY].value
 
 
-def get_help(config: SiteConfig, cards: tuple[CardFact, ...]) -> GetHelp | None:
+def get_help(config: SiteConfig, cards: tuple[CareCardFact, ...]) -> GetHelp | None:
     """The summary of an article's cards, or None for a page without any."""
     if not cards:
         return None
@@ -52,7 +52,7 @@ def get_help(config: SiteConfig, cards: tuple[CardFact, ...]) -> GetHelp | None:
     return GetHelp(number, tel(number), entries)
 
 
-def _text(card: CardFact, repeated: bool) -> str:
+def _text(card: CareCardFact, repeated: bool) -> str:
     """A card's link text: its title, with its section's title when another card has the same title."""
     return f"{card.title} ({card.section})" if repeated and card.section else card.title
 
@@ -67,7 +67,7 @@ class NeedHelp:
     href: str
 
 
-def need_help(config: SiteConfig, cards: list[tuple[str, tuple[CardFact, ...]]]) -> NeedHelp | None:
+def need_help(config: SiteConfig, cards: list[tuple[str, tuple[CareCardFact, ...]]]) -> NeedHelp | None:
     """The strip, from the first article (start here first) with an emergency card: `cards` is (URL, cards) per
     article."""
     for url, facts in cards:
@@ -78,7 +78,7 @@ def need_help(config: SiteConfig, cards: list[tuple[str, tuple[CardFact, ...]]])
     return None
 
 
-def contents_first(toc: tuple[tuple[str, str], ...], cards: tuple[CardFact, ...]) -> tuple[tuple[str, str], ...]:
+def contents_first(toc: tuple[tuple[str, str], ...], cards: tuple[CareCardFact, ...]) -> tuple[tuple[str, str], ...]:
     """The contents list with the section of the page's most urgent card first (the rest in page order)."""
     if not cards or not toc:
         return toc

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 from healthsite.mdext import care
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.content import SLUG, Page, parse_page
-from healthsite.mdext.state import SharedCard
+from healthsite.mdext.state import CareCard
 from healthsite.reading.people import SidePage, no_credentials, read_people
 from healthsite.problems import Problem, error, shown_path, warning
 from healthsite.model.translations import changed_sections, digest, with_key
@@ -19,7 +19,7 @@ from healthsite.reading.typed import did_you_mean
 COMMAND = "python build.py reviewed {slug} --by {key}"
 
 
-def changed_since_review(page: Page, cards: Mapping[str, SharedCard]) -> tuple[str, ...]:
+def changed_since_review(page: Page, cards: Mapping[str, CareCard]) -> tuple[str, ...]:
     """The sections of a recorded review's article that changed since it was reviewed (none: still current)."""
     recorded = page.meta.reviewed_version
     if not (page.meta.reviewed_by and recorded) or recorded == digest(page, cards):
@@ -27,7 +27,7 @@ def changed_since_review(page: Page, cards: Mapping[str, SharedCard]) -> tuple[s
     return tuple(changed_sections(page, recorded, cards))
 
 
-def stale_pages(pages: list[Page], cards: Mapping[str, SharedCard]) -> dict[str, tuple[str, ...]]:
+def stale_pages(pages: list[Page], cards: Mapping[str, CareCard]) -> dict[str, tuple[str, ...]]:
     """Each article changed since its recorded review, with the sections that changed."""
     found = {page.slug: changed_since_review(page, cards) for page in pages}
     return {slug: changed for slug, changed in found.items() if changed}
@@ -89,7 +89,7 @@ def record_review(root: Path, config: SiteConfig, name: str, by: str, day: dt.da
     if due and due < day:
         return None, [error(shown, page.line("next_review_due"), f"next_review_due ({due}) is before the review "
                                                                  f"date ({day}): set the next review's date first")]
-    version = digest(page, care.read_cards(root / "content" / code, root)[0])
+    version = digest(page, care.read_care_cards(root / "content" / code, root)[0])
     for key, value in (("reviewed_by", by), ("last_reviewed", day.isoformat()), ("reviewed_version", version)):
         data = _with_key(data, page, key, value)
         page = parse_page(data, slug, shown)[0] or page

@@ -13,7 +13,7 @@ from healthsite.checks import check
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.content import Page
 from healthsite.mdext.markup import Renderer
-from healthsite.mdext import Refs, SharedCard
+from healthsite.mdext import Refs, CareCard
 from healthsite.reading.people import SidePage
 from healthsite.problems import Problem
 
@@ -63,7 +63,7 @@ def read(root: Path, config: SiteConfig, code: str, default: Extras | None, page
     return Extras(people, policies, {}, code)
 
 
-def settle(extras: Extras, refs: Refs, listed: list[Page], cards: Mapping[str, SharedCard], config: SiteConfig,
+def settle(extras: Extras, refs: Refs, listed: list[Page], cards: Mapping[str, CareCard], config: SiteConfig,
            code: str) -> tuple[Extras, list[Problem]]:
     """The side pages' bodies rendered, the stale reviews found; errors raised, warnings returned."""
     renderer = Renderer(refs)

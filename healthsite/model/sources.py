@@ -17,7 +17,7 @@ from healthsite.checks import check, checked_value
 from healthsite.reading.config import SiteConfig, load_config
 from healthsite.reading.content import Page, SourceFile, over_limits, read_articles
 from healthsite.mdext.markup import Body, Renderer
-from healthsite.mdext import Refs, SharedCard
+from healthsite.mdext import Refs, CareCard
 from healthsite.reading.options import Options
 from healthsite.reading.files import read_source
 from healthsite.problems import Problem, errors_only, shown_path
@@ -56,7 +56,7 @@ class Sources:
     config_file: tuple[str, str] = ("site.yaml", "")
     images: dict[str, images.Image] = field(default_factory=dict)
     code: str = ""  # the edition's language folder ("" for the default language)
-    cards: dict[str, SharedCard] = field(default_factory=dict)  # the edition's shared care cards, by name
+    care_cards: dict[str, CareCard] = field(default_factory=dict)  # the edition's shared care cards, by name
     extras: sidepages.Extras = field(default_factory=sidepages.Extras)  # people, policy pages, stale reviews
 
 
@@ -75,7 +75,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     files = read_articles(root / "content" / code, root) if files is None else files
     refused = {file.shown: over_limits(file, config.limits) for file in files}
     files = [file for file in files if not refused[file.shown]]
-    cards, card_problems = care.read_cards(root / "content" / code, root)
+    cards, card_problems = care.read_care_cards(root / "content" / code, root)
     others = _other_edition(default)
     pictures, image_problems = images.scan(root)
     engine = previous.engine if previous else engine_digest()
@@ -119,11 +119,11 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     found = list(dict.fromkeys(p for body in bodies.values() for p in body.problems if p.level == "warning"))
     required = rules.required_cards(config.rules, config.language, code, published, _cards_by_page(bodies), cards) \
         + front_matter_problems(published)
-    warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_cards(cards, used)
+    warnings = (draft_warnings(pages, {p.slug for p in listed}) + care.unused_care_cards(cards, used)
                 + title_warnings(listed) + found + [p for p in required if p.level == "warning"])
     if default is not None:
         check(translations.check(pages, default.pages, default.published, code))
-        warnings += translations.freshness(listed, default.pages, code, default.cards, root)
+        warnings += translations.freshness(listed, default.pages, code, default.care_cards, root)
     extras, found = sidepages.settle(extras, refs, listed, cards, config, code)
     warnings += found
     return Sources(root, config, pages, published, bodies, measured, bibliography, warnings, slug_keys,
@@ -136,7 +136,7 @@ def _unpack(done: workers.Done) -> Rendered:
 
 
 def _refs(config: SiteConfig, bibliography: Bibliography, slugs: dict[str, str], drafts: frozenset[str],
-          cards: dict[str, SharedCard], tags: set[str], pictures: dict[str, images.Image], code: str = "",
+          cards: dict[str, CareCard], tags: set[str], pictures: dict[str, images.Image], code: str = "",
           others: tuple[dict[str, str], frozenset[str]] = ({}, frozenset()),
           addresses: frozenset[str] = frozenset()) -> Refs:
     """What articles may link to (file name -> URL; a translation's `../name.md` for the default edition's), cite,
@@ -166,7 +166,7 @@ def _other_pages(config: SiteConfig, tags: set[str]) -> frozenset[str]:
     return frozenset(fixed | {f"topics/{tag}/" for tag in tags})
 
 
-def _card_problems(cards: dict[str, SharedCard], refs: Refs) -> list[Problem]:
+def _card_problems(cards: dict[str, CareCard], refs: Refs) -> list[Problem]:
     """Every shared card rendered on its own, so a card no article uses is checked too."""
     if not cards:
         return []
@@ -209,7 +209,7 @@ def make_site(sources: Sources, editions: list[Sources] | tuple[Sources, ...] = 
     site = _one_site(sources)
     if not editions:
         return site
-    return translations.link_editions(site, [_one_site(edition, sources) for edition in editions], sources.cards)
+    return translations.link_editions(site, [_one_site(edition, sources) for edition in editions], sources.care_cards)
 
 
 def _one_site(sources: Sources, default: Sources | None = None) -> Site:

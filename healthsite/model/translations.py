@@ -18,7 +18,7 @@ from healthsite.reading.files import unsafe_inputs
 from healthsite.problems import Problem, error, shown_path, warning
 from healthsite.reading.safeio import write_fresh
 from healthsite.model.site import Site, Version
-from healthsite.mdext.state import SharedCard
+from healthsite.mdext.state import CareCard
 from healthsite.reading.typed import did_you_mean
 from healthsite.reading.urls import article_address
 
@@ -47,7 +47,7 @@ def check(pages: list[Page], sources: list[Page], published: list[Page], code: s
                        for key in ("translation_of", "translated_from") if getattr(p.meta, key)]
 
 
-def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[str, SharedCard],
+def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[str, CareCard],
               root: Path | None = None) -> list[Problem]:
     """A warning on each translation that was never marked current, or whose English article changed since (with
     the changed paragraphs, when the site folder `root` keeps a copy of the article as translated)."""
@@ -69,7 +69,7 @@ def freshness(pages: list[Page], sources: list[Page], code: str, cards: Mapping[
     return problems
 
 
-def link_editions(site: Site, editions: list[Site], cards: Mapping[str, SharedCard]) -> Site:
+def link_editions(site: Site, editions: list[Site], cards: Mapping[str, CareCard]) -> Site:
     """The default site holding its translated editions, every site knowing each page's language versions."""
     by_name = {Path(page.source).name: slug for slug, page in site.listed.items()}
     keyed = {edition.code: _addresses(edition, by_name) for edition in editions}
@@ -105,7 +105,7 @@ def _stem(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _outdated(edition: Site, site: Site, cards: Mapping[str, SharedCard]) -> dict[str, tuple[str, ...]]:
+def _outdated(edition: Site, site: Site, cards: Mapping[str, CareCard]) -> dict[str, tuple[str, ...]]:
     """The translations whose English article changed since they were marked current, with the changed sections."""
     files = {Path(page.source).name: page for page in site.pages.values()}
     found = {}
@@ -145,7 +145,7 @@ def mark_current(root: Path, config: SiteConfig, name: str, config_name: str = "
     source, problems = parse_page(source_path.read_bytes(), source_path.stem, shown_path(source_path, root))
     if source is None:
         return None, problems
-    cards = care.read_cards(root / "content", root)[0]
+    cards = care.read_care_cards(root / "content", root)[0]
     target = Path(os.path.realpath(path))  # inside the site (checked above): a link's file, not the link
     write_fresh(target, with_key(data, page, "translated_from", digest(source, cards)),
                 stat.S_IMODE(target.stat().st_mode))

@@ -95,7 +95,7 @@ def _other_pages(site: Site) -> Iterator[HtmlPage]:
     order = [start] * bool(start) + [slug for slug in site.listed if slug != start]
     yield _fixed("index.html", "home.html", groups=home_groups(site, start), start_here=start and site.card(start),
                  counts={t.url: len(t.pages) for t in site.topics.values()},
-                 need_help=need_help(site.config, [(site.url(slug), site.bodies[slug].cards) for slug in order]))
+                 need_help=need_help(site.config, [(site.url(slug), site.bodies[slug].care_cards) for slug in order]))
     yield _fixed("topics/index.html", "topics.html", topics=list(site.topics.values()))
     for topic in site.topics.values():
         yield _fixed(f"topics/{topic.slug}/index.html", "topic.html", topic=topic,
@@ -119,8 +119,8 @@ def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {
         "page": page.meta, "slug": slug, "url": site.url(slug), "body": body,
-        "contents": contents_first(body.toc, body.cards) if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
-        "get_help": get_help(site.config, body.cards),
+        "contents": contents_first(body.toc, body.care_cards) if len(body.toc) >= CONTENTS_MIN_SECTIONS else (),
+        "get_help": get_help(site.config, body.care_cards),
         "breadcrumbs": trail, "references": references, "topics": topics, "cards": cards, "preview": preview,
         "structured_data": script_json(article_graph(site, slug)),
         "outdated": site.outdated.get(slug, ()), "byline": credit, "feedback": links,
