@@ -15,7 +15,7 @@ from healthsite.mdext import Refs
 from healthsite.pipeline import Options, build
 from tests.conftest import article
 
-REFS = Refs(urls={}, drafts=frozenset(), sources=frozenset(), emergency_number="112")
+REFS = Refs(urls={}, drafts=frozenset(), bibliography=frozenset(), emergency_number="112")
 
 
 def render(text: str) -> Body:

@@ -78,7 +78,7 @@ def test_citations_resolve_and_every_article_is_cited(site) -> None:
     for slug, body in site.bodies.items():
         keys = {key for key, _ in body.citations}
         assert len(keys) >= MIN_CITATIONS, (slug, sorted(keys))
-        assert keys <= set(site.sources), slug
+        assert keys <= set(site.bibliography), slug
 
 
 def test_in_text_cross_links(site) -> None:
@@ -91,7 +91,7 @@ def test_in_text_cross_links(site) -> None:
 def test_bibliography_only_holds_acceptable_sources(site) -> None:
     """Every source meets the writing guide's bar: a full citation, a secure link (https or a DOI), and editorial
     notes saying what it covers and supports."""
-    for key, source in site.sources.items():
+    for key, source in site.bibliography.items():
         assert len(source.citation.split()) >= 4, key
         assert source.doi or source.url.startswith("https://"), key
         assert source.topics and source.facts, key
@@ -99,7 +99,7 @@ def test_bibliography_only_holds_acceptable_sources(site) -> None:
 
 def test_sources_link_safely_and_carry_no_internal_notes(site) -> None:
     """No source is reached through plain http:// or a document mirror, and no citation keeps a working note."""
-    for key, source in site.sources.items():
+    for key, source in site.bibliography.items():
         assert not source.url.startswith("http://") and not any(m in source.url for m in MIRRORS), key
         assert not INTERNAL_NOTE.search(source.citation), key
 

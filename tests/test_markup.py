@@ -11,7 +11,7 @@ from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs
 
 REFS = Refs(urls={"other.md": "/other/", "third.md": "/third/"}, drafts=frozenset({"draft.md"}),
-            sources=frozenset({"smith", "jones", "lee"}), emergency_number="112")
+            bibliography=frozenset({"smith", "jones", "lee"}), emergency_number="112")
 
 
 def render(text: str, first_line: int = 5) -> Body:

@@ -33,7 +33,7 @@ class CitationProcessor(InlineProcessor):
             return sup, m.start(0), m.end(0)
         for index, key in enumerate(k.group(1) for k in keys):
             if not state.ask(refs, "source", key):
-                state.fail(f"@{key}", f"unknown source '{excerpt(key)}'{did_you_mean(key, refs.sources)}: add it to "
+                state.fail(f"@{key}", f"unknown source '{excerpt(key)}'{did_you_mean(key, refs.bibliography)}: add it to "
                                       "the bibliography or fix the key")
                 continue
             occurrence = state.citations[key] = state.citations.get(key, 0) + 1

@@ -44,7 +44,7 @@ class Refs:
 
     urls: dict[str, str]
     drafts: frozenset[str]
-    sources: frozenset[str]
+    bibliography: frozenset[str]  # the keys of the sources articles may cite
     emergency_number: str
     care_cards: dict[str, CareCard] = field(default_factory=dict)
     safety: tuple[tuple[tuple[str, ...], str], ...] = ()
@@ -82,7 +82,7 @@ class Refs:
         if kind == "draft":
             return key in self.drafts
         if kind == "source":
-            return key in self.sources
+            return key in self.bibliography
         if kind == "card":
             return self.care_cards.get(key)
         if kind == "safety":

@@ -53,7 +53,7 @@ def made_from(site: Site, slug: str) -> MadeFrom:
     address = site.url(slug)
     return (page, body, site.cards[slug], tuple(site.pages[s] for s in site.cards[slug]),
             tuple(tag in site.topics for tag in page.meta.tags),
-            tuple(site.sources.get(key) for key, _ in body.citations),
+            tuple(site.bibliography.get(key) for key, _ in body.citations),
             site.outdated.get(slug, ()), site.versions.get(article_address(slug), ()), address, site.extras)
 
 

@@ -62,7 +62,7 @@ class Site:
     bodies: dict[str, Body]
     cards: dict[str, tuple[str, ...]]
     topics: dict[str, Topic]
-    sources: Bibliography
+    bibliography: Bibliography  # the sources articles may cite, by key
     images: dict[str, Image]
     static: tuple[Path, ...]  # the site's static/, then the packaged theme's
     colours: tuple[tuple[str, str], ...]

@@ -133,7 +133,7 @@ def article_inputs(site: Site, slug: str) -> tuple:
     topics = [TopicLink(t.slug, t.title, t.url) for t in site.topics_of(slug)]
     lookups = tuple(found for found in body.lookups if found[0] != "rules")  # the rules check a body, never change it
     return (lookups, site.outdated.get(slug, ()), [site.card(s) for s in site.cards[slug]], breadcrumbs(site, slug), topics,
-            [site.sources[key] for key, _ in body.citations], preview_of(site, slug), byline(site, slug),
+            [site.bibliography[key] for key, _ in body.citations], preview_of(site, slug), byline(site, slug),
             feedback(site, slug))
 
 

@@ -90,7 +90,7 @@ def read_word_list(root: Path) -> tuple[frozenset[str], Path]:
 
 def site_words(site: Site, own: frozenset[str]) -> frozenset[str]:
     """Words every edition accepts: the site's list, the bibliography's, and the tags and topic names."""
-    texts = [source.citation for source in site.sources.values()] + list(site.sources)
+    texts = [source.citation for source in site.bibliography.values()] + list(site.bibliography)
     for edition in (site, *site.editions):
         texts += [f"{tag} {topic.title}" for tag, topic in edition.topics.items()]
         texts += [f"{tag} {topic.title} {topic.description}" for tag, topic in edition.config.topics.items()]
