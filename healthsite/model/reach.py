@@ -25,12 +25,19 @@ def reach(site: Site) -> dict[str, int]:
 
 def unreached(site: Site, counts: dict[str, int]) -> list[Problem]:
     """A style warning for each listed article no other article's Read More cards show, saying where to add it."""
+    listed = site.listed
+    if len(listed) < 2:
+        return []
+    by_tag: dict[str, set[str]] = {}
+    for slug, page in listed.items():
+        for tag in page.meta.tags:
+            by_tag.setdefault(tag, set()).add(slug)
     problems = []
-    for slug, page in site.listed.items():
-        if counts.get(slug, 0) or len(site.listed) < 2:
+    for slug, page in listed.items():
+        if counts.get(slug, 0):
             continue
-        peers = [Path(other.source).name for other_slug, other in sorted(site.listed.items())
-                 if other_slug != slug and set(other.meta.tags) & set(page.meta.tags)]
+        peers = [Path(listed[other].source).name
+                 for other in sorted({other for tag in page.meta.tags for other in by_tag[tag]} - {slug})]
         where = (f"an article of the same topic ({', '.join(peers[:SHOWN])}{', ...' if len(peers) > SHOWN else ''})"
                  if peers else "an article on a related subject")
         problems.append(warning(page.source, 1,
