@@ -121,8 +121,8 @@ class Outputs:
 def keyed_config(config: SiteConfig, theme: list[Path]) -> str:
     """The configuration as every page is made from it: not the rules (they change no page, only what is checked),
     and of the facts only those the templates show (a body records the facts it shows)."""
-    names = templating.theme_facts(p.read_text(errors="replace") for p in theme
-                                   if p.suffix in (".html", ".xml", ".txt"))
+    names = templating.theme_facts(tuple(p.read_text(errors="replace") for p in theme
+                                         if p.suffix in (".html", ".xml", ".txt")))
     shown = [{name: fact for name, fact in edition.all_facts.items() if names is None or name in names}
              for edition in (config, *(config.edition(code) for code in config.languages))]
     bare = replace(config, rules=Rules(), facts={}, emergency_number="",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import jinja2
 from jinja2 import nodes
@@ -178,9 +179,11 @@ def _template_frame(exc: BaseException, root: Path, name: str) -> tuple[str, int
     return found
 
 
-def theme_facts(templates: Iterable[str]) -> frozenset[str] | None:
+@functools.lru_cache(maxsize=4)
+def theme_facts(templates: tuple[str, ...]) -> frozenset[str] | None:
     """The names of the facts templates show (`fact('name')`); None when a template names one otherwise, passes
-    `fact` on, reads `site.facts` or cannot be parsed (then any fact may be shown)."""
+    `fact` on, reads `site.facts` or cannot be parsed (then any fact may be shown). Parsed once per theme and
+    process (the dev server asks on every save)."""
     names: set[str] = set()
     env = jinja2.Environment(extensions=["jinja2.ext.i18n", FragmentCache])
     for source in templates:
