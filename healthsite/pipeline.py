@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from healthsite.checks import check, checked_value
 from healthsite.problems import BuildError, Problem, as_error, error, shown_path, warning
 from healthsite.reading.config import SiteConfig, load_config
-from healthsite.reading.content import SourceFile
+from healthsite.reading.sourcefiles import SourceFile
 from healthsite.reading.files import inside, unsafe_inputs
 from healthsite.reading.inputs import input_digest, read_editions
 from healthsite.reading.options import PREVIEW, Options

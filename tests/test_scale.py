@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from healthsite.writing import bodystore, cache, store
-from healthsite.reading import content
+from healthsite.reading import sourcefiles
 from healthsite.pipeline import Options, build
 from healthsite.problems import BuildError
 from tests.conftest import article
@@ -19,16 +19,16 @@ from tests.conftest import article
 @pytest.fixture
 def trusted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Stat records trusted for files changed before the build began (no margin), and every file digested."""
-    monkeypatch.setattr(content, "RACY_NS", 0)
+    monkeypatch.setattr(sourcefiles, "RACY_NS", 0)
     digested: list[Path] = []
-    read = content.source_file
+    read = sourcefiles.source_file
 
-    def spy(path: Path, shown: str, known: tuple | None, since: int) -> content.SourceFile:
+    def spy(path: Path, shown: str, known: tuple | None, since: int) -> sourcefiles.SourceFile:
         file = read(path, shown, known, since)
-        if known is None or known[0] != file.stat or file.stat == content.NO_STAT:
+        if known is None or known[0] != file.stat or file.stat == sourcefiles.NO_STAT:
             digested.append(path)
         return file
-    monkeypatch.setattr(content, "source_file", spy)
+    monkeypatch.setattr(sourcefiles, "source_file", spy)
     return digested
 
 
@@ -80,7 +80,7 @@ def test_a_source_changed_during_the_build_is_an_error(make_site, monkeypatch: p
     """An article file changed between being digested and being read again (to render or review it) stops the
     build with an error at that file, never a page made from other bytes than the ones the cache is keyed by."""
     root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
-    read = content.read_articles
+    read = sourcefiles.read_articles
 
     def edit_after(*args, **kwargs):
         files = read(*args, **kwargs)

@@ -76,7 +76,7 @@ def test_every_package_file_is_in_the_wheel(venv: Venv) -> None:
                                                 if p.is_file()) if "__pycache__" not in name}
     assert source - names == set()
     assert {"healthsite/locale/es/LC_MESSAGES/messages.po", "healthsite/theme/templates/base.html",
-            "healthsite/theme/static/style.css", "healthsite/starter/gitignore", "healthsite/dashboard.html",
+            "healthsite/theme/static/style.css", "healthsite/starter/gitignore", "healthsite/commands/dashboard.html",
             "healthsite/fonts/DejaVuSans.ttf", "healthsite/mdext/citations.py"} <= names
 
 

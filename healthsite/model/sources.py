@@ -15,7 +15,8 @@ from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.bibliography import Bibliography, load_bibliography
 from healthsite.checks import check, checked_value
 from healthsite.reading.config import SiteConfig, load_config
-from healthsite.reading.content import Page, SourceFile, over_limits, read_articles
+from healthsite.reading.content import Page, over_limits
+from healthsite.reading.sourcefiles import SourceFile, read_articles
 from healthsite.mdext.markup import Body, Renderer
 from healthsite.mdext import Refs, CareCard
 from healthsite.reading.options import Options

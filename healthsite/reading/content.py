@@ -17,8 +17,7 @@ from healthsite.reading.config import Limits
 from healthsite.reading.files import decode_source
 from healthsite.problems import Problem, error, excerpt
 from healthsite.reading.typed import field
-from healthsite.reading.sourcefiles import (NO_STAT, SourceFile, Stat, changed_while_building,  # noqa: F401
-                                            file_digest, read_again, read_articles, source_file)
+from healthsite.reading.sourcefiles import SourceFile, changed_while_building, file_digest, read_again
 from healthsite.reading.urls import url_check
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

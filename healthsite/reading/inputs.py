@@ -9,7 +9,7 @@ from typing import Mapping
 
 from healthsite.reading import themefiles
 from healthsite.reading.config import SiteConfig
-from healthsite.reading.content import SourceFile, Stat, read_articles
+from healthsite.reading.sourcefiles import SourceFile, Stat, read_articles
 from healthsite.reading.digests import digest, engine_digest
 from healthsite.reading.options import Options
 from healthsite.reading.safeio import read_regular
@@ -43,7 +43,7 @@ def side_files(content_dir: Path) -> list[Path]:
 def read_editions(root: Path, config: SiteConfig, known: Mapping[str, tuple[Stat, str]] | None = None,
                   since: int = 0) -> dict[str, list[SourceFile]]:
     """The article files of every edition: content/*.md for the default language, content/CODE/*.md for each
-    translation; a file whose stat `known` recorded keeps its digest unread (see `content.read_articles`)."""
+    translation; a file whose stat `known` recorded keeps its digest unread (see `sourcefiles.read_articles`)."""
     return {code: read_articles(root / "content" / code, root, known, since) for code in ("", *config.languages)}
 
 

@@ -25,7 +25,7 @@ from healthsite.model.site import Site
 from healthsite.pipeline import State, advance, cache_entries, editorial_errors, locate
 from healthsite.problems import BuildError, Problem, error, shown_path
 from healthsite.reading.config import SiteConfig
-from healthsite.reading.content import SourceFile, source_file
+from healthsite.reading.sourcefiles import SourceFile, source_file
 from healthsite.reading.inputs import input_parts, read_editions
 from healthsite.reading.options import Options
 from healthsite.rendering import media
@@ -135,7 +135,7 @@ class Session:
     def _read(self, root: Path, config: SiteConfig, state: WarmState, since: int) -> dict[str, list[SourceFile]]:
         """Every edition's article files: those changed since the last read read again, the others kept; all of
         them when the changes are not known or a file was added or removed (those whose stat the cache recorded
-        keep its digest unread). `since`: when this build began (see `content.read_articles`)."""
+        keep its digest unread). `since`: when this build began (see `sourcefiles.read_articles`)."""
         dirty, kept = self._dirty, state.articles
         articles = None if dirty is None or set(kept) != {"", *config.languages} else \
             _reread(kept, dirty, since)

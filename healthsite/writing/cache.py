@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from healthsite.reading.digests import LIBRARIES, digest, engine_digest  # noqa: F401  (the cache's keys)
 from healthsite.problems import CATEGORIES, Problem, warning
-from healthsite.reading.content import NO_STAT, SourceFile
+from healthsite.reading.sourcefiles import NO_STAT, SourceFile
 from healthsite.reading.options import CACHE
 from healthsite.reading.safeio import write_fresh
 from healthsite.writing.signing import machine_key, sign, signed  # noqa: F401  (the cache's signing)
@@ -47,7 +47,7 @@ class SourceRecord(NamedTuple):
 
     @property
     def stat(self) -> tuple[int, int, int, int]:
-        """The file's stat, as `content.read_articles` compares it."""
+        """The file's stat, as `sourcefiles.read_articles` compares it."""
         return self.size, self.mtime, self.ctime, self.inode
 
 
@@ -75,7 +75,7 @@ class Cache:
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # each article file's stat and digest, as last read
 
     def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
-        """Each article file's recorded stat and digest, as `content.read_articles` takes them."""
+        """Each article file's recorded stat and digest, as `sourcefiles.read_articles` takes them."""
         return {shown: (record.stat, record.digest) for shown, record in self.sources.items()}
 
     def holds(self, inputs: str, out: Path) -> bool:
