@@ -67,7 +67,7 @@ class WarmState(State):
         return made
 
     def streamed(self, media: Mapping[str, object]) -> dict[str, object]:
-        """None: the session serves its media files from memory, each made when first asked for."""
+        """None of them: the session serves its media files from memory, each made when first asked for."""
         return {}
 
     def keeper(self, root: Path) -> None:
