@@ -108,7 +108,7 @@ def build(options: Options) -> Report:
     started, since = time.perf_counter(), time.time_ns()
     root, config, out = located = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
-        (cache.Cache(cache.engine_digest()), [])
+        (cache.clean(root, cache.engine_digest()), [])
     articles = read_editions(root, config, previous.known(), since)
     inputs = input_digest(root, config, options, out, [f for files in articles.values() for f in files])
     if previous.holds(inputs, out):

@@ -148,7 +148,7 @@ class Session:
         if self.state is not None:
             return self.state
         engine = cache.engine_digest()
-        loaded = cache.Cache(engine) if self.options.clean else cache.load(root, engine)[0]
+        loaded = cache.clean(root, engine) if self.options.clean else cache.load(root, engine)[0]
         if loaded.inputs:
             bodystore.load_bodies(root, loaded)
         self._index = loaded.search, _index_of(loaded, Path(loaded.out)) if loaded.search and loaded.out else {}

@@ -138,6 +138,23 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
     return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources, media=media), problems
 
 
+def clean(root: Path, engine: str) -> Cache:
+    """The cache a --clean build starts from: nothing but the media files the signed rows name (they are named by
+    what they are made from, so they are still what they were; every other record is ignored, without a word)."""
+    from healthsite.writing import store
+    _, db, _ = store.read(root, engine)
+    if db is None:
+        return Cache(engine)
+    try:
+        with db:
+            found = store.rows(db, engine, "media")[0]
+    except sqlite3.Error:
+        return Cache(engine)
+    finally:
+        db.close()
+    return Cache(engine, media={key: name for key, name in found.items() if ADDRESSED.fullmatch(name)})
+
+
 class StoredWarnings(Sequence[Problem]):
     """A cache's warnings as read: their text printed as stored, decoded into Problems only when asked for."""
 
