@@ -70,9 +70,10 @@ class State:
         return lambda path, key: self.cache.kept(out, path, key)
 
     def media(self, site: Site, root: Path, jobs: int) -> Mapping[str, object]:
-        """Every media file to publish, by path, made into the cache folder in parallel while pages render."""
+        """Every media file to publish, by path, made into the cache folder in parallel while pages render (those the
+        cache's records name, intact, are reused)."""
         from healthsite.writing import mediafiles
-        return mediafiles.produce(site, root, jobs)
+        return mediafiles.produce(site, root, jobs, self.cache.media)
 
     def streamed(self, media: Mapping[str, object]) -> Mapping[str, object]:
         """The media files the outputs stream (all of them: the writer copies each from the cache folder)."""
@@ -107,7 +108,7 @@ def build(options: Options) -> Report:
     started, since = time.perf_counter(), time.time_ns()
     root, config, out = located = locate(options)
     previous, notices = cache.load(root, cache.engine_digest()) if not options.clean else \
-        (cache.Cache(cache.engine_digest()), [])
+        (cache.clean(root, cache.engine_digest()), [])
     articles = read_editions(root, config, previous.known(), since)
     inputs = input_digest(root, config, options, out, [f for files in articles.values() for f in files])
     if previous.holds(inputs, out):
@@ -140,6 +141,7 @@ def advance(options: Options, state: State, located: Located, articles: dict[str
 def published(options: Options, step: Step, previous: cache.Cache, inputs: str, warnings: list[Problem],
               notices: list[Problem], started: float) -> Report:
     """The command line's build written: the outputs into the site folder (with its search index), the cache saved."""
+    from healthsite.writing.mediafiles import MediaFiles
     from healthsite.writing.search import SearchStep
     config_name = shown_path(options.config, step.root)
     indexing = SearchStep(step.site, step.outputs, previous, step.out, config_name, notices)
@@ -150,7 +152,8 @@ def published(options: Options, step: Step, previous: cache.Cache, inputs: str, 
     try:
         save(step.root, cache.Cache(previous.engine, inputs if done else "", str(step.out),
                                     cache_entries(step.editions), records, warnings, indexing.key if done else "",
-                                    len(step.site.pages), sources=cache.source_records(step.articles)), previous)
+                                    len(step.site.pages), sources=cache.source_records(step.articles),
+                                    media=step.media.rows() if isinstance(step.media, MediaFiles) else {}), previous)
     except OSError as exc:  # a full disk: the site is built; a cache half written is never trusted (it is signed)
         notices.append(warning(cache.FOLDER, 1, f"build cache not written ({exc.strerror or exc}): the site was "
                                                 "built; the next build renders everything again"))

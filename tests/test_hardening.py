@@ -230,35 +230,39 @@ def test_check_output_refuses_a_link_and_a_file_it_did_not_write(make_site, tmp_
 
 
 @pytest.mark.parametrize("planted", ["link", "folder", "fifo", "hardlink"])
-def test_a_planted_media_sidecar_is_replaced_not_followed(make_site, tmp_path: Path, planted: str) -> None:
-    """A link, folder, pipe or hard link planted at a cache file's predictable name (a media .mac sidecar) is
-    discarded or replaced; nothing outside the cache is written."""
+def test_a_planted_media_file_is_replaced_not_followed(make_site, tmp_path: Path, planted: str) -> None:
+    """A link, folder, pipe or hard link planted at a media file's known name (the digest of its bytes, which the
+    store's media row gives) is discarded or replaced, and the file made again; nothing outside the cache is
+    written."""
     import os
     from tests.test_images import png  # a small real image
     root = make_site({"content/a.md": article("A", body="![A tree](images/tree.png)\n")})
     (root / "content" / "images").mkdir(exist_ok=True)
     (root / "content" / "images" / "tree.png").write_bytes(png(400, 300))
     build(Options(root / "site.yaml", search_index=False))
+    published = {p.name: p.read_bytes() for p in (root / "_site").rglob("*") if p.suffix in (".png", ".webp")}
     media = root / ".healthsite-cache" / "media"
     victim = tmp_path / "victim"
     victim.write_text("keep me\n")
-    for mac in sorted(media.glob("*.mac")):
-        data = mac.with_suffix("")
-        for path in (mac, data):
-            path.unlink()
-            if planted == "link":
-                path.symlink_to(victim)
-            elif planted == "folder":
-                path.mkdir()
-            elif planted == "fifo":
-                os.mkfifo(path)
-            else:
-                os.link(victim, path)
-    (root / "content" / "a.md").write_text(article("A changed", body="![A tree](images/tree.png)\n"))
+    made = sorted(media.iterdir())
+    assert len(made) > 1
+    for path in made:
+        path.unlink()
+        if planted == "link":
+            path.symlink_to(victim)
+        elif planted == "folder":
+            path.mkdir()
+        elif planted == "fifo":
+            os.mkfifo(path)
+        else:
+            os.link(victim, path)
+    (root / "content" / "a.md").write_text(article("A", body="![A tree](images/tree.png)\n\nMore.\n"))
     report = build(Options(root / "site.yaml", search_index=False))
     assert victim.read_text() == "keep me\n"
     assert [p for p in report.notices if "Traceback" in p.message] == []
     assert [p.name for p in media.iterdir() if not p.is_file() or p.is_symlink() or p.stat().st_nlink != 1] == []
+    assert sorted(media.iterdir()) == made
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*") if p.suffix in (".png", ".webp")} == published
 
 
 # 3. Nothing outside the site is read --------------------------------------------------------------------------
@@ -670,7 +674,7 @@ def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: s
         assert status == 0 and "A changed" in (root / "_site" / "a" / "index.html").read_text()
         assert ".healthsite-cache:1: warning: build cache not written (No space left on device)" in err
     else:
-        assert status == 1 and (root / "_site" / "a" / "index.html").read_bytes() == before
+        assert status == 1 and (root / "_site" / "a" / "index.html").read_bytes() == before, err
 
 
 @pytest.mark.parametrize("group", [True, False])

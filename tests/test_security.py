@@ -208,7 +208,7 @@ def test_planted_media_are_made_again_and_a_media_link_is_not_followed(make_site
     build(Options(root / "site.yaml"))
     clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
     media = root / cache.FOLDER / "media"
-    for path in [p for p in media.iterdir() if not p.name.endswith(".mac")]:
+    for path in media.iterdir():  # each is named by the digest of its bytes: planted bytes no longer match it
         path.write_bytes(b"\x89PNG planted")
     (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))  # a real rebuild
     build(Options(root / "site.yaml"))
@@ -224,6 +224,96 @@ def test_planted_media_are_made_again_and_a_media_link_is_not_followed(make_site
     build(Options(root / "site.yaml"))
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and media.is_dir() and not media.is_symlink()
     assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+
+def media_rows(root: Path) -> dict[str, str]:
+    """The store's media records: each task's key -> the name of the media file made from it."""
+    import sqlite3
+    with closing(sqlite3.connect(root / cache.FOLDER / store.NAME)) as db:
+        return dict(db.execute("SELECT key, value FROM media"))
+
+
+def counting_media(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The key of every media file made from now on (made in this process: the test sites are small)."""
+    from healthsite.writing import mediafiles
+    made: list[str] = []
+    make = mediafiles.make
+    monkeypatch.setattr(mediafiles, "make", lambda task: made.append(task.key) or make(task))
+    return made
+
+
+def test_media_files_are_named_by_their_bytes_and_by_signed_rows(make_site, monkeypatch) -> None:
+    """Each media file of the cache is named by the digest of its bytes and named by a signed row of the store's
+    media table (no sidecar files); a build with the same media makes none of them again."""
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    rows, media = media_rows(root), root / cache.FOLDER / "media"
+    assert rows and sorted(rows.values()) == sorted(p.name for p in media.iterdir())
+    assert all(cache.addressed(media, name) is not None for name in rows.values())
+    made = counting_media(monkeypatch)
+    (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
+    assert build(Options(root / "site.yaml")).notices == [] and made == []
+
+
+def test_a_planted_media_file_under_its_own_digest_is_not_trusted(make_site, monkeypatch) -> None:
+    """A file planted under a name that is the digest of its own bytes, but that no signed row names, is never
+    published: it is removed, and the media file is made (its row names the real one)."""
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+    media = root / cache.FOLDER / "media"
+    [(key, name)] = media_rows(root).items()
+    planted = b"\x89PNG planted"
+    (media / name).unlink()
+    (media / cache.address(planted, ".png")).write_bytes(planted)
+    made = counting_media(monkeypatch)
+    (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
+    build(Options(root / "site.yaml"))
+    assert made == [key] and [p.name for p in media.iterdir()] == [name]
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+
+
+def test_a_media_file_whose_bytes_changed_is_made_again(make_site, monkeypatch) -> None:
+    """A media file whose bytes were changed in place (under the name its row gives) is made again, and the site
+    publishes the right bytes."""
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+    media = root / cache.FOLDER / "media"
+    [(key, name)] = media_rows(root).items()
+    right = (media / name).read_bytes()
+    (media / name).write_bytes(right[:-1] + bytes([right[-1] ^ 1]))
+    made = counting_media(monkeypatch)
+    (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
+    build(Options(root / "site.yaml"))
+    assert made == [key] and (media / name).read_bytes() == right
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+
+
+def test_a_media_row_signed_with_another_key_is_dropped(make_site, monkeypatch) -> None:
+    """A media row copied from a cache that another machine's key signed (naming a planted file by its own
+    digest) is dropped with one warning; the media file is made again and the planted file never published."""
+    import sqlite3
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+    media = root / cache.FOLDER / "media"
+    [(key, name)] = media_rows(root).items()
+    planted = b"\x89PNG planted"
+    other = cache.address(planted, ".png")
+    (media / other).write_bytes(planted)
+    with monkeypatch.context() as foreign:
+        foreign.setattr(store, "machine_key", lambda: b"another machine's key, 32 bytes")
+        mac = store.mac(cache.engine_digest(), "media", key, other)
+    with closing(sqlite3.connect(root / cache.FOLDER / store.NAME)) as db, db:
+        db.execute("UPDATE media SET value = ?, mac = ? WHERE key = ?", (other, mac, key))
+    made = counting_media(monkeypatch)
+    (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
+    report = build(Options(root / "site.yaml"))
+    assert [p.message for p in report.notices] == [
+        "build cache ignored: 1 records changed or not written by this machine's builds"]
+    assert made == [key] and [p.name for p in media.iterdir()] == [name] and media_rows(root) == {key: name}
+    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+
 
 # 2. Nothing from outside the site is read or published ---------------------------------------------------------
 

@@ -12,7 +12,6 @@ the saver has Pagefind index the folder it writes and hands the new index to the
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -53,18 +52,16 @@ class WarmState(State):
         return unchanged
 
     def media(self, site: Site, root: Path, jobs: int) -> dict[str, MediaFile]:
-        """Every media file: the first build makes what is missing (in parallel); later ones make new files on
-        first request, reusing the previous build's entries."""
+        """Every media file: the first build makes what the cache does not hold (in parallel); later ones make new
+        files on first request, reusing the previous build's."""
         if not self.files:
-            return {path: MediaFile(source) for path, source in mediafiles.produce(site, root, jobs).items()}
-        folder = root / cache.FOLDER / media.MEDIA
-        made = {}
-        for path, task in media.plan(site, root).items():
-            file = task if isinstance(task, Path) else folder / task.key
-            old = self.files.get(path)
-            made[path] = old if isinstance(old, MediaFile) and old.file == file else \
-                MediaFile(file, None if isinstance(task, Path) else task)
-        return made
+            made = mediafiles.produce(site, root, jobs, self.cache.media)
+            return {path: MediaFile(made.sources[path], made.folder, file.name) for path, file in made.items()}
+        folder, files = root / cache.FOLDER / media.MEDIA, {}
+        for path, source in media.plan(site, root).items():
+            old, new = self.files.get(path), MediaFile(source, folder)
+            files[path] = old if isinstance(old, MediaFile) and old.source == new.source else new
+        return files
 
     def streamed(self, media: Mapping[str, object]) -> dict[str, object]:
         """None of them: the session serves its media files from memory, each made when first asked for."""
@@ -73,12 +70,6 @@ class WarmState(State):
     def keeper(self, root: Path) -> None:
         """Bodies stay in memory."""
         return None
-
-    def media_key(self, root: Path, path: str, file: MediaFile, folder: str) -> str:
-        """A media file's key: the last build's while it is the same file made in `folder`, else computed."""
-        if self.files.get(path) is file and path in self.keys and str(file.file).startswith(folder):
-            return self.keys[path]
-        return media_key(root, path, file.file)
 
 
 class Session:
@@ -113,9 +104,7 @@ class Session:
         check(editorial_errors(warnings))
         files, written = self._collect(step.outputs, step.media, out, state)
         state.page_keys.keep_only([step.site, *step.site.editions])
-        folder = f"{root / cache.FOLDER / media.MEDIA}{os.sep}"  # made media are named by what they are made from
-        keys = step.outputs.keys | {path: state.media_key(root, path, file, folder)
-                                    for path, file in step.media.items()}
+        keys = dict(step.outputs.keys)  # a media file's key comes when it is written (its name is its bytes' digest)
         state.files, state.keys = files, keys
         state.cache = cache.Cache(state.cache.engine, bodies=cache_entries(step.editions))
         searched = search.index_key(step.site, step.outputs.keys) if config.search else ""
@@ -159,7 +148,7 @@ class Session:
         if self.state is not None:
             return self.state
         engine = cache.engine_digest()
-        loaded = cache.Cache(engine) if self.options.clean else cache.load(root, engine)[0]
+        loaded = cache.clean(root, engine) if self.options.clean else cache.load(root, engine)[0]
         if loaded.inputs:
             bodystore.load_bodies(root, loaded)
         self._index = loaded.search, _index_of(loaded, Path(loaded.out)) if loaded.search and loaded.out else {}
@@ -191,12 +180,15 @@ class Session:
         disk = self.state.disk if self.state is not None else cache.Cache(cache.engine_digest())
         fresh = not saved.search or indexed == saved.search
         files = {**saved.files, **index} if saved.search and fresh else saved.files
+        keys = dict(saved.keys)
 
         def stream() -> Iterator[tuple[str, bytes | None]]:
             for path, value in files.items():
                 if superseded():
                     raise Superseded
-                key = saved.keys.get(path, "")
+                if isinstance(value, MediaFile):  # named by its bytes' digest: made first if it is not yet
+                    keys[path] = media_key(saved.root, path, value.path())
+                key = keys.get(path, "")
                 yield path, None if key and disk.kept(saved.out, path, key) else \
                     value if isinstance(value, bytes) else value.data()
 
@@ -207,14 +199,15 @@ class Session:
             if not fresh and not problems:
                 self._index = saved.search, _read_index(saved.out, stats)
             done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
-            records = cache.output_records(saved.keys, stats)
+            records = cache.output_records(keys, stats)
+            made = dict(row for value in saved.files.values() if isinstance(value, MediaFile) and (row := value.row()))
             written = cache.Cache(disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
                                   saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages,
-                                  sources=saved.sources)
+                                  sources=saved.sources, media=made)
             bodystore.save(saved.root, written, disk)
         if self.state is not None:
             self.state.disk = cache.Cache(written.engine, written.inputs, written.out, disk.bodies, records,
-                                          search=written.search, lines=disk.lines)
+                                          search=written.search, lines=disk.lines, media=made)
         for problem in problems:
             self.on_error(str(problem))
         if saved.search and self._index[0] == saved.search:

@@ -10,23 +10,43 @@ from typing import Callable, Mapping
 
 from healthsite.problems import Problem
 from healthsite.rendering import media
-from healthsite.writing import cache, search
-from healthsite.writing.signing import sign, signed
+from healthsite.writing import cache, mediafiles, search
+from healthsite.writing.cache import addressed
 
 
 class MediaFile:
-    """A media file of the cache folder, read when asked for; made (and signed) first if it is missing or untrusted."""
+    """A media file of the site: a file of the site copied as it is, or one made into the cache folder (named by the
+    digest of its bytes), read when asked for and made first if it is not made yet, or is missing or damaged."""
 
-    def __init__(self, file: Path, task: media.Task | None = None) -> None:
-        self.file, self.task = file, task
+    def __init__(self, source: Path | media.Task, folder: Path, name: str = "") -> None:
+        self.task = source if isinstance(source, media.Task) else None
+        self.source = source.key if isinstance(source, media.Task) else str(source)  # what it is made from
+        self.file = source if isinstance(source, Path) else folder / name if name else None
+        self.folder = folder
         self._lock = threading.Lock()
 
     def data(self) -> bytes:
         """The file's bytes."""
         with self._lock:
-            if self.task is not None and not signed(self.file):
-                sign(self.file, media.make(self.task))
-            return self.file.read_bytes()
+            if self.task is None and self.file is not None:
+                return self.file.read_bytes()
+            found = addressed(self.folder, self.file.name) if self.file is not None else None
+            if found is None and self.task is not None:
+                found = media.make(self.task)
+                self.file = self.folder / mediafiles.put(self.folder, self.task, found)
+            assert found is not None
+            return found
+
+    def path(self) -> Path:
+        """Where the file is (made first if it is not made yet)."""
+        if self.file is None:
+            self.data()
+        assert self.file is not None
+        return self.file
+
+    def row(self) -> tuple[str, str] | None:
+        """The store's record of a made file: what it is made from, and its file's name (None if not made yet)."""
+        return (self.source, self.file.name) if self.task is not None and self.file is not None else None
 
 
 File = bytes | MediaFile

@@ -9,8 +9,6 @@ Markdown is read again from its source file when needed (`StoredPage`).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import json
 import re
 import sqlite3
@@ -19,8 +17,8 @@ from typing import Callable
 
 from healthsite.reading import plain
 from healthsite.writing import cache as caches, store
-from healthsite.writing.cache import FOLDER, Cache, Entry, ignored, own, own_folder, replace_file
-from healthsite.reading.safeio import discard, read_regular
+from healthsite.writing.cache import FOLDER, Cache, Entry, address, addressed, ignored, own, own_folder, replace_file
+from healthsite.reading.safeio import discard
 from healthsite.reading.content import Page, StoredPage
 from healthsite.mdext.markup import Body
 from healthsite.problems import BuildError, Problem, error
@@ -60,7 +58,7 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
                                             "(their articles are rendered again)"))
     folder = root / FOLDER / HTML
     good = {key: value for key, value in entries.items() if HTML_NAME.fullmatch(value[1])
-            and _intact(folder, value[1]) is not None}
+            and addressed(folder, value[1]) is not None}
     if len(good) < len(entries):
         problems.append(ignored(HTML, f"{len(entries) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
@@ -116,8 +114,8 @@ def stored(folder: Path, body: Body) -> StoredBody:
     if isinstance(body, StoredBody):
         return body
     data = _body_file(body)
-    name = _html_name(data)
-    if _intact(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
+    name = address(data, ".html")
+    if addressed(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
         replace_file(folder / name, data)
     return StoredBody(body, folder, name)
 
@@ -130,7 +128,7 @@ def _body_file(body: Body) -> bytes:
 
 def _html(folder: Path, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], frozenset[str], str] | None:
     """The prose, contents, anchors and HTML a file of the html/ folder holds, if it is intact."""
-    data = _intact(folder, name)
+    data = addressed(folder, name)
     if data is None:
         return None
     parts, _, html = data.partition(b"\n")
@@ -139,21 +137,6 @@ def _html(folder: Path, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, st
     except (ValueError, TypeError, RecursionError):
         return None
     return prose, toc, anchors, html.decode()
-
-
-def _intact(folder: Path, name: str) -> bytes | None:
-    """The bytes of a file of the html/ folder, if it is a plain file whose contents have the digest it is named by."""
-    path = folder / name
-    try:
-        data = read_regular(path)
-    except OSError:
-        return None
-    return data if data is not None and hmac.compare_digest(_html_name(data), name) else None
-
-
-def _html_name(data: bytes) -> str:
-    """The name of an HTML file of the cache: the digest of its bytes (the signed page record vouches for it)."""
-    return hashlib.blake2b(data, digest_size=32).hexdigest() + ".html"
 
 
 def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:

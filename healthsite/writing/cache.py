@@ -1,9 +1,14 @@
-"""The build cache: what each output was made from, signed; store.py keeps the records, bodystore the pages and bodies."""
+"""The build cache: what each output was made from, in signed records (store.py keeps them, bodystore the pages and
+bodies); the files the cache makes (bodies, media) are named by the digest of their own bytes, and a signed record
+names each one."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import json
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,8 +19,8 @@ from healthsite.reading.digests import LIBRARIES, digest, engine_digest  # noqa:
 from healthsite.problems import CATEGORIES, Problem, warning
 from healthsite.reading.sourcefiles import NO_STAT, SourceFile
 from healthsite.reading.options import CACHE
-from healthsite.reading.safeio import write_fresh
-from healthsite.writing.signing import machine_key, sign, signed  # noqa: F401  (the cache's signing)
+from healthsite.reading.safeio import read_regular, write_fresh
+from healthsite.writing.signing import machine_key  # noqa: F401  (the key that signs the store's records)
 from healthsite.writing.writer import intact
 
 if TYPE_CHECKING:
@@ -24,8 +29,8 @@ if TYPE_CHECKING:
     from healthsite.model.readability import TextStats
 
 FOLDER = CACHE  # the folder the cache lives in
+ADDRESSED = re.compile(r"[0-9a-f]{64}\.[a-z]{3,4}")  # a file the cache made, named by the digest of its bytes
 LEVELS = ("error", "warning")
-FORMAT = 6  # of the signed media files (the store has its own)
 
 
 class Output(NamedTuple):
@@ -73,6 +78,7 @@ class Cache:
     pages: int = 0
     lines: dict[str, str] = field(default_factory=dict)  # each page read from the store: its body's file name
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # each article file's stat and digest, as last read
+    media: dict[str, str] = field(default_factory=dict)  # each media file made: its task key -> its file's name
 
     def known(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
         """Each article file's recorded stat and digest, as `sourcefiles.read_articles` takes them."""
@@ -111,10 +117,11 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
         return Cache(engine), problems
     try:
         with db:
-            tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings")}
+            tables = {table: store.rows(db, engine, table) for table in ("outputs", "sources", "warnings", "media")}
         outputs = {path: _output(value) for path, value in tables["outputs"][0].items()}
         sources = {shown: _source(value) for shown, value in tables["sources"][0].items()}
         warnings = StoredWarnings([chunk for _, chunk in sorted(tables["warnings"][0].items())])
+        media = {key: name for key, name in tables["media"][0].items() if ADDRESSED.fullmatch(name)}
         inputs, out, search, pages = (meta[name] for name in ("inputs", "out", "search", "pages"))
         if not all(isinstance(v, str) for v in (inputs, out, search)) or type(pages) is not int:
             raise ValueError("not a meta record")
@@ -128,7 +135,24 @@ def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:
         problems = [ignored(store.NAME, f"{bad} records changed or not written by this machine's builds"
                             if bad else "records removed or replaced since it was written")]
         inputs = ""  # no shortcut: the build renders (and warns) again, what a dropped record described made anew
-    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources), problems
+    return Cache(engine, inputs, out, {}, outputs, warnings, search, pages, sources=sources, media=media), problems
+
+
+def clean(root: Path, engine: str) -> Cache:
+    """The cache a --clean build starts from: nothing but the media files the signed rows name (they are named by
+    what they are made from, so they are still what they were; every other record is ignored, without a word)."""
+    from healthsite.writing import store
+    _, db, _ = store.read(root, engine)
+    if db is None:
+        return Cache(engine)
+    try:
+        with db:
+            found = store.rows(db, engine, "media")[0]
+    except sqlite3.Error:
+        return Cache(engine)
+    finally:
+        db.close()
+    return Cache(engine, media={key: name for key, name in found.items() if ADDRESSED.fullmatch(name)})
 
 
 class StoredWarnings(Sequence[Problem]):
@@ -219,7 +243,8 @@ def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
     compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
             "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
-            "warnings": list(chunks(cache.warnings))}
+            "warnings": list(chunks(cache.warnings)),
+            "media": [(key, name, "") for key, name in cache.media.items()]}
 
 
 def meta(cache: Cache) -> dict[str, Any]:
@@ -231,3 +256,20 @@ def replace_file(path: Path, data: bytes) -> None:
     """Replace a file (never a link's target) through a new temporary file beside it; a folder planted under the
     cache's own name is removed."""
     write_fresh(path, data)
+
+
+def address(data: bytes, suffix: str) -> str:
+    """The name of a file the cache makes: the digest of its bytes (a signed record that names it vouches for it)."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest() + suffix
+
+
+def addressed(folder: Path, name: str) -> bytes | None:
+    """The bytes of a file the cache made, if it is a plain file (no link, pipe or hard link) whose bytes have the
+    digest it is named by; None for anything else (a planted, changed or missing file)."""
+    if not ADDRESSED.fullmatch(name):
+        return None
+    try:
+        data = read_regular(folder / name)
+    except OSError:
+        return None
+    return data if hmac.compare_digest(address(data, name[name.rindex("."):]), name) else None

@@ -1,5 +1,6 @@
-"""Making the site's media files into the cache folder, in parallel, each signed: images at their widths and the
-preview images of articles (what each is, and how it is drawn or encoded, is `rendering.media`'s)."""
+"""Making the site's media files into the cache folder, in parallel: images at their widths and the preview images
+of articles (what each is, and how it is drawn or encoded, is `rendering.media`'s). Each file is named by the digest of
+its bytes, and a signed record of the store names it under the key of what it is made from."""
 
 from __future__ import annotations
 
@@ -15,36 +16,34 @@ from healthsite.model.site import Site
 from healthsite.problems import BuildError, error
 from healthsite.reading.safeio import discard
 from healthsite.rendering.media import MEDIA, WEIGHT, Task, make, plan
-from healthsite.writing.cache import own_folder
-from healthsite.writing.signing import sign, signed
+from healthsite.writing.cache import address, addressed, own, own_folder, replace_file
 
 
 class MediaFailed(Exception):
     """A media file that could not be made: (the file to blame, why), plain values that cross process pipes."""
 
 
-def produce(site: Site, root: Path, jobs: int) -> MediaFiles:
-    """Start making every media file not already in the cache, in parallel; the published path -> file to publish.
+def produce(site: Site, root: Path, jobs: int, known: Mapping[str, str]) -> MediaFiles:
+    """Start making every media file the cache does not hold, in parallel; the published path -> file to publish.
 
-    Files of the cache that this site no longer uses are removed, so the cache holds one site's media.
+    `known` is the store's media records (a task's key -> its file's name): a file is reused only if a record names
+    it and its bytes have the digest it is named by. Every other file of the folder is removed (planted, changed or
+    no longer used), so the cache holds one site's media.
     """
-    folder = own_folder(root) / MEDIA
-    if folder.is_symlink() or folder.exists() and not folder.is_dir():
-        folder.unlink()  # planted: the cache never reads, writes or deletes through a link
-    folder.mkdir(exist_ok=True)
+    folder = own(own_folder(root) / MEDIA)
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
-    kept = set(tasks) | {f"{key}.mac" for key in tasks}
+    names = {key: known[key] for key in sorted(tasks) if key in known and addressed(folder, known[key]) is not None}
     for stale in folder.iterdir():
-        if stale.name not in kept:
+        if stale.name not in names.values():
             discard(stale)  # a file, link, pipe or folder planted in the cache: removed, never followed
-    missing = [t for key, t in sorted(tasks.items()) if not signed(folder / key)]  # planted files are remade
+    missing = [t for key, t in sorted(tasks.items()) if key not in names]
     weight = sum(WEIGHT["preview" if t.preview else "raster"] for t in missing)
     try:
         wait = workers.make_all(partial(make_into, folder), missing, weight, jobs)
     except MediaFailed as exc:
         raise failure(exc) from None
-    return MediaFiles({path: folder / t.key if isinstance(t, Task) else t for path, t in sorted(files.items())}, wait)
+    return MediaFiles(folder, files, names, lambda: dict(zip((t.key for t in missing), wait())))
 
 
 class MediaFiles(Mapping[str, Path]):
@@ -53,38 +52,53 @@ class MediaFiles(Mapping[str, Path]):
     The pool makes them while the build renders its pages, which come first in the site's outputs.
     """
 
-    def __init__(self, files: dict[str, Path], wait: Callable[[], list[None]]) -> None:
-        self.files, self.wait, self.ready = files, wait, False
+    def __init__(self, folder: Path, sources: dict[str, Path | Task], names: dict[str, str],
+                 wait: Callable[[], dict[str, str]]) -> None:
+        self.folder, self.sources, self.names, self.wait = folder, sources, names, wait
+        self.files: dict[str, Path] = {}
 
     def __getitem__(self, path: str) -> Path:
-        self._made()
-        return self.files[path]
+        return self._made()[path]
 
     def __iter__(self) -> Iterator[str]:
-        self._made()
-        return iter(self.files)
+        return iter(self._made())
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self.sources)
 
-    def _made(self) -> None:
-        """Wait, once, until every file is made (a failure in the pool is raised here)."""
-        if not self.ready:
+    def rows(self) -> dict[str, str]:
+        """The store's media records: each task's key -> the name of the file made from it."""
+        self._made()
+        return dict(sorted(self.names.items()))
+
+    def _made(self) -> dict[str, Path]:
+        """Wait, once, until every file is made (a failure in the pool is raised here); the files by path."""
+        if len(self.files) < len(self.sources):
             try:
-                self.wait()
+                self.names.update(self.wait())
             except MediaFailed as exc:
                 raise failure(exc) from None
-            self.ready = True
+            self.files = {path: self.folder / self.names[t.key] if isinstance(t, Task) else t
+                          for path, t in sorted(self.sources.items())}
+        return self.files
 
 
-def make_into(folder: Path, task: Task) -> None:
-    """Make one media file into the cache folder, signed (a pool task); an image that cannot be made is a
-    MediaFailed at the image (a damaged file, one too large), never a traceback."""
+def make_into(folder: Path, task: Task) -> str:
+    """Make one media file into the cache folder (a pool task); the name of its file. An image that cannot be made
+    is a MediaFailed at the image (a damaged file, one too large), never a traceback."""
     try:
         data = make(task)
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError, PilImage.DecompressionBombError) as exc:
         raise MediaFailed(task.shown or task.key, f"{type(exc).__name__}: {exc}"[:200]) from None
-    sign(folder / task.key, data)
+    return put(folder, task, data)
+
+
+def put(folder: Path, task: Task, data: bytes) -> str:
+    """Write a media file's bytes into the cache folder under the digest of those bytes (to a fresh temporary name,
+    renamed: never through a planted link, pipe or folder); its name."""
+    name = address(data, Path(task.key).suffix)
+    replace_file(folder / name, data)
+    return name
 
 
 def failure(exc: MediaFailed) -> BuildError:

@@ -1,41 +1,17 @@
-"""Signing the cache: this machine's key (or one shared through the environment) and a keyed digest beside each
-file the cache makes, so a planted or changed file is never trusted."""
+"""The key that signs the cache's records: this machine's (or one shared through the environment), so a planted or
+changed record is never trusted."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import os
 import secrets
 import tempfile
 from pathlib import Path
 
-from healthsite.reading.safeio import read_regular, write_fresh
-
 KEY_BYTES = 32
 KEY_VARIABLE = "HEALTHSITE_CACHE_KEY"  # a secret shared by the machines that restore each other's caches
-
-
-def sign(path: Path, data: bytes) -> None:
-    """Write a file of the cache with a keyed digest beside it (`NAME.mac`), so a planted file is never trusted."""
-    write_fresh(path, data)  # a fresh temporary name, renamed: never through a planted link, pipe or folder
-    write_fresh(path.with_name(path.name + ".mac"), _mac(path.name.encode() + b"\0" + data).encode())
-
-
-def signed(path: Path) -> bool:
-    """Whether a file of the cache is one this machine wrote (`sign`), unchanged."""
-    try:
-        mac = read_regular(path.with_name(path.name + ".mac"), limit=100).decode()
-        data = read_regular(path)
-    except (OSError, UnicodeDecodeError):
-        return False
-    return data is not None and hmac.compare_digest(mac, _mac(path.name.encode() + b"\0" + data))
-
-
-def _mac(payload: bytes) -> str:
-    """A keyed digest of a payload, with this machine's key."""
-    return hmac.new(machine_key(), payload, "sha256").hexdigest()
 
 
 @functools.cache

@@ -3,9 +3,10 @@
 Tables: `meta` (one row: the format, engine, inputs' digest, output folder, search key, page count, and a digest
 of every output record and every warning chunk, so a removed or replayed record is seen), `outputs` (one row per
 output file), `sources` (one row per article file's stat and digest), `warnings` (the build's warnings in chunks of
-CHUNK, in order, with their printed text) and `pages` (one row per cached page: its front matter and body facts, and the name of its
-body's file). Every row carries a keyed digest (this machine's key and the engine) of its table, key and value:
-a changed or planted row is dropped with a warning. A build writes only the rows that changed, in one
+CHUNK, in order, with their printed text), `media` (one row per media file made: what it is made from, and the name
+of its file) and `pages` (one row per cached page: its front matter and body facts, and the name of its body's
+file); the files those rows name are named by the digest of their bytes. Every row carries a keyed digest (this
+machine's key and the engine) of its table, key and value: a changed or planted row is dropped with a warning. A build writes only the rows that changed, in one
 transaction, so the database is never half-written.
 """
 
@@ -26,7 +27,7 @@ from healthsite.problems import Problem
 from healthsite.reading.safeio import discard, kind_problem
 
 NAME = "cache.sqlite"
-FORMAT = 7
+FORMAT = 8
 CHUNK = 1000  # warnings a row
 TABLES = {
     "meta": "CREATE TABLE meta (id INTEGER PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL)",
@@ -34,6 +35,7 @@ TABLES = {
     "sources": "CREATE TABLE sources (key TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL) WITHOUT ROWID",
     "warnings": "CREATE TABLE warnings (key INTEGER PRIMARY KEY, value TEXT NOT NULL, html TEXT NOT NULL,"
                 " mac BLOB NOT NULL)",
+    "media": "CREATE TABLE media (key TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL) WITHOUT ROWID",
     "pages": "CREATE TABLE pages (key TEXT PRIMARY KEY, value TEXT NOT NULL, html TEXT NOT NULL, mac BLOB NOT NULL)"
              " WITHOUT ROWID",
 }
