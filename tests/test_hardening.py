@@ -650,7 +650,7 @@ def test_a_folder_planted_in_the_cache_is_discarded(make_site, name: str) -> Non
 def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: str) -> None:
     """ENOSPC while the cache or the site is written: a message, the previous site untouched, no traceback."""
     import errno
-    from healthsite.writing import bodystore, signing, store, writer
+    from healthsite.writing import bodystore, cache, store, writer
     root = make_site({"content/a.md": article("A")})
     assert main(["--config", str(root / "site.yaml"), "--no-search", "-q"]) == 0
     before = (root / "_site" / "a" / "index.html").read_bytes()
@@ -662,7 +662,7 @@ def test_a_full_disk_is_a_clear_message(make_site, capsys, monkeypatch, where: s
         monkeypatch.setattr(store, "write", full)
         monkeypatch.setattr(bodystore, "replace_file", full)
     elif where == "media":  # the media cache, written before the site
-        monkeypatch.setattr(signing, "write_fresh", full)
+        monkeypatch.setattr(cache, "write_fresh", full)
     else:
         monkeypatch.setattr(writer, "_link", full)
         monkeypatch.setattr(writer, "open", lambda *a, **k: full(), raising=False)
