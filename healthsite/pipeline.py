@@ -22,7 +22,7 @@ from healthsite.reading.inputs import input_digest, read_editions
 from healthsite.reading.options import PREVIEW, Options
 from healthsite.reading.places import output_problem
 from healthsite.writing import cache
-from healthsite.writing.writer import check_output_dir, write_site
+from healthsite.writing.writer import Written, check_output_dir, write_site
 
 if TYPE_CHECKING:  # the rendering modules are imported when a build renders, not for the nothing-changed shortcut
     import jinja2
@@ -67,7 +67,7 @@ class State:
 
     def unchanged(self, out: Path) -> Callable[[str, str], bool]:
         """Whether an output's key is the one the output folder's file was made with (and that file is intact)."""
-        return lambda path, key: self.cache.kept(out, path, key)
+        return lambda path, key: self.cache.reusable(out, path, key)
 
     def media(self, site: Site, root: Path, jobs: int) -> Mapping[str, object]:
         """Every media file to publish, by path, made into the cache folder in parallel while pages render (those the
@@ -144,22 +144,22 @@ def published(options: Options, step: Step, previous: cache.Cache, inputs: str, 
     from healthsite.writing.mediafiles import MediaFiles
     from healthsite.writing.search import SearchStep
     config_name = shown_path(options.config, step.root)
-    indexing = SearchStep(step.site, step.outputs, previous, step.out, config_name, notices)
-    stats = write_output(step.outputs, step.out, indexing if step.config.search and options.search_index else None,
-                         config_name)
-    records = cache.output_records(step.outputs.keys, stats)
+    indexing = SearchStep(step.site, previous, step.out, config_name, notices)
+    written = write_output(step.outputs, step.out, indexing if step.config.search and options.search_index else None,
+                           config_name)
     done = not indexing.failed  # a build whose index failed is not a base for the nothing-changed shortcut
     try:
         save(step.root, cache.Cache(previous.engine, inputs if done else "", str(step.out),
-                                    cache_entries(step.editions), records, warnings, indexing.key if done else "",
+                                    cache_entries(step.editions), written.records, warnings,
+                                    indexing.key if done else "",
                                     len(step.site.pages), sources=cache.source_records(step.articles),
                                     media=step.media.rows() if isinstance(step.media, MediaFiles) else {}), previous)
     except OSError as exc:  # a full disk: the site is built; a cache half written is never trusted (it is signed)
         notices.append(warning(cache.FOLDER, 1, f"build cache not written ({exc.strerror or exc}): the site was "
                                                 "built; the next build renders everything again"))
-    written = len(stats) - step.outputs.kept - indexing.kept
-    return Report(len(step.site.pages), len(stats), written, time.perf_counter() - started, step.out, warnings,
-                  notices)
+    files = len(written.records)
+    return Report(len(step.site.pages), files, files - written.reused - indexing.reused,
+                  time.perf_counter() - started, step.out, warnings, notices)
 
 
 def save(root: Path, written: cache.Cache, previous: cache.Cache) -> None:
@@ -174,7 +174,7 @@ def editorial_errors(warnings: list[Problem]) -> list[Problem]:
     return editorial.as_errors(warnings)
 
 
-def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> dict:
+def write_output(outputs: Outputs, out: Path, indexing: SearchStep | None, config_name: str) -> Written:
     """Write the site; a file system that refuses (full, read-only, gone) is an error, not a traceback."""
     try:
         return write_site(outputs, out, indexing)

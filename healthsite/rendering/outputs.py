@@ -28,7 +28,7 @@ from healthsite.reading.urls import article_file
 
 @dataclass
 class Outputs:
-    """Every file of the site, rendered as the writer asks for it: (path, bytes), or (path, None) to keep.
+    """Every file of the site, rendered as the writer asks for it: (path, key, bytes), or (path, key, None) to keep.
 
     A page's key is a digest of everything it is made from; a page whose key is unchanged is not rendered
     again (`unchanged` says so). Template problems are raised, all together, once every file has been seen.
@@ -37,13 +37,11 @@ class Outputs:
     site: Site
     root: Path
     unchanged: Callable[[str, str], bool] = lambda path, key: False
-    keys: dict[str, str] = field(default_factory=dict)
-    kept: int = 0
     media: dict[str, Path] = field(default_factory=dict)
     environments: dict[tuple[str, str], jinja2.Environment] | None = None  # kept between builds (the dev server)
     page_keys: PageKeys | None = None  # article page keys kept between builds (the dev server)
 
-    def __iter__(self) -> Iterator[tuple[str, bytes | None]]:
+    def __iter__(self) -> Iterator[tuple[str, str, bytes | None]]:
         """The files, pages first."""
         theme = theme_files(self.root)
         common = digest(engine_digest(), keyed_config(self.site.config, [path for _, path in theme]),
@@ -57,32 +55,26 @@ class Outputs:
             env = self._environment(common, site, helpers)
             for page_path, key, make in self._pages(common, site):
                 path = prefix + page_path
-                self.keys[path] = key
                 if self.unchanged(path, key):
-                    self.kept += 1
-                    yield path, None
+                    yield path, key, None
                     continue
                 data, found = htmlpages.render_page(env, site, make(), self.root)
                 problems += found
                 if data is not None:
-                    yield path, data
+                    yield path, key, data
             if site.code:
-                yield f"{prefix}feed.xml", feed.feed(site)
+                yield f"{prefix}feed.xml", "", feed.feed(site)
         for asset in files.values():
-            yield asset.published, assets.content(asset, files)
+            yield asset.published, "", assets.content(asset, files)
         for path, source in self.media.items():
-            self.keys[path] = key = media_key(self.root, path, source)
-            if self.unchanged(path, key):
-                self.kept += 1
-                yield path, None
-            else:
-                yield path, source.read_bytes()
-        yield "feed.xml", feed.feed(self.site)
-        yield "sitemap.xml", sitemap.sitemap(self.site)
-        yield "robots.txt", sitemap.robots(self.site)
+            key = media_key(self.root, path, source)
+            yield path, key, None if self.unchanged(path, key) else source.read_bytes()
+        yield "feed.xml", "", feed.feed(self.site)
+        yield "sitemap.xml", "", sitemap.sitemap(self.site)
+        yield "robots.txt", "", sitemap.robots(self.site)
         rules = redirects.redirects(self.site)
         if rules is not None and "_redirects" not in files:
-            yield "_redirects", rules
+            yield "_redirects", "", rules
         check(problems)
 
     def _pages(self, common: str, site: Site) -> Iterator[tuple[str, str, Callable[[], htmlpages.HtmlPage]]]:

@@ -48,7 +48,7 @@ class WarmState(State):
         """Whether an output's key is the one it had in the last build (or, at first, in the folder on disk)."""
         def unchanged(path: str, key: str) -> bool:
             return self.keys.get(path) == key and path in self.files or \
-                not self.files and self.disk.kept(out, path, key)
+                not self.files and self.disk.reusable(out, path, key)
         return unchanged
 
     def media(self, site: Site, root: Path, jobs: int) -> dict[str, MediaFile]:
@@ -102,12 +102,11 @@ class Session:
         review = lambda: step.review(dt.date.today())  # noqa: E731
         warnings = review() if self.options.strict else []
         check(editorial_errors(warnings))
-        files, written = self._collect(step.outputs, step.media, out, state)
+        files, keys, written = self._collect(step.outputs, step.media, out, state)
         state.page_keys.keep_only([step.site, *step.site.editions])
-        keys = dict(step.outputs.keys)  # a media file's key comes when it is written (its name is its bytes' digest)
-        state.files, state.keys = files, keys
+        state.files, state.keys = files, keys  # a media file's key comes when it is written (named by its bytes)
         state.cache = cache.Cache(state.cache.engine, bodies=cache_entries(step.editions))
-        searched = search.index_key(step.site, step.outputs.keys) if config.search else ""
+        searched = search.index_key(step.site, keys) if config.search else ""
         saved = Saved(root, out, files, keys, state.cache.bodies,
                       input_parts(root, config, self.options, out, [f for a in step.articles.values() for f in a]),
                       len(step.site.pages), search=searched, config_name=shown_path(self.options.config, root),
@@ -157,21 +156,26 @@ class Session:
 
     @staticmethod
     def _collect(outputs: Outputs, made: Mapping[str, MediaFile], out: Path, state: WarmState
-                 ) -> tuple[dict[str, File], int]:
-        """Every file of the site by path, unchanged ones taken from the last build; and how many were made anew."""
+                 ) -> tuple[dict[str, File], dict[str, str], int]:
+        """Every file of the site by path (unchanged ones taken from the last build), each output's key, and how
+        many were made anew."""
         files: dict[str, File] = {}
+        keys: dict[str, str] = {}
         twice, written = [], 0
-        for path, data in outputs:
+        for path, key, data in outputs:
             if path in files:
                 twice.append(path)
-            elif data is None:
+                continue
+            if key:
+                keys[path] = key
+            if data is None:
                 files[path] = state.files[path] if path in state.files else (out / path).read_bytes()
             else:
                 files[path], written = data, written + 1
         twice += [path for path in made if path in files]
         if twice:
             raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
-        return files | dict(made), written
+        return files | dict(made), keys, written
 
     def _save(self, saved: Saved, superseded: Callable[[], bool]) -> None:
         """Write a build's output folder (unchanged files linked from the last one) and the cache; with search,
@@ -182,24 +186,23 @@ class Session:
         files = {**saved.files, **index} if saved.search and fresh else saved.files
         keys = dict(saved.keys)
 
-        def stream() -> Iterator[tuple[str, bytes | None]]:
+        def stream() -> Iterator[tuple[str, str, bytes | None]]:
             for path, value in files.items():
                 if superseded():
                     raise Superseded
                 if isinstance(value, MediaFile):  # named by its bytes' digest: made first if it is not yet
                     keys[path] = media_key(saved.root, path, value.path())
                 key = keys.get(path, "")
-                yield path, None if key and disk.kept(saved.out, path, key) else \
+                yield path, key, None if key and disk.reusable(saved.out, path, key) else \
                     value if isinstance(value, bytes) else value.data()
 
         problems: list[Problem] = []
-        finish = None if fresh else lambda staging: problems.extend(search.index(staging, saved.config_name))
+        finish = None if fresh else lambda staging, _: problems.extend(search.index(staging, saved.config_name))
         with self._writing:
-            stats = write_site(stream(), saved.out, finish)
+            records = write_site(stream(), saved.out, finish).records
             if not fresh and not problems:
-                self._index = saved.search, _read_index(saved.out, stats)
+                self._index = saved.search, _read_index(saved.out, records)
             done = not problems  # a folder without its index is not a base for the nothing-changed shortcut
-            records = cache.output_records(keys, stats)
             made = dict(row for value in saved.files.values() if isinstance(value, MediaFile) and (row := value.row()))
             written = cache.Cache(disk.engine, cache.digest(*saved.inputs) if done else "", str(saved.out),
                                   saved.bodies, records, saved.warnings, saved.search if done else "", saved.pages,
@@ -222,7 +225,7 @@ def _read_index(out: Path, stats: Mapping[str, object]) -> dict[str, bytes]:
 def _index_of(disk: cache.Cache, out: Path) -> dict[str, bytes]:
     """The search index of the folder the disk cache describes, if every file of it is intact."""
     paths = [path for path in disk.outputs if search.is_index(path)]
-    if not paths or not all(disk.kept(out, path, disk.outputs[path].key) for path in paths):
+    if not paths or not all(disk.reusable(out, path, disk.outputs[path].key) for path in paths):
         return {}
     try:
         return {path: (out / path).read_bytes() for path in paths}

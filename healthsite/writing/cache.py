@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,7 +21,7 @@ from healthsite.reading.sourcefiles import NO_STAT, SourceFile
 from healthsite.reading.options import CACHE
 from healthsite.reading.safeio import read_regular, write_fresh
 from healthsite.writing.signing import machine_key  # noqa: F401  (the key that signs the store's records)
-from healthsite.writing.writer import intact
+from healthsite.writing.writer import Output, intact
 
 if TYPE_CHECKING:
     from healthsite.reading.content import Page
@@ -31,14 +31,6 @@ if TYPE_CHECKING:
 FOLDER = CACHE  # the folder the cache lives in
 ADDRESSED = re.compile(r"[0-9a-f]{64}\.[a-z]{3,4}")  # a file the cache made, named by the digest of its bytes
 LEVELS = ("error", "warning")
-
-
-class Output(NamedTuple):
-    """An output file as a build wrote it: the key of what it was made from, its size and modification time (ns)."""
-
-    key: str
-    size: int
-    mtime: int
 
 
 class SourceRecord(NamedTuple):
@@ -89,7 +81,7 @@ class Cache:
         return self.inputs == inputs and self.out == str(out) and \
             all(intact(out, path, record) for path, record in self.outputs.items())
 
-    def kept(self, out: Path, path: str, key: str) -> bool:
+    def reusable(self, out: Path, path: str, key: str) -> bool:
         """Whether this build's file for `path`, in `out`, was made from inputs with `key` and is intact."""
         record = self.outputs.get(path)
         return self.out == str(out) and record is not None and record.key == key and intact(out, path, record)
@@ -101,11 +93,6 @@ def source_records(articles: dict[str, list[SourceFile]]) -> dict[str, SourceRec
     trust their stat are left out: the next build reads them)."""
     return {f.shown: SourceRecord(*f.stat, f.digest) for files in articles.values() for f in files
             if f.stat != NO_STAT}
-
-
-def output_records(keys: Mapping[str, str], stats: Mapping[str, tuple[int, int]]) -> dict[str, Output]:
-    """Each written file's record: the key it was made with, its size and modification time."""
-    return {path: Output(keys.get(path, ""), *stat) for path, stat in stats.items()}
 
 
 def load(root: Path, engine: str) -> tuple[Cache, list[Problem]]:

@@ -10,11 +10,11 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from healthsite.writing import cache
 from healthsite.reading.config import SiteConfig
 from healthsite.reading.files import setting_line
-from healthsite.rendering.outputs import Outputs
 from healthsite.problems import Problem, error, warning
 from healthsite.model.site import Site
 from healthsite.reading.urls import article_file
@@ -105,7 +105,7 @@ def index_built(site_folder: Path, config: SiteConfig, config_name: str, config_
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def index_key(site: Site, keys: dict[str, str]) -> str:
+def index_key(site: Site, keys: Mapping[str, str]) -> str:
     """What the search index is made from: every edition's listed articles (one index, split by language) and their
     pages' keys."""
     pages = sorted(article_file(slug, one.code) for one in (site, *site.editions) for slug in one.listed)
@@ -126,23 +126,23 @@ class SearchStep:
     """Runs on the new site before it goes live: Pagefind indexes it, unless no indexed page changed."""
 
     site: Site
-    outputs: Outputs
     previous: cache.Cache
     out: Path
     config_name: str
     notices: list[Problem]
     key: str = ""
-    kept: int = 0
+    reused: int = 0
     failed: bool = False
 
-    def __call__(self, staging: Path) -> None:
-        """Link the previous index into the new site if it still holds, or index the new site."""
-        self.key = index_key(self.site, self.outputs.keys)
+    def __call__(self, staging: Path, keys: Mapping[str, str]) -> None:
+        """Link the previous index into the new site if it still holds, or index the new site (`keys`: each output's
+        key, as written)."""
+        self.key = index_key(self.site, keys)
         old = [path for path in self.previous.outputs if is_index(path)]
         if self.key == self.previous.search and old and \
-                all(self.previous.kept(self.out, p, self.previous.outputs[p].key) for p in old):
+                all(self.previous.reusable(self.out, p, self.previous.outputs[p].key) for p in old):
             link_previous(self.out, staging, old)
-            self.kept = len(old)
+            self.reused = len(old)
         else:
             problems = index(staging, self.config_name)
             self.failed = bool(problems)

@@ -6,13 +6,32 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from healthsite.problems import BuildError, Problem, error
 
 PSEUDO = ("/proc", "/sys", "/dev")
 MARKER = ".healthsite-output"
 MARKER_TEXT = b"This folder is written by healthsite; each build replaces it whole.\n"
+File = tuple[str, str, "bytes | None"]  # an output to write: its path, its key, and its bytes (None: unchanged)
+Finish = Callable[[Path, Mapping[str, str]], None]  # a step over the staged site, given each output's key
+
+
+class Output(NamedTuple):
+    """An output file as a build wrote it: the key of what it was made from, its size and modification time (ns)."""
+
+    key: str
+    size: int
+    mtime: int
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing the site did: a record of every file in the new site, and how many were unchanged outputs."""
+
+    records: dict[str, Output]
+    reused: int
 
 
 def check_output_dir(out: Path, root: Path, config_name: str) -> list[Problem]:
@@ -51,54 +70,55 @@ def _unwritable(out: Path) -> str | None:
     return None
 
 
-def write_site(files: Iterable[tuple[str, bytes | None]], out: Path,
-               finish: Callable[[Path], None] | None = None) -> dict[str, tuple[int, int]]:
+def write_site(files: Iterable[File], out: Path, finish: Finish | None = None) -> Written:
     """Write the site into a staging folder beside `out`, then commit it: nothing in `out` changes before that.
 
     Files are written as they come, so the whole site never has to be in memory. A None file is the
     unchanged one of the previous site. Without `finish`, and with a previous site in `out`, only the new and
     changed files are staged, then moved into place (`_commit`); `finish` (the search index, which reads the
     whole site) gets a complete staging folder, swapped in whole. A path given twice is an error.
-    Returns every file's (size, mtime_ns), so the next build can tell whether it is intact.
+    Returns every file's record (its key, size and mtime_ns), so the next build can tell whether it is intact.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     whole = finish is not None or not (out / MARKER).is_file()
     staging = tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)
     try:
-        names, twice = _write_all(files, out, staging, whole)
+        keys, reused, twice = _write_all(files, out, staging, whole)
         if twice:
             raise BuildError([error("site.yaml", 1, f"two outputs would be written to '{name}'") for name in twice])
         if whole:
-            return _replace_whole(Path(staging), out, finish)
-        _commit(Path(staging), out, names)
-        return {name: _stat(os.path.join(out, name)) for name in sorted(names)}
+            return Written(_replace_whole(Path(staging), out, keys, finish), reused)
+        _commit(Path(staging), out, set(keys))
+        return Written({name: Output(keys[name], *_stat(os.path.join(out, name))) for name in sorted(keys)}, reused)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _replace_whole(staging: Path, out: Path, finish: Callable[[Path], None] | None) -> dict[str, tuple[int, int]]:
+def _replace_whole(staging: Path, out: Path, keys: dict[str, str], finish: Finish | None) -> dict[str, Output]:
     """Let `finish` add to a complete staging folder, then swap it in for `out`."""
     if finish:
-        finish(staging)
-    stats = {os.path.relpath(os.path.join(folder, name), staging): _stat(os.path.join(folder, name))
-             for folder, _, names in os.walk(staging) for name in names}
+        finish(staging, keys)
+    paths = (os.path.join(folder, name) for folder, _, names in os.walk(staging) for name in names)
+    records = {name: Output(keys.get(name, ""), *_stat(path)) for path in paths
+               if (name := os.path.relpath(path, staging))}
     with open(staging / MARKER, "wb") as stream:
         stream.write(MARKER_TEXT)
     os.chmod(staging, 0o755)
     swap(staging, out)
-    return stats
+    return records
 
 
-def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: str,
-               whole: bool) -> tuple[set[str], list[str]]:
-    """Write the files into the staging folder (the unchanged ones too if `whole`): every path, and those given twice."""
-    made, seen, twice = {staging}, set(), []
-    for name, data in files:
-        if name in seen:
+def _write_all(files: Iterable[File], out: Path, staging: str, whole: bool) -> tuple[dict[str, str], int, list[str]]:
+    """Write the files into the staging folder (the unchanged ones too if `whole`): every path with its key, how
+    many were unchanged, and the paths given twice."""
+    made, keys, reused, twice = {staging}, {}, 0, []
+    for name, key, data in files:
+        if name in keys:
             twice.append(name)
             continue
-        seen.add(name)
+        keys[name] = key
+        reused += data is None
         if data is None and not whole:
             continue
         target = os.path.join(staging, _safe(name))
@@ -111,7 +131,7 @@ def _write_all(files: Iterable[tuple[str, bytes | None]], out: Path, staging: st
         else:
             with open(target, "xb") as stream:  # a new name in a fresh folder: never through a link
                 stream.write(data)
-    return seen, twice
+    return keys, reused, twice
 
 
 def link_previous(out: Path, staging: Path, names: Iterable[str]) -> None:
@@ -122,10 +142,10 @@ def link_previous(out: Path, staging: Path, names: Iterable[str]) -> None:
         _link(os.path.join(out, name), target)
 
 
-def intact(out: Path, name: str, record: tuple[str, int, int]) -> bool:
+def intact(out: Path, name: str, record: Output) -> bool:
     """Whether a file of the previous site is still as that build left it."""
     try:
-        return _stat(os.path.join(out, name)) == tuple(record[1:])
+        return _stat(os.path.join(out, name)) == (record.size, record.mtime)
     except OSError:
         return False
 
