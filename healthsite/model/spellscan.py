@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:
@@ -56,6 +57,14 @@ class Dictionary:
 
     checker: SpellChecker
     forms: Mapping[str, float]
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # what `remembers` looked up
+
+    def remembers(self, word: str) -> bool:
+        """`knows`, each word looked up once (the same words come back in every article)."""
+        known = self.memo.get(word)
+        if known is None:
+            known = self.memo[word] = self.knows(word)
+        return known
 
     def knows(self, word: str) -> bool:
         """Whether a lower-case word is a known word of the language (a Spanish verb with pronouns attached,
@@ -112,17 +121,21 @@ def checked(word: str) -> bool:
 def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str], also: frozenset[str] = frozenset()
             ) -> list[str]:
     """The distinct words of the texts the dictionary and the site's words (`known`, `also`) do not have, in order
-    of appearance (the words of `words_in`, found a text at a time: a site has millions)."""
+    of appearance (the words of `words_in`, each written form looked at once: a site has millions)."""
     seen: dict[str, None] = {}
-    for text in texts:
-        for word in WORD.findall(SKIPPED.sub(" ", text)):
-            if "\u2019" in word or "'" in word:
-                word = word.replace("\u2019", "'")
-                word = word[:-2] if word.lower().endswith("'s") else word
-            lower = word.lower()
-            if lower not in seen and lower not in known and lower not in also and checked(word):
-                seen[lower] = None
-    return [word for word in seen if not spell.knows(word)]
+    for word in dict.fromkeys(chain.from_iterable(WORD.findall(_unskipped(text)) for text in texts)):
+        if "\u2019" in word or "'" in word:
+            word = word.replace("\u2019", "'")
+            word = word[:-2] if word.lower().endswith("'s") else word
+        lower = word.lower()
+        if lower not in seen and lower not in known and lower not in also and checked(word):
+            seen[lower] = None
+    return [word for word in seen if not spell.remembers(word)]
+
+
+def _unskipped(text: str) -> str:
+    """A text with its URLs, e-mail addresses and inline code blanked (most texts have none: left as they are)."""
+    return SKIPPED.sub(" ", text) if "`" in text or "@" in text or "://" in text or "www." in text else text
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -145,8 +158,8 @@ def scan(page: Page, body: Body, language: str) -> Spelling:
         return Spelling("")
     shown = [("title", page.meta.title), ("description", page.meta.description),
              *(("key_takeaways", item) for item in page.meta.key_takeaways)]
-    code = frozenset(word.lower() for block in CODE.finditer(page.body)
-                     for word in WORD.findall(block.group(0)))
+    fenced = page.body if "`" in page.body or "~~~" in page.body else ""  # most articles have no code
+    code = frozenset(word.lower() for block in CODE.finditer(fenced) for word in WORD.findall(block.group(0)))
     found = []
     for word in unknown([text for _, text in shown] + list(body.prose), spell, frozenset(), code):
         key = next((key for key, text in shown if re.search(rf"\b{re.escape(word)}\b", text, re.I)), None)
