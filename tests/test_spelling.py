@@ -158,3 +158,13 @@ def test_an_unchanged_article_is_not_looked_up_again(make_site: Maker, capsys: p
     assert scanned == ["content/b.md"]
     assert [line.split(": warning")[0] for line in again] == ["content/a.md:10", "content/b.md:10"]
     assert built_spelling(root, capsys, "--clean") == again
+
+
+def test_a_language_change_is_not_hidden_by_the_cache(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
+    """After the site's language changed, the cached unknown words (found with the other dictionary) are not used."""
+    root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [B](b.md). Keep movng.\n", **REVIEWED)}))
+    english = built_spelling(root, capsys)
+    (root / "site.yaml").write_text(SITE_YAML + "language: es\n")
+    spanish = built_spelling(root, capsys)
+    assert spanish != english  # Spanish suggestions: the article was looked up again
+    assert built_spelling(root, capsys, "--clean") == spanish
