@@ -246,7 +246,8 @@ def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.E
     report = editorial.review(site, today, editions[0].stats)
     for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
-    return editorial.including(report, [p for s in editions for p in s.warnings] + spelling.review(site, editions[0].root))
+    unknown = spelling.review(site, editions[0].root, {s.code: s.stats for s in editions})
+    return editorial.including(report, [p for s in editions for p in s.warnings] + unknown)
 
 
 def cache_entries(editions: list[Sources]) -> dict[str, cache.Entry]:

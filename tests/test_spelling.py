@@ -108,3 +108,63 @@ def test_it_runs_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "socket", refuse)
     spelling.checker.cache_clear()
     assert spelling.checker("en").knows("walking") and spelling.checker("es").knows("caminando")
+
+
+def built_spelling(root, capsys: pytest.CaptureFixture, *extra: str) -> list[str]:
+    """The spelling warnings a build of a site prints (with the cache unless `--clean` is given)."""
+    assert main(["--config", str(root / "site.yaml"), *extra]) == 0
+    captured = capsys.readouterr()
+    return [line for line in (captured.out + captured.err).splitlines() if "possible misspelling" in line]
+
+
+def counted_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source of every article whose unknown words are looked up from now on."""
+    from healthsite.model import spellscan
+    scanned: list[str] = []
+    scan = spellscan.scan
+
+    def counting(page, body, language):  # type: ignore[no-untyped-def]
+        scanned.append(page.source)
+        return scan(page, body, language)
+
+    monkeypatch.setattr(spellscan, "scan", counting)
+    return scanned
+
+
+def test_a_word_list_edit_is_not_hidden_by_the_cache(make_site: Maker, capsys: pytest.CaptureFixture,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """After only content/words.txt changed, a rebuild warns as a clean build does, and looks up no article again."""
+    body = EASY + "See [B](b.md). Flurbex helps. Keep movng.\n"
+    root = make_site(good_site(**{"content/a.md": article("A", body, **REVIEWED),
+                                  "content/words.txt": "flurbex\n"}))
+    first = built_spelling(root, capsys)
+    assert [line.split("warning: ")[1][:30] for line in first] == ["possible misspelling 'movng': "]
+    (root / "content" / "words.txt").write_text("movng\n")
+    scanned = counted_scans(monkeypatch)
+    again = built_spelling(root, capsys)
+    assert scanned == []
+    assert again == [f"content/a.md:10: warning: possible misspelling 'Flurbex': no suggestion {HINT}"]
+    assert built_spelling(root, capsys, "--clean") == again
+
+
+def test_an_unchanged_article_is_not_looked_up_again(make_site: Maker, capsys: pytest.CaptureFixture,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild after one article changed looks up that article's words only, and warns as a clean build does."""
+    root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [B](b.md). Keep movng.\n", **REVIEWED)}))
+    built_spelling(root, capsys)
+    (root / "content" / "b.md").write_text(article("B", EASY + "See [A](a.md). Then recieve help.\n", **REVIEWED))
+    scanned = counted_scans(monkeypatch)
+    again = built_spelling(root, capsys)
+    assert scanned == ["content/b.md"]
+    assert [line.split(": warning")[0] for line in again] == ["content/a.md:10", "content/b.md:10"]
+    assert built_spelling(root, capsys, "--clean") == again
+
+
+def test_a_language_change_is_not_hidden_by_the_cache(make_site: Maker, capsys: pytest.CaptureFixture) -> None:
+    """After the site's language changed, the cached unknown words (found with the other dictionary) are not used."""
+    root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [B](b.md). Keep movng.\n", **REVIEWED)}))
+    english = built_spelling(root, capsys)
+    (root / "site.yaml").write_text(SITE_YAML + "language: es\n")
+    spanish = built_spelling(root, capsys)
+    assert spanish != english  # Spanish suggestions: the article was looked up again
+    assert built_spelling(root, capsys, "--clean") == spanish

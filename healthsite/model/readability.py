@@ -19,6 +19,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from pyphen import Pyphen
 
+from healthsite.model.spellscan import Spelling
 from healthsite.model.syllables import spanish
 
 SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
@@ -32,7 +33,8 @@ SHAPES = bytes(32 if chr(code).isspace() else ord("x") for code in range(256))
 
 @dataclass(frozen=True)
 class TextStats:
-    """What is measured of an article's prose (independent of the configuration, so it can be cached)."""
+    """What is measured of an article's prose (independent of the configuration but for the formula and the
+    language, which it names, so it can be cached)."""
 
     grade: float
     smog: float
@@ -41,6 +43,7 @@ class TextStats:
     lengths: tuple[int, ...]
     sections: tuple[float | None, ...] = ()  # each h2 section's score, in Body.sections' order (None: no prose)
     formula: str = "flesch-kincaid"  # what `grade` and `sections` measure (an ease formula: higher is easier)
+    spelling: Spelling | None = None  # the words the language's dictionary does not know (None: not looked for)
 
     def long(self, limit: int) -> int:
         """How many sentences have more than `limit` words."""

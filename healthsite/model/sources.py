@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
 from healthsite.mdext import care
-from healthsite.model import changelog, readability, sidepages, translations, workers
+from healthsite.model import changelog, readability, sidepages, spellscan, translations, workers
 from healthsite.reading import images, rules, themefiles
 from healthsite.reading.facts import EMERGENCY, front_matter_problems
 from healthsite.reading.i18n import body_texts
@@ -85,8 +85,9 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
                   code, others)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path, f.digest) for f in files if keys[f.shown] not in reused]
+    language = spellscan.language_of(config.language)
     done = workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
-                       config.limits.render_seconds)
+                       config.limits.render_seconds, language)
     pages, bodies, measured, slug_keys = [], {}, {}, {}
     problems = [p for found in refused.values() for p in found] + card_problems + image_problems
     for file in files:
@@ -112,7 +113,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
-    bodies, measured = _settle(published, bodies, measured, refs, config.editorial.readability,
+    bodies, measured = _settle(published, bodies, measured, refs, (config.editorial.readability, language),
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
     if errors_only(site_problems):  # stopping here: say too what the bodies say (every problem of a file at once)
         check(site_problems + errors_only([p for body in bodies.values() for p in body.problems]))
@@ -187,9 +188,10 @@ def _cards_by_page(bodies: dict[str, Body]) -> dict[str, set[str]]:
 
 
 def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dict[str, readability.TextStats | None],
-            refs: Refs, formula: str, keep: Callable[[Body, Page], Body]
+            refs: Refs, measures: tuple[str, str], keep: Callable[[Body, Page], Body]
             ) -> tuple[dict[str, Body], dict[str, readability.TextStats]]:
-    """Published bodies (and their readability), re-rendered where made with facts that turned out different."""
+    """Published bodies (and their readability and unknown words: `measures` names the formula and the dictionary's
+    language), re-rendered where made with facts that turned out different."""
     renderer: Renderer | None = None
     settled, stats = {}, {}
     for page in published:
@@ -197,12 +199,21 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
         if body is None or errors_only(body.problems) or not refs.agrees(body.lookups):
             renderer = renderer or Renderer(refs)
             body = renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-            known = readability.measure(body.prose, body.sections, formula)
+            known = None
             body = keep(body, page)
         settled[page.slug] = body
-        stats[page.slug] = known if known and known.formula == formula else \
-            readability.measure(body.prose, body.sections, formula)
+        stats[page.slug] = _measured(page, body, known, *measures)
     return settled, stats
+
+
+def _measured(page: Page, body: Body, known: readability.TextStats | None, formula: str, language: str
+              ) -> readability.TextStats:
+    """An article's readability by a formula and its unknown words in a language: what is `known` of them, the
+    rest measured now."""
+    spelling = known.spelling if known and known.spelling and known.spelling.language == language else \
+        spellscan.scan(page, body, language)
+    stats = known if known and known.formula == formula else readability.measure(body.prose, body.sections, formula)
+    return replace(stats, spelling=spelling)
 
 
 def make_site(sources: Sources, editions: list[Sources] | tuple[Sources, ...] = ()) -> Site:

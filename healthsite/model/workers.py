@@ -8,11 +8,11 @@ import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from healthsite.model import readability
+from healthsite.model import readability, spellscan
 from healthsite.reading.content import Page, parse_page, split_source
 from healthsite.reading.sourcefiles import read_again
 from healthsite.mdext.markup import Body, Renderer
@@ -51,13 +51,15 @@ class Overtime(BaseException):
 
 
 class Worker:
-    """Parses, renders and measures articles with one reusable Markdown converter, each within a time budget."""
+    """Parses, renders and measures articles (readability, unknown words) with one reusable Markdown converter,
+    each within a time budget."""
 
-    def __init__(self, refs: Refs, drafts: bool, budget: float = 0) -> None:
-        self.refs, self.drafts, self.budget = refs, drafts, budget
+    def __init__(self, refs: Refs, drafts: bool, budget: float = 0, language: str = "") -> None:
+        self.refs, self.drafts, self.budget, self.language = refs, drafts, budget, language
         self.renderer = Renderer(refs)
-        if budget:  # libraries that load lazily do it now, not on the first article's time
+        if budget:  # libraries and dictionaries that load lazily do it now, not on the first article's time
             readability.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
+            spellscan.checker(language)
 
     def __call__(self, job: Job) -> Done:
         """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
@@ -80,7 +82,8 @@ class Worker:
         if page.meta.draft and not self.drafts:
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-        return Done(page, body, readability.measure(body.prose, body.sections), problems)
+        stats = readability.measure(body.prose, body.sections)
+        return Done(page, body, replace(stats, spelling=spellscan.scan(page, body, self.language)), problems)
 
 
     def body_problems(self, data: bytes, shown: str, page: Page | None) -> list[Problem]:
@@ -149,12 +152,13 @@ def default_jobs() -> int:
 
 
 def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None,
-        budget: float = 0) -> Iterator[Done]:
-    """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds;
-    each result is handed on as it comes (the caller keeps what it needs of it)."""
+        budget: float = 0, language: str = "") -> Iterator[Done]:
+    """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds, its
+    unknown words looked up in the dictionary of `language` (spellscan.language_of); each result is handed on as
+    it comes (the caller keeps what it needs of it)."""
     workers = min(workers, len(jobs) // MIN_PER_WORKER)
-    results = _pooled(jobs, refs, drafts, budget, workers) if workers > 1 else \
-        map(Worker(refs, drafts, budget), jobs)
+    results = _pooled(jobs, refs, drafts, budget, workers, language) if workers > 1 else \
+        map(Worker(refs, drafts, budget, language), jobs)
     for count, result in enumerate(results, start=1):
         yield result
         if progress:
@@ -164,11 +168,11 @@ def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progr
 _worker: Worker | None = None  # each pool process's own converter, set once by its initializer
 
 
-def _start(refs: Refs | None = None, drafts: bool = False, budget: float = 0) -> None:
+def _start(refs: Refs | None = None, drafts: bool = False, budget: float = 0, language: str = "") -> None:
     """Pool initializer: build this process's converter once (if it renders); Ctrl-C is the parent's to handle."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Worker(refs, drafts, budget) if refs is not None else None
+    _worker = Worker(refs, drafts, budget, language) if refs is not None else None
 
 
 def _work(job: Job) -> Done:
@@ -177,10 +181,11 @@ def _work(job: Job) -> Done:
     return _worker(job)
 
 
-def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int) -> Iterator[Done]:
+def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int, language: str
+            ) -> Iterator[Done]:
     """Results from a process pool, in job order."""
     chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
-    pool = _pool(workers, (refs, drafts, budget))
+    pool = _pool(workers, (refs, drafts, budget, language))
     try:
         yield from pool.map(_work, jobs, chunksize=chunk)
     except BaseException:  # Ctrl-C or a failure: the workers stop now, not after every queued job

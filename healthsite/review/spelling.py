@@ -1,80 +1,26 @@
 """Spelling: likely misspellings in an article's text, as style warnings with suggestions (English and Spanish).
 
-pyspellchecker's own dictionaries (offline; for Spanish, with wordfreq's common word forms), plus the site's
-word list `content/words.txt` (one word a line, `#` comments), the words of the bibliography, and the site's tags and topic names. Citations, URLs and code
-never reach the prose the check reads; acronyms (NSAID, NSAIDs) and words with digits are left alone.
+Each article's unknown words (the words its language's dictionary does not know, `model/spellscan.py`) are
+found where it is rendered and cached with its readability; the review leaves out the site's own words (its word
+list `content/words.txt`, one word a line, `#` comments, the words of the bibliography, and the site's tags and
+topic names) and warns of the rest.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Mapping
 
+from healthsite.model import spellscan
+from healthsite.model.spellscan import Spelling, checked, checker, language_of, words_in
 from healthsite.reading.inputs import WORDS_FILE
 from healthsite.problems import Problem, warning
 
 if TYPE_CHECKING:
-    from spellchecker import SpellChecker
-
-    from healthsite.reading.content import Page
-    from healthsite.mdext.markup import Body
+    from healthsite.model.readability import TextStats
     from healthsite.model.site import Site
 
-WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-SKIPPED = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|`[^`]*`")  # URLs, e-mail addresses and inline code
-CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]+`", re.M | re.S)  # fenced blocks and inline code of the Markdown
-ACRONYM = re.compile(r"[A-Z]{2,}s?")
-LANGUAGES = frozenset({"en", "es"})
-ENCLITICS = tuple(first + second for first in ("", "me", "te", "se", "nos", "os")  # attached pronouns: "tómelo"
-                  for second in ("", "lo", "la", "los", "las", "le", "les") if first + second)
-UNACCENTED = str.maketrans("áéíóú", "aeiou")
-RARER = 100  # a suggestion this many times rarer than the best one is left out ("moving", not "mong")
-MIN_FREQUENCY = 1e-7  # wordfreq's Spanish words at least this frequent (Zipf 2) count as known; rarer are typos too
-
-
-@dataclass(frozen=True)
-class Dictionary:
-    """A language's words: pyspellchecker's dictionary and, where it holds only lemmas, more forms with their
-    frequencies."""
-
-    checker: SpellChecker
-    forms: Mapping[str, float]
-
-    def knows(self, word: str) -> bool:
-        """Whether a lower-case word is a known word of the language (a Spanish verb with pronouns attached,
-        "tómelo", "moverse", is known when its verb is)."""
-        return any(form in self.checker or form in self.forms for form in (word, *self.bases(word)))
-
-    def bases(self, word: str) -> list[str]:
-        """The verb forms a Spanish word may be with its attached pronouns taken off (its written accent too)."""
-        if not self.forms:
-            return []
-        stems = [word[:-len(ending)] for ending in ENCLITICS if word.endswith(ending) and len(word) > len(ending) + 1]
-        return [form for stem in stems for form in (stem, stem.translate(UNACCENTED))]
-
-    def frequency(self, word: str) -> float:
-        """How common a known word is (to order suggestions)."""
-        return max(self.forms.get(word, 0.0), self.checker.word_usage_frequency(word) or 0.0)
-
-
-@functools.cache
-def checker(language: str) -> Dictionary | None:
-    """The dictionary of a language (en, es), loaded once per process; None for a language it has none for.
-
-    pyspellchecker's Spanish dictionary holds lemmas ("todo", "tener", "semana") but few of their forms
-    ("todos", "tiene", "semanas"), so Spanish adds wordfreq's list of the forms in common use.
-    """
-    if language not in LANGUAGES:
-        return None
-    from spellchecker import SpellChecker
-    forms: Mapping[str, float] = {}
-    if language == "es":
-        import wordfreq
-        forms = {w: f for w, f in wordfreq.get_frequency_dict("es", wordlist="best").items() if f >= MIN_FREQUENCY}
-    return Dictionary(SpellChecker(language=language, distance=1), forms)
+__all__ = ["checked", "checker", "words_in", "read_word_list", "site_words", "message", "page_warnings", "review"]
 
 
 def read_word_list(root: Path) -> tuple[frozenset[str], Path]:
@@ -98,43 +44,6 @@ def site_words(site: Site, own: frozenset[str]) -> frozenset[str]:
     return own | frozenset(word.lower() for text in texts for part in text.split("-") for word in words_in(part))
 
 
-def words_in(text: str) -> Iterator[str]:
-    """The words of a text to check: letters (with inner apostrophes), outside URLs and code, "'s" dropped."""
-    for match in WORD.finditer(SKIPPED.sub(" ", text)):
-        word = match.group(0).replace("\u2019", "'")
-        yield word[:-2] if word.lower().endswith("'s") else word
-
-
-def checked(word: str) -> bool:
-    """Whether a word is one the check looks at (not a single letter, an acronym or a mixed-case name)."""
-    return len(word) > 1 and not ACRONYM.fullmatch(word) and not any(c.isupper() for c in word[1:])
-
-
-def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str], also: frozenset[str] = frozenset()
-            ) -> list[str]:
-    """The distinct words of the texts the dictionary and the site's words (`known`, `also`) do not have, in order
-    of appearance (the words of `words_in`, found a text at a time: a site has millions)."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        for word in WORD.findall(SKIPPED.sub(" ", text)):
-            if "\u2019" in word or "'" in word:
-                word = word.replace("\u2019", "'")
-                word = word[:-2] if word.lower().endswith("'s") else word
-            lower = word.lower()
-            if lower not in seen and lower not in known and lower not in also and checked(word):
-                seen[lower] = None
-    return [word for word in seen if not spell.knows(word)]
-
-
-def suggestions(word: str, spell: Dictionary, limit: int = 3) -> list[str]:
-    """Up to `limit` known words one edit away (a letter added, dropped, changed or two swapped), most frequent
-    first (two edits would take a second a word)."""
-    near = sorted({w for w in spell.checker.edit_distance_1(word) if spell.knows(w)},
-                  key=lambda w: (-spell.frequency(w), w))
-    common = spell.frequency(near[0]) / RARER if near else 0.0
-    return [w for w in near if spell.frequency(w) >= common][:limit]
-
-
 def message(word: str, found: list[str], words_file: str = WORDS_FILE) -> str:
     """A misspelling's warning text, with its suggestions."""
     quoted = [repr(s) for s in found]
@@ -143,61 +52,32 @@ def message(word: str, found: list[str], words_file: str = WORDS_FILE) -> str:
     return f"possible misspelling '{word}': {hint} (if it is right, add it to {words_file}, one word a line)"
 
 
-def page_warnings(page: Page, body: Body, spell: Dictionary, known: frozenset[str],
-                  near: dict[str, list[str]] | None = None) -> list[Problem]:
-    """A style warning at the first line of each distinct unknown word of an article (front matter, then body);
-    the words of its code (`inline` or fenced) are left alone. `near` keeps each word's suggestions, for the
-    next article with the same word."""
-    near = {} if near is None else near
-    shown = [("title", page.meta.title), ("description", page.meta.description),
-             *(("key_takeaways", item) for item in page.meta.key_takeaways)]
-    code = frozenset(word.lower() for block in CODE.finditer(page.body)
-                     for word in WORD.findall(block.group(0)))
-    problems = []
-    for word in unknown([text for _, text in shown] + list(body.prose), spell, known, code):
-        key = next((key for key, text in shown if re.search(rf"\b{re.escape(word)}\b", text, re.I)), None)
-        line = page.line(key) if key else line_in_body(page, word)
-        written = original(word, shown, body.prose)
-        if word not in near:
-            near[word] = suggestions(word, spell)
-        found = [cased(s, written) for s in near[word]]
-        problems.append(warning(page.source, line, message(written, found)))
-    return problems
+def page_warnings(spelling: Spelling, source: str, known: frozenset[str]) -> list[Problem]:
+    """A style warning at the first line of each of an article's unknown words that is not one of the site's."""
+    return [warning(source, found.line, message(found.written, list(found.near)))
+            for found in spelling.words if found.word not in known]
 
 
-def original(word: str, shown: list[tuple[str, str]], prose: Iterable[str]) -> str:
-    """The word as first written (its case) in the front matter or the prose."""
-    for text in [t for _, t in shown] + list(prose):
-        found = re.search(rf"\b{re.escape(word)}\b", text, re.I)
-        if found:
-            return found.group(0)
-    return word
-
-
-def cased(suggestion: str, word: str) -> str:
-    """A suggestion in the case of the word it replaces (capitalized if that was)."""
-    return suggestion[:1].upper() + suggestion[1:] if word[:1].isupper() else suggestion
-
-
-def line_in_body(page: Page, word: str) -> int:
-    """The file line of a word's first appearance in the Markdown body (the body's first text line if not found)."""
-    markdown = page.body
-    found = re.search(rf"(?<![\w/@.]){re.escape(word)}\b", markdown, re.I)
-    if not found:
-        return page.text_line or page.body_line
-    return page.body_line + markdown.count("\n", 0, found.start())
-
-
-def review(site: Site, root: Path) -> list[Problem]:
-    """The spelling warnings of every listed article of every edition of a site."""
+def review(site: Site, root: Path, measured: Mapping[str, Mapping[str, TextStats]] | None = None) -> list[Problem]:
+    """The spelling warnings of every listed article of every edition of a site, from each article's unknown words
+    as measured with its readability (`measured`: by edition's language folder, then slug), or found now where
+    they are not."""
     own, _ = read_word_list(root)
     known = site_words(site, own)
     problems: list[Problem] = []
     for edition in (site, *site.editions):
-        spell = checker(edition.config.language.split("-")[0].lower())
-        if spell is None:
+        language = language_of(edition.config.language)
+        if not language:
             continue
-        near: dict[str, list[str]] = {}
+        stats = (measured or {}).get(edition.code, {})
         for slug, page in edition.pages.items():
-            problems += page_warnings(page, edition.bodies[slug], spell, known, near)
+            spelling = _spelling(stats.get(slug))
+            if spelling is None or spelling.language != language:
+                spelling = spellscan.scan(page, edition.bodies[slug], language)
+            problems += page_warnings(spelling, page.source, known)
     return problems
+
+
+def _spelling(stats: TextStats | None) -> Spelling | None:
+    """An article's unknown words as measured with its readability, if they were."""
+    return stats.spelling if stats is not None else None
