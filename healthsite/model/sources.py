@@ -85,9 +85,9 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
                   code, others)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path, f.digest) for f in files if keys[f.shown] not in reused]
-    language = spellscan.language_of(config.language)
+    measures = (config.editorial.readability, spellscan.language_of(config.language))
     done = workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
-                       config.limits.render_seconds, language)
+                       config.limits.render_seconds, measures)
     pages, bodies, measured, slug_keys = [], {}, {}, {}
     problems = [p for found in refused.values() for p in found] + card_problems + image_problems
     for file in files:
@@ -113,7 +113,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
     refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
-    bodies, measured = _settle(published, bodies, measured, refs, (config.editorial.readability, language),
+    bodies, measured = _settle(published, bodies, measured, refs, measures,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
     if errors_only(site_problems):  # stopping here: say too what the bodies say (every problem of a file at once)
         check(site_problems + errors_only([p for body in bodies.values() for p in body.problems]))

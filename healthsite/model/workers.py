@@ -25,6 +25,8 @@ MIN_PER_WORKER = 16
 MAX_CHUNK = 32  # articles sent to a worker at once: their rendered bodies come back together, in one message
 T = TypeVar("T")
 R = TypeVar("R")
+Measures = tuple[str, str]  # the readability formula, and the dictionary's language (spellscan.language_of)
+DEFAULT: Measures = ("flesch-kincaid", "")
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,12 @@ class Worker:
     """Parses, renders and measures articles (readability, unknown words) with one reusable Markdown converter,
     each within a time budget."""
 
-    def __init__(self, refs: Refs, drafts: bool, budget: float = 0, language: str = "") -> None:
-        self.refs, self.drafts, self.budget, self.language = refs, drafts, budget, language
+    def __init__(self, refs: Refs, drafts: bool, budget: float = 0, measures: Measures = DEFAULT) -> None:
+        self.refs, self.drafts, self.budget, (self.formula, self.language) = refs, drafts, budget, measures
         self.renderer = Renderer(refs)
         if budget:  # libraries and dictionaries that load lazily do it now, not on the first article's time
-            readability.measure(self.renderer.render("", "Warm up. A short text.", 1).prose)
-            spellscan.checker(language)
+            readability.measure(self.renderer.render("", "Warm up. A short text.", 1).prose, (), self.formula)
+            spellscan.checker(self.language)
 
     def __call__(self, job: Job) -> Done:
         """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
@@ -82,7 +84,7 @@ class Worker:
         if page.meta.draft and not self.drafts:
             return Done(page, None, None, problems)
         body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-        stats = readability.measure(body.prose, body.sections)
+        stats = readability.measure(body.prose, body.sections, self.formula)
         return Done(page, body, replace(stats, spelling=spellscan.scan(page, body, self.language)), problems)
 
 
@@ -152,13 +154,13 @@ def default_jobs() -> int:
 
 
 def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progress | None,
-        budget: float = 0, language: str = "") -> Iterator[Done]:
+        budget: float = 0, measures: Measures = DEFAULT) -> Iterator[Done]:
     """Parse and render every job, in order, on up to `workers` processes, each job within `budget` seconds, its
-    unknown words looked up in the dictionary of `language` (spellscan.language_of); each result is handed on as
-    it comes (the caller keeps what it needs of it)."""
+    readability measured by the formula and its unknown words looked up in the dictionary `measures` names
+    (spellscan.language_of); each result is handed on as it comes (the caller keeps what it needs of it)."""
     workers = min(workers, len(jobs) // MIN_PER_WORKER)
-    results = _pooled(jobs, refs, drafts, budget, workers, language) if workers > 1 else \
-        map(Worker(refs, drafts, budget, language), jobs)
+    results = _pooled(jobs, refs, drafts, budget, workers, measures) if workers > 1 else \
+        map(Worker(refs, drafts, budget, measures), jobs)
     for count, result in enumerate(results, start=1):
         yield result
         if progress:
@@ -168,11 +170,11 @@ def run(jobs: list[Job], refs: Refs, drafts: bool, workers: int, progress: Progr
 _worker: Worker | None = None  # each pool process's own converter, set once by its initializer
 
 
-def _start(refs: Refs | None = None, drafts: bool = False, budget: float = 0, language: str = "") -> None:
+def _start(refs: Refs | None = None, drafts: bool = False, budget: float = 0, measures: Measures = DEFAULT) -> None:
     """Pool initializer: build this process's converter once (if it renders); Ctrl-C is the parent's to handle."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = Worker(refs, drafts, budget, language) if refs is not None else None
+    _worker = Worker(refs, drafts, budget, measures) if refs is not None else None
 
 
 def _work(job: Job) -> Done:
@@ -181,11 +183,11 @@ def _work(job: Job) -> Done:
     return _worker(job)
 
 
-def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int, language: str
+def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: int, measures: Measures
             ) -> Iterator[Done]:
     """Results from a process pool, in job order."""
     chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
-    pool = _pool(workers, (refs, drafts, budget, language))
+    pool = _pool(workers, (refs, drafts, budget, measures))
     try:
         yield from pool.map(_work, jobs, chunksize=chunk)
     except BaseException:  # Ctrl-C or a failure: the workers stop now, not after every queued job
