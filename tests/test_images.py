@@ -439,3 +439,24 @@ def test_file_names_with_spaces_and_commas(make_site) -> None:
     urls = [part.strip().split(" ")[0] for part in img["srcset"].split(", ")]
     from urllib.parse import unquote
     assert all((root / "out" / unquote(url).lstrip("/")).is_file() for url in [img["src"], *urls])
+
+
+def test_previews_are_kept_while_the_page_and_settings_are_the_same(make_site) -> None:
+    """The dev server's kept previews: the same object while the page is, made again for a new page or settings."""
+    from dataclasses import replace
+
+    from healthsite.model.sources import make_site as assemble_site, read_sources
+    from healthsite.rendering.social import Previews, preview_of
+    root = make_site({"content/a.md": article("A"), "content/b.md": article("B")})
+    sources = read_sources(Options(root / "site.yaml"))
+    site = assemble_site(sources, [])
+    previews = Previews()
+    first = previews.of(site, "a")
+    assert first == preview_of(site, "a") and previews.of(site, "a") is first
+    again = assemble_site(sources, [])  # a new build of the same pages: kept
+    assert previews.of(again, "a") is first
+    renamed = replace(again, pages={**again.pages, "a": replace(again.pages["a"], meta=replace(
+        again.pages["a"].meta, title="A new title"))})
+    assert previews.of(renamed, "a") == preview_of(renamed, "a") != first
+    retitled = replace(again, config=replace(again.config, title="Another site"))
+    assert previews.of(retitled, "b") == preview_of(retitled, "b") != preview_of(site, "b")

@@ -14,7 +14,7 @@ from healthsite.reading.digests import digest
 from healthsite.reading.images import Image
 from healthsite.model.site import Site
 from healthsite.model.previews import Drawn
-from healthsite.rendering.social import draw, preview_of
+from healthsite.rendering.social import Previews, draw, preview_of
 
 MEDIA = "media"
 WEIGHT = {"preview": 1, "raster": 10}  # the cost of making one, in units of one article's rendering
@@ -34,8 +34,9 @@ class Task:
     shown: str = ""  # the file a failure is reported at: the image, or the article whose preview it is
 
 
-def plan(site: Site, root: Path) -> dict[str, Path | Task]:
-    """Every media file the site publishes: a file to copy as it is, or a task whose result is published."""
+def plan(site: Site, root: Path, previews: Previews | None = None) -> dict[str, Path | Task]:
+    """Every media file the site publishes: a file to copy as it is, or a task whose result is published (with
+    `previews`, each article's preview kept from the last build while its page is the same)."""
     files: dict[str, Path | Task] = {}
     for one in (site, *site.editions):  # every edition's media, published at the site's root
         used = [one.images[key] for body in one.bodies.values() for kind, key, v in body.lookups
@@ -45,7 +46,7 @@ def plan(site: Site, root: Path) -> dict[str, Path | Task]:
             for path, width, kind in image.variants():
                 files[path] = _task(root, image, width, kind)
         for slug in one.pages:
-            preview = preview_of(one, slug)
+            preview = previews.of(one, slug) if previews is not None else preview_of(one, slug)
             if preview.drawn:
                 files[preview.path] = Task(f"preview-{preview.path.rsplit('/', 1)[-1]}", preview=preview.drawn,
                                            shown=one.pages[slug].source)

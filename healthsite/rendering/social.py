@@ -41,6 +41,28 @@ def preview_of(site: Site, slug: str) -> Preview:
                    site.images, site.static, site.colours, design(), translations(site.code).gettext)
 
 
+class Previews:
+    """Each article's preview, kept between builds (the dev server's saves) while its page and its edition's
+    settings (configuration, images, static files, colours) are the same."""
+
+    def __init__(self) -> None:
+        self.sites: dict[str, tuple[Site, tuple]] = {}  # each edition's site last seen, and its settings
+        self.kept: dict[tuple[str, str], tuple[object, Preview]] = {}  # (code, slug) -> (page, its preview)
+
+    def of(self, site: Site, slug: str) -> Preview:
+        """An article's preview: the one kept while its page is the very same, else made again."""
+        seen = self.sites.get(site.code)
+        if seen is None or seen[0] is not site:
+            settings = (site.config, site.images, site.static, site.colours)
+            if seen is None or seen[1] != settings:
+                self.kept = {key: value for key, value in self.kept.items() if key[0] != site.code}
+            self.sites[site.code] = (site, settings)
+        page, kept = site.pages[slug], self.kept.get((site.code, slug))
+        if kept is None or kept[0] is not page:
+            kept = self.kept[(site.code, slug)] = (page, preview_of(site, slug))
+        return kept[1]
+
+
 @cache
 def design() -> str:
     """The fingerprint of how preview images are drawn: the drawing code's source and constants, the fonts, and the

@@ -29,6 +29,7 @@ from healthsite.reading.inputs import input_parts, read_editions
 from healthsite.reading.options import Options
 from healthsite.rendering import media
 from healthsite.rendering.outputs import Outputs, media_key
+from healthsite.rendering.social import Previews
 from healthsite.writing import bodystore, cache, mediafiles, search
 from healthsite.serving.saver import Saver, Superseded
 from healthsite.serving.snapshot import Built, File, MediaFile, Saved, Snapshot
@@ -43,6 +44,7 @@ class WarmState(State):
     files: dict[str, File] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     disk: cache.Cache = field(default_factory=cache.Cache)  # the cache on disk: what the output folder holds
+    previews: Previews = field(default_factory=Previews)  # each article's preview, while its page is the same
 
     def unchanged(self, out: Path) -> Callable[[str, str], bool]:
         """Whether an output's key is the one it had in the last build (or, at first, in the folder on disk)."""
@@ -58,7 +60,7 @@ class WarmState(State):
             made = mediafiles.produce(site, root, jobs, self.cache.media)
             return {path: MediaFile(made.sources[path], made.folder, file.name) for path, file in made.items()}
         folder, files = root / cache.FOLDER / media.MEDIA, {}
-        for path, source in media.plan(site, root).items():
+        for path, source in media.plan(site, root, self.previews).items():
             old, new = self.files.get(path), MediaFile(source, folder)
             files[path] = old if isinstance(old, MediaFile) and old.source == new.source else new
         return files
