@@ -34,8 +34,9 @@ def produce(site: Site, root: Path, jobs: int, known: Mapping[str, str]) -> Medi
     files = plan(site, root)
     tasks = {t.key: t for t in files.values() if isinstance(t, Task)}
     names = {key: known[key] for key in sorted(tasks) if key in known and addressed(folder, known[key]) is not None}
+    kept = set(names.values())
     for stale in folder.iterdir():
-        if stale.name not in names.values():
+        if stale.name not in kept:
             discard(stale)  # a file, link, pipe or folder planted in the cache: removed, never followed
     missing = [t for key, t in sorted(tasks.items()) if key not in names]
     weight = sum(WEIGHT["preview" if t.preview else "raster"] for t in missing)
