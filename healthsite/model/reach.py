@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,19 +29,30 @@ def unreached(site: Site, counts: dict[str, int]) -> list[Problem]:
     listed = site.listed
     if len(listed) < 2:
         return []
-    by_tag: dict[str, set[str]] = {}
-    for slug, page in listed.items():
-        for tag in page.meta.tags:
-            by_tag.setdefault(tag, set()).add(slug)
+    by_tag: dict[str, list[str]] = {}  # each topic's listed articles, in slug order
+    for slug in sorted(listed):
+        for tag in dict.fromkeys(listed[slug].meta.tags):
+            by_tag.setdefault(tag, []).append(slug)
     problems = []
     for slug, page in listed.items():
         if counts.get(slug, 0):
             continue
-        peers = [Path(listed[other].source).name
-                 for other in sorted({other for tag in page.meta.tags for other in by_tag[tag]} - {slug})]
+        peers = [Path(listed[other].source).name for other in _first_peers(slug, page.meta.tags, by_tag)]
         where = (f"an article of the same topic ({', '.join(peers[:SHOWN])}{', ...' if len(peers) > SHOWN else ''})"
                  if peers else "an article on a related subject")
         problems.append(warning(page.source, 1,
                                 f"no Read More card leads here: no other article shows it in its Read More cards "
                                 f"(they show `related` first); add '{slug}' to `related` in {where}"))
     return problems
+
+
+def _first_peers(slug: str, tags: tuple[str, ...], by_tag: dict[str, list[str]]) -> list[str]:
+    """The first SHOWN + 1 other articles, in slug order, that share a topic with an article (enough to name
+    SHOWN and say whether there are more), merged from each topic's sorted list."""
+    found: list[str] = []
+    for other in heapq.merge(*(by_tag[tag] for tag in dict.fromkeys(tags))):
+        if other != slug and (not found or found[-1] != other):
+            found.append(other)
+            if len(found) > SHOWN:
+                break
+    return found
