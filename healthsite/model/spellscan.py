@@ -109,8 +109,15 @@ def checker(language: str) -> Dictionary | None:
 def words_in(text: str) -> Iterator[str]:
     """The words of a text to check: letters (with inner apostrophes), outside URLs and code, "'s" dropped."""
     for match in WORD.finditer(SKIPPED.sub(" ", text)):
-        word = match.group(0).replace("\u2019", "'")
-        yield word[:-2] if word.lower().endswith("'s") else word
+        yield plain(match.group(0))
+
+
+def plain(word: str) -> str:
+    """A word with its typographic apostrophes made straight and a possessive "'s" dropped."""
+    if "\u2019" not in word and "'" not in word:
+        return word
+    word = word.replace("\u2019", "'")
+    return word[:-2] if word.lower().endswith("'s") else word
 
 
 def checked(word: str) -> bool:
@@ -123,10 +130,8 @@ def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str], also
     """The distinct words of the texts the dictionary and the site's words (`known`, `also`) do not have, in order
     of appearance (the words of `words_in`, each written form looked at once: a site has millions)."""
     seen: dict[str, None] = {}
-    for word in dict.fromkeys(chain.from_iterable(WORD.findall(_unskipped(text)) for text in texts)):
-        if "\u2019" in word or "'" in word:
-            word = word.replace("\u2019", "'")
-            word = word[:-2] if word.lower().endswith("'s") else word
+    for written in dict.fromkeys(chain.from_iterable(WORD.findall(_unskipped(text)) for text in texts)):
+        word = plain(written)
         lower = word.lower()
         if lower not in seen and lower not in known and lower not in also and checked(word):
             seen[lower] = None
