@@ -7,8 +7,8 @@ Copies the site folder (without its cache) to a temporary folder and builds it t
 with a CPU clock (time.process_time) around each part of the pipeline, then prints each part's seconds and its
 ratio to the Markdown rendering. bench/floor.py times the Markdown alone on all cores; this says what the rest
 costs, which is what stands between a cold build and that floor. The parts overlap where one calls another
-(writing the site takes each page as it renders; assembling it renders every article); "not in a part" is the
-rest: imports, reading, checks, the Read More cards, the cache.
+(writing the site takes each page as it renders; assembling it renders every article); "the rest" is what the
+five outer parts leave out.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ PARTS = (  # (module, function or Class.method, what it is); a part is timed whe
     ("healthsite.model.readability", "measure", "readability"),
     ("healthsite.model.spellscan", "scan", "unknown words (spelling)"),
     ("healthsite.reading.content", "parse_page", "front matter"),
+    ("healthsite.pipeline", "assembled", "sources read, rendered and checked, the site assembled (with the above)"),
+    ("healthsite.writing.mediafiles", "produce", "media made into the cache (with the cards)"),
     ("healthsite.writing.writer", "write_site", "writing the site (with the templates)"),
     ("healthsite.pipeline", "reviewed", "editorial review"),
     ("healthsite.pipeline", "save", "saving the cache"),
@@ -87,6 +89,8 @@ def main() -> None:
     print("| part | CPU | vs Markdown |\n|---|---|---|")
     for _, _, label in PARTS:
         print(f"| {label} | {spent[label]:.2f} s | {spent[label] / markdown:.2f}x |")
+    rest = total - sum(spent[label] for _, _, label in PARTS[6:])
+    print(f"| the rest: imports, reading the files, the command line | {rest:.2f} s | {rest / markdown:.2f}x |")
     print(f"| the whole build (exit status {code}) | {total:.2f} s | {total / markdown:.2f}x |")
 
 
