@@ -34,6 +34,10 @@ class Body:
     mentions: tuple[Mention, ...] = ()
     care_cards: tuple[CareCardFact, ...] = ()  # the care cards, in order
 
+    def loaded(self) -> Body:
+        """This body with every part in memory (a body kept in the cache reads its file once, here)."""
+        return self
+
 
 class Renderer:
     """One reusable Markdown converter for many pages of one site."""

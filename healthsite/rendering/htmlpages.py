@@ -114,7 +114,7 @@ def _fixed(path: str, template: str, **context: Any) -> HtmlPage:
 
 def article(site: Site, slug: str, inputs: tuple) -> dict[str, Any]:
     """The context of one article's page."""
-    page, body = site.pages[slug], site.bodies[slug]
+    page, body = site.pages[slug], site.bodies[slug].loaded()
     lookups, _, cards, trail, topics, sources, preview, credit, links = inputs
     references = [Reference(n, source, uses) for n, (source, (_, uses)) in enumerate(zip(sources, body.citations), 1)]
     return {

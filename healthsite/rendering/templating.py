@@ -35,7 +35,7 @@ def environment(templates: Path, functions: dict[str, Callable[..., Any]], code:
     shape pages but never run code (the packaged theme renders in the same sandbox); its arithmetic, repetition
     and padding are bounded, and each render runs within `budget` seconds (`bounded.py`).
     """
-    env = Sandbox(loader=loader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
+    env = Sandbox(loader=loader(templates), autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False,
                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                   extensions=["jinja2.ext.i18n", FragmentCache])
     env.budget = budget

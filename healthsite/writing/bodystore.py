@@ -92,6 +92,13 @@ class StoredBody(Body):
                                                                            "during the build: build again")])
         return found
 
+    def loaded(self) -> Body:
+        """A plain body with its HTML, prose, contents and anchors read from its file once."""
+        prose, toc, anchors, html = self._read()
+        parts = {"html": html, "prose": prose, "toc": toc, "anchors": anchors}
+        return Body(**{part.name: parts[part.name] if part.name in parts else getattr(self, part.name)
+                       for part in dataclasses.fields(Body)})
+
     def __reduce__(self) -> tuple:
         """Pickled as a plain body, its HTML and prose read."""
         return Body, tuple(getattr(self, part.name) for part in dataclasses.fields(Body))
