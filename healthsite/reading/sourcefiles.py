@@ -7,7 +7,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from healthsite.checks import check
 from healthsite.problems import Problem, error, shown_path
@@ -73,10 +73,10 @@ def read_articles(content_dir: Path, root: Path, known: Mapping[str, tuple[Stat,
         check([error(f"{folder}/", 1, "no content folder: the site's articles go in content/*.md (nothing was "
                                       "built, so an empty site does not replace the published one)")])
     files, problems = [], []
-    for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
-        shown = f"{folder}/{path.name}"
+    for entry in _markdown_files(content_dir):
+        shown = f"{folder}/{entry.name}"
         try:
-            files.append(source_file(path, shown, (known or {}).get(shown), since))
+            files.append(source_file(content_dir / entry.name, shown, (known or {}).get(shown), since, entry.stat))
         except OSError as exc:
             problems.append(error(shown, 1, f"cannot read file: {exc.strerror}"))
     if not files and not problems:
@@ -86,13 +86,27 @@ def read_articles(content_dir: Path, root: Path, known: Mapping[str, tuple[Stat,
     return files
 
 
-def source_file(path: Path, shown: str, known: tuple[Stat, str] | None = None, since: int = 0) -> SourceFile:
-    """One article file, digested (its bytes read only if its stat is not the one recorded with a digest)."""
+def _markdown_files(folder: Path) -> list[os.DirEntry]:
+    """The Markdown files of a folder, in name order (file types from the listing, not a stat of each file)."""
+    with os.scandir(folder) as entries:
+        return sorted((entry for entry in entries if entry.name.endswith(".md") and entry.is_file()),
+                      key=lambda entry: entry.name)
+
+
+def source_file(path: Path, shown: str, known: tuple[Stat, str] | None = None, since: int = 0,
+                listed: Callable[[], os.stat_result] | None = None) -> SourceFile:
+    """One article file, digested: its bytes read only if its stat (from its folder's `listed` entry, or its path)
+    is not the one recorded with a digest (as git's index does)."""
+    if known is not None and known[0] != NO_STAT and _stat(listed() if listed else os.stat(path)) == known[0]:
+        return SourceFile(path, shown, known[0][0], known[1], known[0])
     with open(path, "rb") as stream:
         info = os.fstat(stream.fileno())  # taken before reading: a change after it shows in the next build's stat
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        if known is not None and known[0] == stat and stat != NO_STAT:
-            return SourceFile(path, shown, info.st_size, known[1], stat)
+        stat = _stat(info)
         data = stream.read()
     racy = max(info.st_mtime_ns, info.st_ctime_ns) >= since - RACY_NS
     return SourceFile(path, shown, len(data), file_digest(data), NO_STAT if racy else stat)
+
+
+def _stat(info: os.stat_result) -> Stat:
+    """What a file's stat says of its version: size, modification and change times, inode."""
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
