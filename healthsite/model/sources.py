@@ -112,7 +112,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
                      + check_start_here(config, *config_file, pages, listed)
                      + check_images(pages, pictures, themefiles.layers(root, "static")))
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
+    refs = _refs(config, bibliography, {p.file: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
     bodies, measured = _settle(published, bodies, measured, refs, measures,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
