@@ -156,6 +156,13 @@ def _threaded(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | N
     return outcome[0]
 
 
+def warm(measures: Measures) -> None:
+    """Load what measuring an article may need (the formula's syllable dictionary, the language's word list), once
+    per process: the dev server does it after its first build, so no save pays for it."""
+    readability.measure(("Warm up. A short text.",), (), measures[0])
+    spellscan.checker(measures[1])
+
+
 def default_jobs() -> int:
     """The number of cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
