@@ -243,11 +243,11 @@ def assembled(options: Options, config: SiteConfig, previous: cache.Cache | None
 def reviewed(site: Site, editions: list[Sources], today: dt.date) -> editorial.Editorial:
     """The editorial review of every edition, with every warning found while reading the sources (and spelling)."""
     from healthsite.review import editorial, spelling
-    report = editorial.review(site, today, editions[0].stats)
+    unknown = spelling.review(site, editions[0].root, {s.code: s.stats for s in editions})
+    report = editorial.review(site, today, editions[0].stats, [p for s in editions for p in s.warnings] + unknown)
     for edition, measured in zip(site.editions, editions[1:]):
         report = editorial.merged(report, editorial.review(edition, today, measured.stats))
-    unknown = spelling.review(site, editions[0].root, {s.code: s.stats for s in editions})
-    return editorial.including(report, [p for s in editions for p in s.warnings] + unknown)
+    return report
 
 
 def cache_entries(editions: list[Sources]) -> dict[str, cache.Entry]:

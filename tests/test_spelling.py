@@ -123,9 +123,9 @@ def counted_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     scanned: list[str] = []
     scan = spellscan.scan
 
-    def counting(page, body, language):  # type: ignore[no-untyped-def]
+    def counting(page, body, language, *recalled):  # type: ignore[no-untyped-def]
         scanned.append(page.source)
-        return scan(page, body, language)
+        return scan(page, body, language, *recalled)
 
     monkeypatch.setattr(spellscan, "scan", counting)
     return scanned
@@ -157,6 +157,28 @@ def test_an_unchanged_article_is_not_looked_up_again(make_site: Maker, capsys: p
     again = built_spelling(root, capsys)
     assert scanned == ["content/b.md"]
     assert [line.split(": warning")[0] for line in again] == ["content/a.md:10", "content/b.md:10"]
+    assert built_spelling(root, capsys, "--clean") == again
+
+
+def test_a_title_edit_asks_the_dictionary_only_about_its_new_words(make_site: Maker, capsys: pytest.CaptureFixture,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a title edit, the words the article's last version had are not looked up again (no dictionary is
+    loaded for them); a new word is, and the warnings are a clean build's."""
+    from healthsite.model import spellscan
+    root = make_site(good_site(**{"content/a.md": article("A", EASY + "See [B](b.md). Keep movng.\n", **REVIEWED)}))
+    built_spelling(root, capsys)
+    asked: list[str] = []
+    checker = spellscan.checker
+    monkeypatch.setattr(spellscan, "checker", lambda language: asked.append(language) or checker(language))
+    path = root / "content" / "a.md"
+    path.write_text(path.read_text().replace('title: "A"', 'title: "Keep movng"'))
+    again = built_spelling(root, capsys)
+    assert asked == []
+    assert [line.split(": warning")[0] for line in again] == ["content/a.md:2"]
+    assert built_spelling(root, capsys, "--clean") == again
+    path.write_text(path.read_text().replace('title: "Keep movng"', 'title: "Keep stretcing"'))
+    again = built_spelling(root, capsys)
+    assert asked and "'stretcing'" in again[0]
     assert built_spelling(root, capsys, "--clean") == again
 
 

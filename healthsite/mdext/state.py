@@ -97,9 +97,18 @@ class Refs:
             return tuple((rule.kind, tuple(p.pattern for p in rule.patterns), rule.rule, rule.expected) for rule in self.rules)
         return self.emergency_number
 
+    @functools.cached_property
+    def answers(self) -> dict[tuple[str, str], object]:
+        """The facts `agrees` has looked up, as bodies record them (the same ones come back in every body)."""
+        return {}
+
     def agrees(self, lookups: tuple[tuple[str, str, object], ...]) -> bool:
-        """Whether every fact a body was rendered with still holds."""
-        return all(plain_fact(self.answer(kind, key)) == value for kind, key, value in lookups)
+        """Whether every fact a body was rendered with still holds (each fact looked up once)."""
+        known = self.answers
+        for kind, key, value in lookups:
+            if (kind, key) not in known:
+                known[kind, key] = plain_fact(self.answer(kind, key))
+        return all(known[kind, key] == value for kind, key, value in lookups)
 
 
 def plain_fact(value: object) -> object:

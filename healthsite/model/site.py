@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from healthsite.reading import themefiles
 from healthsite.reading.bibliography import Bibliography
@@ -100,7 +101,7 @@ class Site:
     def start_here(self) -> str | None:
         """The slug of the article `start_here` names, if it names a published one."""
         return next((slug for slug, page in self.pages.items()
-                     if Path(page.source).name == self.config.start_here), None)
+                     if page.file == self.config.start_here), None)
 
 
 def assemble(config: SiteConfig, pages: list[Page], bodies: dict[str, Body], sources: Bibliography,
@@ -129,6 +130,7 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: tuple[Path, ..
     problems: list[Problem] = []
     owners = Counter(page.slug for page in pages)
     owner = _slug_owners(pages)
+    exists = functools.cache(lambda name: themefiles.find(templates, name) is not None)  # a stat per template
     for page in pages:
         if owner[page.slug] is not page:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is already used by "
@@ -138,7 +140,7 @@ def check_pages(pages: list[Page], config: SiteConfig, templates: tuple[Path, ..
         elif page.slug in config.languages:
             problems.append(error(page.source, page.line("slug"), f"slug '{page.slug}' is the address of the "
                                   f"'{page.slug}' edition (/{page.slug}/, languages: in site.yaml); choose another"))
-        problems += _check_refs(page, owners, config, templates)
+        problems += _check_refs(page, owners, config, exists)
     return problems
 
 
@@ -162,8 +164,8 @@ def title_warnings(published: list[Page]) -> list[Problem]:
     return problems
 
 
-def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: tuple[Path, ...]) -> list[Problem]:
-    """A page's related slugs, tags and template must exist."""
+def _check_refs(page: Page, slugs: Counter, config: SiteConfig, exists: Callable[[str], bool]) -> list[Problem]:
+    """A page's related slugs, tags and template (`exists`: in the theme's templates) must exist."""
     problems = [error(page.source, page.line("related"), f"related article '{slug}' does not exist"
                       f"{did_you_mean(slug, slugs)}") for slug in page.meta.related if slug not in slugs]
     problems += [error(page.source, page.line("related"), "an article cannot be related to itself")
@@ -173,7 +175,7 @@ def _check_refs(page: Page, slugs: Counter, config: SiteConfig, templates: tuple
                            f"{did_you_mean(tag, config.topics)} (topics are listed in site.yaml)")
                      for tag in page.meta.tags if tag not in config.topics]
     name = page.meta.template
-    if "/" in name or "\\" in name or name.startswith(".") or themefiles.find(templates, name) is None:
+    if "/" in name or "\\" in name or name.startswith(".") or not exists(name):
         problems.append(error(page.source, page.line("template"), f"template '{page.meta.template}' "
                               f"does not exist in templates/"))
     return problems
@@ -185,8 +187,8 @@ def check_start_here(config: SiteConfig, shown: str, text: str, pages: list[Page
     name = config.start_here
     if not name:
         return []
-    files = {Path(page.source).name for page in pages}
-    if name in {Path(page.source).name for page in published}:
+    files = {page.file for page in pages}
+    if name in {page.file for page in published}:
         return []
     line = setting_line(text, "start_here", name)
     hint = did_you_mean(name if name.endswith(".md") else f"{name}.md", files)
@@ -201,7 +203,7 @@ def check_links(pages: list[Page], bodies: dict[str, Body], others: dict[str, Bo
 
     `others` holds the bodies a translation may link to in the default edition, by their `../name.md`.
     """
-    by_file = {Path(page.source).name: bodies[page.slug] for page in pages} | (others or {})
+    by_file = {page.file: bodies[page.slug] for page in pages} | (others or {})
     problems = []
     for page in pages:
         for link in bodies[page.slug].links:
@@ -222,8 +224,8 @@ def check_safety_links(config: SiteConfig, config_file: tuple[str, str], pages: 
                        bodies: dict[str, Body], folder: str = "content/") -> list[Problem]:
     """Every medicine-safety link must lead to a heading of a published article, like a cross-link."""
     shown, text = config_file
-    files = {Path(page.source).name for page in pages}
-    by_file = {Path(page.source).name: page.slug for page in published}
+    files = {page.file for page in pages}
+    by_file = {page.file: page.slug for page in published}
     problems = []
     for rule in config.safety_links:
         line = setting_line(text, "link", rule.link, "safety_links")

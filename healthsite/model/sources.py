@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Protocol
 
 from healthsite.mdext import care
-from healthsite.model import changelog, readability, sidepages, spellscan, translations, workers
+from healthsite.model import changelog, readability, recall, sidepages, spellscan, translations, workers
 from healthsite.reading import images, rules, themefiles
 from healthsite.reading.facts import EMERGENCY, front_matter_problems
 from healthsite.reading.i18n import body_texts
@@ -85,6 +85,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
                   code, others)
     reused = previous.bodies if previous else {}
     jobs = [workers.Job(f.shown, f.path, f.digest) for f in files if keys[f.shown] not in reused]
+    jobs = recall.attached(jobs, reused.values())
     measures = (config.editorial.readability, spellscan.language_of(config.language))
     done = workers.run(jobs, guess, options.drafts, options.jobs or workers.default_jobs(), options.progress,
                        config.limits.render_seconds, measures)
@@ -111,7 +112,7 @@ def read_sources(options: Options, previous: Previous | None = None, config: Sit
                      + check_start_here(config, *config_file, pages, listed)
                      + check_images(pages, pictures, themefiles.layers(root, "static")))
     extras = sidepages.read(root, config, code, default.extras if default else None, pages, config_file)
-    refs = _refs(config, bibliography, {Path(p.source).name: p.slug for p in published}, drafts, cards,
+    refs = _refs(config, bibliography, {p.file: p.slug for p in published}, drafts, cards,
                  {tag for p in listed for tag in p.meta.tags}, pictures, code, others, extras.addresses)
     bodies, measured = _settle(published, bodies, measured, refs, measures,
                                lambda body, page: keep((page, body, None, []), root / page.source)[1])
@@ -209,11 +210,11 @@ def _settle(published: list[Page], bodies: dict[str, Body | None], measured: dic
 def _measured(page: Page, body: Body, known: readability.TextStats | None, formula: str, language: str
               ) -> readability.TextStats:
     """An article's readability by a formula and its unknown words in a language: what is `known` of them, the
-    rest measured now."""
+    rest measured now (`known` itself when it holds both: the cache then keeps its record as it was)."""
     spelling = known.spelling if known and known.spelling and known.spelling.language == language else \
         spellscan.scan(page, body, language)
     stats = known if known and known.formula == formula else readability.measure(body.prose, body.sections, formula)
-    return replace(stats, spelling=spelling)
+    return stats if stats.spelling is spelling else replace(stats, spelling=spelling)
 
 
 def make_site(sources: Sources, editions: list[Sources] | tuple[Sources, ...] = ()) -> Site:

@@ -83,6 +83,56 @@ class Dictionary:
         return max(self.forms.get(word, 0.0), self.checker.word_usage_frequency(word) or 0.0)
 
 
+@dataclass(frozen=True)
+class Recall:
+    """What an article's last version tells of its words: each word the dictionary was asked about, and those it
+    did not know with their suggestions (lower case)."""
+
+    language: str
+    words: frozenset[str]
+    unknown: Mapping[str, tuple[str, ...]]
+
+
+class Lookup:
+    """A language's dictionary, asked only about words a `Recall` does not answer (loaded when first asked)."""
+
+    def __init__(self, language: str, recalled: Recall | None = None) -> None:
+        self.language = language
+        self.recalled = recalled if recalled and recalled.language == language else Recall(language, frozenset(), {})
+
+    def remembers(self, word: str) -> bool:
+        """Whether the language knows a lower-case word."""
+        if word in self.recalled.words:
+            return word not in self.recalled.unknown
+        spell = checker(self.language)
+        assert spell is not None
+        return spell.remembers(word)
+
+    def near(self, word: str) -> tuple[str, ...]:
+        """An unknown word's suggestions (lower case)."""
+        recalled = self.recalled.unknown.get(word)
+        return recalled if recalled is not None else suggestions(word, self.language)
+
+
+def recall(page: Page, prose: tuple[str, ...], html: str, spelling: Spelling | None) -> Recall | None:
+    """What an article's last version (its page, prose and HTML, and its unknown words) tells of its words; None
+    for one with code, whose words were not all looked up."""
+    texts = [text for _, text in shown_texts(page)] + list(prose)
+    if spelling is None or "<code" in html or any("~~~" in text or "```" in text for text in texts):
+        return None
+    words = frozenset(plain(written).lower() for text in texts for written in WORD.findall(_unskipped(text))
+                      if checked(plain(written)))
+    unknown = {found.word: tuple(s[:1].lower() + s[1:] if found.written[:1].isupper() else s for s in found.near)
+               for found in spelling.words}
+    return Recall(spelling.language, words, unknown)
+
+
+def shown_texts(page: Page) -> list[tuple[str, str]]:
+    """The front matter a page shows, by key: its title, description and key takeaways."""
+    return [("title", page.meta.title), ("description", page.meta.description),
+            *(("key_takeaways", item) for item in page.meta.key_takeaways)]
+
+
 def language_of(tag: str) -> str:
     """The dictionary's language of a site's language tag ("en-US" -> "en"), "" when there is none for it."""
     language = tag.split("-")[0].lower()
@@ -125,7 +175,7 @@ def checked(word: str) -> bool:
     return len(word) > 1 and not ACRONYM.fullmatch(word) and not any(c.isupper() for c in word[1:])
 
 
-def unknown(texts: Iterable[str], spell: Dictionary, known: frozenset[str], also: frozenset[str] = frozenset()
+def unknown(texts: Iterable[str], spell: Dictionary | Lookup, known: frozenset[str], also: frozenset[str] = frozenset()
             ) -> list[str]:
     """The distinct words of the texts the dictionary and the site's words (`known`, `also`) do not have, in order
     of appearance (the words of `words_in`, each written form looked at once: a site has millions)."""
@@ -155,14 +205,14 @@ def suggestions(word: str, language: str, limit: int = 3) -> tuple[str, ...]:
     return tuple(w for w in near if spell.frequency(w) >= common)[:limit]
 
 
-def scan(page: Page, body: Body, language: str) -> Spelling:
+def scan(page: Page, body: Body, language: str, recalled: Recall | None = None) -> Spelling:
     """Each distinct unknown word of an article (front matter, then body) at its first line, with suggestions;
-    the words of its code (`inline` or fenced) are left alone."""
-    spell = checker(language)
-    if spell is None:
+    the words of its code (`inline` or fenced) are left alone. The dictionary is asked only about the words
+    `recalled` (from the article's last version) does not answer."""
+    if language not in LANGUAGES:
         return Spelling("")
-    shown = [("title", page.meta.title), ("description", page.meta.description),
-             *(("key_takeaways", item) for item in page.meta.key_takeaways)]
+    spell = Lookup(language, recalled)
+    shown = shown_texts(page)
     fenced = page.body if "`" in page.body or "~~~" in page.body else ""  # most articles have no code
     code = frozenset(word.lower() for block in CODE.finditer(fenced) for word in WORD.findall(block.group(0)))
     found = []
@@ -170,7 +220,7 @@ def scan(page: Page, body: Body, language: str) -> Spelling:
         key = next((key for key, text in shown if re.search(rf"\b{re.escape(word)}\b", text, re.I)), None)
         line = page.line(key) if key else line_in_body(page, word)
         written = original(word, shown, body.prose)
-        found.append(Unknown(word, written, line, tuple(cased(s, written) for s in suggestions(word, language))))
+        found.append(Unknown(word, written, line, tuple(cased(s, written) for s in spell.near(word))))
     return Spelling(language, tuple(found))
 
 

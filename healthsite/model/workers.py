@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from healthsite.model import readability, spellscan
+from healthsite.model.recall import Before
 from healthsite.reading.content import Page, parse_page, split_source
 from healthsite.reading.sourcefiles import read_again
 from healthsite.mdext.markup import Body, Renderer
@@ -36,6 +37,7 @@ class Job:
     shown: str
     path: Path
     digest: str
+    before: Before | None = None  # what its last version measured, reused where still the same
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,18 @@ class Overtime(BaseException):
 
 
 class Worker:
-    """Parses, renders and measures articles (readability, unknown words) with one reusable Markdown converter,
-    each within a time budget."""
+    """Parses and renders articles with one reusable Markdown converter, each within a time budget, and measures
+    them (readability, unknown words) after it: the dictionaries they load are not charged to the budget."""
 
     def __init__(self, refs: Refs, drafts: bool, budget: float = 0, measures: Measures = DEFAULT) -> None:
         self.refs, self.drafts, self.budget, (self.formula, self.language) = refs, drafts, budget, measures
         self.renderer = Renderer(refs)
-        if budget:  # libraries and dictionaries that load lazily do it now, not on the first article's time
-            readability.measure(self.renderer.render("", "Warm up. A short text.", 1).prose, (), self.formula)
-            spellscan.checker(self.language)
 
     def __call__(self, job: Job) -> Done:
         """One job's result; one that runs out of time is an error at its path (and gets a fresh converter)."""
         done = within(self.budget, self.work, job) if self.budget else self.work(job)
         if done is not None:
-            return done
+            return self.measured(done, job.before)
         self.renderer = Renderer(self.refs)  # the stopped one may be mid-page, or still running in its thread
         return Done(None, None, None, [error(job.shown, 1, f"took longer than {self.budget:g} s to read and "
                                              "render (limits.render_seconds in site.yaml): look for a very long "
@@ -83,10 +82,19 @@ class Worker:
             return Done(page, None, None, problems + self.body_problems(data, job.shown, page))
         if page.meta.draft and not self.drafts:
             return Done(page, None, None, problems)
-        body = self.renderer.render(page.source, page.body, page.body_line, page.meta.draft)
-        stats = readability.measure(body.prose, body.sections, self.formula)
-        return Done(page, body, replace(stats, spelling=spellscan.scan(page, body, self.language)), problems)
+        return Done(page, self.renderer.render(page.source, page.body, page.body_line, page.meta.draft), None,
+                    problems)
 
+    def measured(self, done: Done, before: Before | None) -> Done:
+        """A rendered article with its readability and unknown words (what `before` measured, where still the
+        same)."""
+        page, body = done.page, done.body
+        if page is None or body is None:
+            return done
+        stats = (before.stats_for(body, self.formula) if before else None) or \
+            readability.measure(body.prose, body.sections, self.formula)
+        spelling = spellscan.scan(page, body, self.language, before.words if before else None)
+        return replace(done, stats=replace(stats, spelling=spelling))
 
     def body_problems(self, data: bytes, shown: str, page: Page | None) -> list[Problem]:
         """The problems of the body of a file whose front matter has errors (its broken values left out)."""
@@ -146,6 +154,13 @@ def _threaded(seconds: float, work: Callable[[Job], Done], job: Job) -> Done | N
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]
+
+
+def warm(measures: Measures) -> None:
+    """Load what measuring an article may need (the formula's syllable dictionary, the language's word list), once
+    per process: the dev server does it after its first build, so no save pays for it."""
+    readability.measure(("Warm up. A short text.",), (), measures[0])
+    spellscan.checker(measures[1])
 
 
 def default_jobs() -> int:

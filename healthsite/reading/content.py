@@ -115,6 +115,11 @@ class Page:
     text_baseline: str = ""  # the text_digest the last `changes:` entry describes, while the text differs from it
 
     @property
+    def file(self) -> str:
+        """The source file's name (`x.md` of `content/x.md`), as cross-links name it."""
+        return self.source.rpartition("/")[2]
+
+    @property
     def newest(self) -> dt.date:
         """The latest date known for the article (for sorting by newest)."""
         return max(d for d in (self.meta.date, self.modified, dt.date.min) if d)

@@ -70,8 +70,10 @@ class Editorial:
     editions: tuple[HouseRules, ...] = ()  # the other house rules of translated editions (their formulas)
 
 
-def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None) -> Editorial:
-    """Check every article of a built site against its editorial gates; `measured` may hold known TextStats."""
+def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None = None,
+           also: Iterable[Problem] = ()) -> Editorial:
+    """Check every article of a built site against its editorial gates; `measured` may hold known TextStats, `also`
+    warnings found elsewhere (ranked with these, once)."""
     from healthsite.model.reach import reach, unreached
     inbound, shown = inbound_articles(site), reach(site)
     rules = site.config.editorial
@@ -88,7 +90,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
         problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
                      + sentence_warnings(page, body, stats, rules))
     return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()),
-                     problems + unreached(site, shown))
+                     [*problems, *unreached(site, shown), *also])
 
 
 def merged(report: Editorial, other: Editorial) -> Editorial:

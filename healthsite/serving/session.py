@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from healthsite.checks import check
+from healthsite.model import spellscan, workers
 from healthsite.model.pagekeys import PageKeys
 from healthsite.model.site import Site
 from healthsite.pipeline import State, advance, cache_entries, editorial_errors, locate
@@ -119,7 +120,7 @@ class Session:
         if self.options.strict:
             self.saver.submit(replace(saved, warnings=warnings))
         else:
-            built.later = lambda: self._review_later(saved, review)
+            built.later = lambda: self._review_later(saved, review, config)
         return built
 
     def _read(self, root: Path, config: SiteConfig, state: WarmState, since: int) -> dict[str, list[SourceFile]]:
@@ -134,10 +135,13 @@ class Session:
         self._dirty = set()
         return articles
 
-    def _review_later(self, saved: Saved, review: Callable[[], list[Problem]]) -> list[Problem]:
-        """After publishing: the editorial review's warnings; the build goes to the saver with them."""
+    def _review_later(self, saved: Saved, review: Callable[[], list[Problem]], config: SiteConfig) -> list[Problem]:
+        """After publishing: the editorial review's warnings; the build goes to the saver with them (and the
+        dictionaries an edit's measuring may need are loaded, if they are not yet)."""
         warnings = review()
         self.saver.submit(replace(saved, warnings=warnings))
+        for edition in (config, *(config.edition(code) for code in config.languages)):
+            workers.warm((edition.editorial.readability, spellscan.language_of(edition.language)))
         return warnings
 
     def close(self) -> None:
