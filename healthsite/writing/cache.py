@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -224,14 +224,15 @@ def own(folder: Path) -> Path:
     return folder
 
 
-def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
-    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
+def records(cache: Cache) -> dict[str, Iterator[tuple[Any, str, str]]]:
+    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them, made
+    one at a time as it takes them."""
     from healthsite.writing.store import chunks
     compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
-            "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
-            "warnings": list(chunks(cache.warnings)),
-            "media": [(key, name, "") for key, name in cache.media.items()]}
+    return {"outputs": ((path, compact(list(record)), "") for path, record in cache.outputs.items()),
+            "sources": ((shown, compact(list(record)), "") for shown, record in cache.sources.items()),
+            "warnings": chunks(cache.warnings),
+            "media": ((key, name, "") for key, name in cache.media.items())}
 
 
 def meta(cache: Cache) -> dict[str, Any]:
