@@ -147,7 +147,11 @@ class StoredWarnings(Sequence[Problem]):
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         self.rows = rows  # each chunk's plain form (JSON) and printed text, in order
-        self.text = "".join(text for _, text in rows)
+
+    @property
+    def text(self) -> str:
+        """The warnings as printed, one a line, as stored."""
+        return "".join(text for _, text in self.rows)
 
     @functools.cached_property
     def problems(self) -> list[Problem]:
@@ -177,7 +181,17 @@ class StoredWarnings(Sequence[Problem]):
 
 def printed(problems: Sequence[Problem]) -> str:
     """Problems as printed, one a line (stored warnings as they were stored)."""
-    return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
+    return "".join(printed_parts(problems))
+
+
+def printed_parts(problems: Sequence[Problem], size: int = 1000) -> Iterator[str]:
+    """Problems as printed, `size` lines a part (stored warnings a stored chunk a part): a large site's million
+    warnings are never one string."""
+    if isinstance(problems, StoredWarnings):
+        yield from (text for _, text in problems.rows)
+        return
+    for start in range(0, len(problems), size):
+        yield "".join(f"{p}\n" for p in problems[start:start + size])
 
 
 def _output(value: str) -> Output:
