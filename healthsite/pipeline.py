@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from healthsite.checks import check, checked_value
-from healthsite.problems import BuildError, Problem, as_error, error, shown_path, warning
+from healthsite.problems import BuildError, Problem, as_error, error, sharing_text, shown_path, warning
 from healthsite.reading.config import SiteConfig, load_config
 from healthsite.reading.sourcefiles import SourceFile
 from healthsite.reading.files import inside, unsafe_inputs
@@ -100,7 +100,7 @@ class Step:
 
     def review(self, today: dt.date) -> list[Problem]:
         """The editorial review's warnings."""
-        return list(reviewed(self.site, self.editions, today).warnings)
+        return sharing_text(reviewed(self.site, self.editions, today).warnings)
 
 
 def build(options: Options) -> Report:

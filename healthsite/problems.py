@@ -68,6 +68,14 @@ def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     return printable(text, limit)
 
 
+def sharing_text(problems: Iterable[Problem], texts: dict[str, str] | None = None) -> list[Problem]:
+    """The same problems, each distinct message held once (a large site repeats most of its warnings' texts):
+    the first equal one met here or in `texts`, which keeps them for the next call."""
+    texts = {} if texts is None else texts
+    return [p if (text := texts.setdefault(p.message, p.message)) is p.message else
+            dataclasses.replace(p, message=text) for p in problems]
+
+
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that are errors."""
     return [p for p in problems if p.level == "error"]

@@ -50,7 +50,7 @@ def print_problems(problems: list[Problem]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """`build`: write the site once."""
-    from healthsite.writing.cache import printed
+    from healthsite.writing.cache import printed_parts
     from healthsite.pipeline import build
     from healthsite.problems import BuildError
     try:
@@ -62,7 +62,8 @@ def run_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print_problems(report.notices)
-    sys.stderr.write(printed(report.warnings))  # a build with nothing changed prints them as stored
+    for part in printed_parts(report.warnings):  # a build with nothing changed prints them as stored
+        sys.stderr.write(part)
     sys.stderr.flush()
     if not args.quiet:
         shown = from_here(report.out)

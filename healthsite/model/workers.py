@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -204,7 +206,9 @@ def _pooled(jobs: list[Job], refs: Refs, drafts: bool, budget: float, workers: i
     chunk = max(1, min(MAX_CHUNK, len(jobs) // (workers * 8)))
     pool = _pool(workers, (refs, drafts, budget, measures))
     try:
-        yield from pool.map(_work, jobs, chunksize=chunk)
+        with unshared_collection():  # the processes start (fork) at the first job
+            results = pool.map(_work, jobs, chunksize=chunk)
+        yield from results
     except BaseException:  # Ctrl-C or a failure: the workers stop now, not after every queued job
         stop(pool)
         raise
@@ -235,9 +239,21 @@ def make_all(make: Callable[[T], R], tasks: list[T], weight: int, workers: int) 
         results = [make(task) for task in tasks]
         return lambda: results
     pool = _pool(workers, ())
-    futures = [pool.submit(make, task) for task in tasks]
+    with unshared_collection():
+        futures = [pool.submit(make, task) for task in tasks]
     pool.shutdown(wait=False)  # the submitted tasks still run; then the processes exit
     return lambda: [future.result() for future in futures]
+
+
+@contextmanager
+def unshared_collection() -> Iterator[None]:
+    """While pool processes are forked: every object this process holds is left out of their garbage collections
+    (`gc.freeze`), so a collection there never writes to, and so copies, the memory they share with it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:

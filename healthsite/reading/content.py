@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -21,6 +21,7 @@ from healthsite.reading.sourcefiles import SourceFile, changed_while_building, f
 from healthsite.reading.urls import url_check
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+UNIQUE = frozenset({"source", "slug", "digest", "text_digest", "text_baseline"})  # a page's own: never shared
 
 
 def _max_length(limit: int) -> typed.Check:
@@ -138,10 +139,11 @@ class Page:
 class StoredPage(Page):
     """A page whose Markdown body stays in its source file until something reads it (read, checked, not kept)."""
 
-    def __init__(self, page: Page, path: Path) -> None:
+    def __init__(self, page: Page, path: Path, one: Callable[[Any], Any] = lambda value: value) -> None:
         for part in dataclasses.fields(Page):
             if part.name != "body":
-                object.__setattr__(self, part.name, getattr(page, part.name))
+                value = getattr(page, part.name)
+                object.__setattr__(self, part.name, value if part.name in UNIQUE else one(value))
         object.__setattr__(self, "path", path)
 
     @property  # type: ignore[override]

@@ -12,7 +12,7 @@ from healthsite.reading.config import HouseRules
 from healthsite.reading.content import Page
 from healthsite.review.housewarnings import Grade, article_warnings, grade, safety_warnings, sentence_warnings
 from healthsite.mdext.markup import Body
-from healthsite.problems import CATEGORIES, Category, Problem, as_error, ranked
+from healthsite.problems import CATEGORIES, Category, Problem, as_error, ranked, sharing_text
 from healthsite.model.readability import FORMULAS, TextStats, is_ease, measure, short
 from healthsite.model.site import Site
 
@@ -79,6 +79,7 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
     rules = site.config.editorial
     articles: list[Article] = []
     problems: list[Problem] = []
+    texts: dict[str, str] = {}  # each warning's text held once as the articles are reviewed
     for slug, page in site.pages.items():
         body = site.bodies[slug]
         stats = (measured or {}).get(slug) or measure(body.prose, body.sections, rules.readability)
@@ -87,8 +88,9 @@ def review(site: Site, today: dt.date, measured: Mapping[str, TextStats] | None 
                           review_of(page, today, slug in (site.extras.stale if site.extras else ())),
                           len(inbound[slug]), len(cross_links(page, body)), body.sections, reach=shown[slug])
         articles.append(article)
-        problems += (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
-                     + sentence_warnings(page, body, stats, rules))
+        found = (article_warnings(article, page, body, site.config) + safety_warnings(page, body, site.config)
+                 + sentence_warnings(page, body, stats, rules))
+        problems += sharing_text(found, texts)
     return including(Editorial(today, rules, site.config.require_review, tuple(articles), ()),
                      [*problems, *unreached(site, shown), *also])
 

@@ -13,9 +13,10 @@ import json
 import re
 import sqlite3
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from healthsite.reading import plain
+from healthsite.reading.interning import Interner
 from healthsite.writing import cache as caches, store
 from healthsite.writing.cache import FOLDER, Cache, Entry, address, addressed, ignored, own, own_folder, replace_file
 from healthsite.reading.safeio import discard
@@ -62,8 +63,9 @@ def load_bodies(root: Path, cache: Cache) -> list[Problem]:
     if len(good) < len(entries):
         problems.append(ignored(HTML, f"{len(entries) - len(good)} rendered bodies are missing or damaged "
                                        "(their articles are rendered again)"))
-    cache.bodies = {key: Entry(StoredPage(page, root / page.source), StoredBody(body, folder, name), stats)
-                    for key, ((page, body, stats), name) in good.items()}
+    one = Interner().one  # each page's equal strings held once
+    cache.bodies = {key: Entry(StoredPage(page, root / page.source, one), StoredBody(body, folder, name, one),
+                               one(stats)) for key, ((page, body, stats), name) in good.items()}
     cache.lines = {key: name for key, (_, name) in good.items()}
     return problems
 
@@ -72,10 +74,10 @@ class StoredBody(Body):
     """A body whose HTML and prose stay in the cache's html/ folder until a page shows them (read, checked, not
     kept)."""
 
-    def __init__(self, body: Body, folder: Path, name: str) -> None:
+    def __init__(self, body: Body, folder: Path, name: str, one: Callable[[Any], Any] = lambda value: value) -> None:
         for part in dataclasses.fields(Body):
             if part.name not in STORED:
-                object.__setattr__(self, part.name, getattr(body, part.name))
+                object.__setattr__(self, part.name, one(getattr(body, part.name)))
         object.__setattr__(self, "stored", (folder, name))
 
     html = property(lambda self: self._read()[3], doc="The body's HTML, read from its file.")
@@ -107,16 +109,16 @@ class StoredBody(Body):
 def keeper(root: Path) -> Callable[[Rendered, Path], Rendered]:
     """What a build keeps of each article as it is rendered: its body's HTML and prose written to the cache's
     html/ folder (kept as a StoredBody), its Markdown left in its source file (a StoredPage)."""
-    folder = own(own_folder(root) / HTML)
+    folder, one = own(own_folder(root) / HTML), Interner().one  # each article's equal strings held once
 
     def keep(rendered: Rendered, path: Path) -> Rendered:
         page, body, stats, problems = rendered
-        return (StoredPage(page, path) if page is not None else None,
-                stored(folder, body) if body is not None else None, stats, problems)
+        return (StoredPage(page, path, one) if page is not None else None,
+                stored(folder, body, one) if body is not None else None, one(stats), problems)
     return keep
 
 
-def stored(folder: Path, body: Body) -> StoredBody:
+def stored(folder: Path, body: Body, one: Callable[[Any], Any] = lambda value: value) -> StoredBody:
     """A body with its HTML and prose written to their file of `folder` (if not there already)."""
     if isinstance(body, StoredBody):
         return body
@@ -124,7 +126,7 @@ def stored(folder: Path, body: Body) -> StoredBody:
     name = address(data, ".html")
     if addressed(folder, name) is None:  # missing, or not what its name says (a planted file is replaced)
         replace_file(folder / name, data)
-    return StoredBody(body, folder, name)
+    return StoredBody(body, folder, name, one)
 
 
 def _body_file(body: Body) -> bytes:
@@ -155,11 +157,16 @@ def save(root: Path, cache: Cache, previous: Cache | None = None) -> None:
     folder = own_folder(root)
     replace_file(folder / ".gitignore", b"*\n")
     html = own(folder / HTML)
-    old = previous or Cache()
-    pages = [(key, None, old.lines[key]) if _same(old.bodies.get(key), entry) and key in old.lines
-             else _line(html, key, entry) for key, entry in cache.bodies.items()]
-    store.write(root, cache.engine, caches.meta(cache), {**caches.records(cache), "pages": pages})
-    named = {row[-1] for row in pages}
+    old, named = previous or Cache(), set()
+
+    def pages() -> Iterator[tuple[str, str | None, str]]:
+        """Each page's row, made as the store writes it (a cold build's rows are never all held), its file named."""
+        for key, entry in cache.bodies.items():
+            row = (key, None, old.lines[key]) if _same(old.bodies.get(key), entry) and key in old.lines \
+                else _line(html, key, entry)
+            named.add(row[-1])
+            yield row
+    store.write(root, cache.engine, caches.meta(cache), {**caches.records(cache), "pages": pages()})
     for stale in html.iterdir():
         if stale.name not in named:
             discard(stale)

@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -147,7 +147,11 @@ class StoredWarnings(Sequence[Problem]):
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         self.rows = rows  # each chunk's plain form (JSON) and printed text, in order
-        self.text = "".join(text for _, text in rows)
+
+    @property
+    def text(self) -> str:
+        """The warnings as printed, one a line, as stored."""
+        return "".join(text for _, text in self.rows)
 
     @functools.cached_property
     def problems(self) -> list[Problem]:
@@ -177,7 +181,17 @@ class StoredWarnings(Sequence[Problem]):
 
 def printed(problems: Sequence[Problem]) -> str:
     """Problems as printed, one a line (stored warnings as they were stored)."""
-    return problems.text if isinstance(problems, StoredWarnings) else "".join(f"{p}\n" for p in problems)
+    return "".join(printed_parts(problems))
+
+
+def printed_parts(problems: Sequence[Problem], size: int = 1000) -> Iterator[str]:
+    """Problems as printed, `size` lines a part (stored warnings a stored chunk a part): a large site's million
+    warnings are never one string."""
+    if isinstance(problems, StoredWarnings):
+        yield from (text for _, text in problems.rows)
+        return
+    for start in range(0, len(problems), size):
+        yield "".join(f"{p}\n" for p in problems[start:start + size])
 
 
 def _output(value: str) -> Output:
@@ -224,14 +238,15 @@ def own(folder: Path) -> Path:
     return folder
 
 
-def records(cache: Cache) -> dict[str, list[tuple[str, str, str]]]:
-    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them."""
+def records(cache: Cache) -> dict[str, Iterator[tuple[Any, str, str]]]:
+    """The cache's records but its pages, each table's rows (key, plain value, "") as the store writes them, made
+    one at a time as it takes them."""
     from healthsite.writing.store import chunks
     compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    return {"outputs": [(path, compact(list(record)), "") for path, record in cache.outputs.items()],
-            "sources": [(shown, compact(list(record)), "") for shown, record in cache.sources.items()],
-            "warnings": list(chunks(cache.warnings)),
-            "media": [(key, name, "") for key, name in cache.media.items()]}
+    return {"outputs": ((path, compact(list(record)), "") for path, record in cache.outputs.items()),
+            "sources": ((shown, compact(list(record)), "") for shown, record in cache.sources.items()),
+            "warnings": chunks(cache.warnings),
+            "media": ((key, name, "") for key, name in cache.media.items())}
 
 
 def meta(cache: Cache) -> dict[str, Any]:

@@ -151,20 +151,22 @@ def sync(db: sqlite3.Connection, engine: str, table: str, records: Iterable[Row]
     """Make a table hold exactly these records, writing only those that changed; the digest of its record digests,
     in key order."""
     known = dict(db.execute(f"SELECT key, mac FROM {table}"))  # noqa: S608 (a known name)
-    wanted, changed = {}, []
-    for key, value, html in records:
-        if value is None:  # a record kept as it is (a page this build reused), if it is still there
-            if key in known:
-                wanted[key] = known[key]
-            continue
-        m = mac(engine, table, key, value, html)
-        wanted[key] = m
-        if known.get(key) != m:
-            changed.append((key, value, html, m) if table in PAIRED else (key, value, m))
+    wanted: dict[str | int, bytes] = {}
+
+    def changed() -> Iterator[tuple]:
+        """The rows to write, made one at a time as SQLite takes them (a cold build's are never all held)."""
+        for key, value, html in records:
+            if value is None:  # a record kept as it is (a page this build reused), if it is still there
+                if key in known:
+                    wanted[key] = known[key]
+                continue
+            m = wanted[key] = mac(engine, table, key, value, html)
+            if known.get(key) != m:
+                yield (key, value, html, m) if table in PAIRED else (key, value, m)
+    marks = "?, ?, ?, ?" if table in PAIRED else "?, ?, ?"
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed())  # noqa: S608
     gone = [(key,) for key in known if key not in wanted]
     db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608
-    marks = "?, ?, ?, ?" if table in PAIRED else "?, ?, ?"
-    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)  # noqa: S608
     return digest_of(wanted[key] for key in sorted(wanted))
 
 
