@@ -23,8 +23,8 @@ def trusted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     digested: list[Path] = []
     read = sourcefiles.source_file
 
-    def spy(path: Path, shown: str, known: tuple | None, since: int) -> sourcefiles.SourceFile:
-        file = read(path, shown, known, since)
+    def spy(path: Path, shown: str, known: tuple | None, since: int, listed=None) -> sourcefiles.SourceFile:
+        file = read(path, shown, known, since, listed)
         if known is None or known[0] != file.stat or file.stat == sourcefiles.NO_STAT:
             digested.append(path)
         return file
