@@ -206,13 +206,13 @@ def test_planted_media_are_made_again_and_a_media_link_is_not_followed(make_site
     folder that is a link out of the site is neither read nor emptied."""
     root = make_site({"content/a.md": article("A", tags="[a-topic]")})
     build(Options(root / "site.yaml"))
-    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+    clean = published_cards(root)
     media = root / cache.FOLDER / "media"
     for path in media.iterdir():  # each is named by the digest of its bytes: planted bytes no longer match it
         path.write_bytes(b"\x89PNG planted")
     (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))  # a real rebuild
     build(Options(root / "site.yaml"))
-    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean and clean
+    assert published_cards(root) == clean and clean
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("not the cache's")
@@ -223,13 +223,27 @@ def test_planted_media_are_made_again_and_a_media_link_is_not_followed(make_site
     (root / "content" / "a.md").write_text(article("A", "Third text.\n", tags="[a-topic]"))
     build(Options(root / "site.yaml"))
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and media.is_dir() and not media.is_symlink()
-    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+    assert published_cards(root) == clean
 
 def media_rows(root: Path) -> dict[str, str]:
     """The store's media records: each task's key -> the name of the media file made from it."""
     import sqlite3
     with closing(sqlite3.connect(root / cache.FOLDER / store.NAME)) as db:
         return dict(db.execute("SELECT key, value FROM media"))
+
+
+def published_cards(root: Path) -> dict[str, bytes]:
+    """The site's published PNG files, by name."""
+    return {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
+
+
+def one_card_site(make_site) -> tuple[Path, dict[str, bytes], Path, str, str]:
+    """A site built with one preview card: its folder, its published cards, the cache's media folder, and the
+    card's store row (its key and its file's name)."""
+    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
+    build(Options(root / "site.yaml"))
+    [(key, name)] = media_rows(root).items()
+    return root, published_cards(root), root / cache.FOLDER / "media", key, name
 
 
 def counting_media(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -257,11 +271,7 @@ def test_media_files_are_named_by_their_bytes_and_by_signed_rows(make_site, monk
 def test_a_planted_media_file_under_its_own_digest_is_not_trusted(make_site, monkeypatch) -> None:
     """A file planted under a name that is the digest of its own bytes, but that no signed row names, is never
     published: it is removed, and the media file is made (its row names the real one)."""
-    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
-    build(Options(root / "site.yaml"))
-    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
-    media = root / cache.FOLDER / "media"
-    [(key, name)] = media_rows(root).items()
+    root, clean, media, key, name = one_card_site(make_site)
     planted = b"\x89PNG planted"
     (media / name).unlink()
     (media / cache.address(planted, ".png")).write_bytes(planted)
@@ -269,35 +279,27 @@ def test_a_planted_media_file_under_its_own_digest_is_not_trusted(make_site, mon
     (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
     build(Options(root / "site.yaml"))
     assert made == [key] and [p.name for p in media.iterdir()] == [name]
-    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+    assert published_cards(root) == clean
 
 
 def test_a_media_file_whose_bytes_changed_is_made_again(make_site, monkeypatch) -> None:
     """A media file whose bytes were changed in place (under the name its row gives) is made again, and the site
     publishes the right bytes."""
-    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
-    build(Options(root / "site.yaml"))
-    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
-    media = root / cache.FOLDER / "media"
-    [(key, name)] = media_rows(root).items()
+    root, clean, media, key, name = one_card_site(make_site)
     right = (media / name).read_bytes()
     (media / name).write_bytes(right[:-1] + bytes([right[-1] ^ 1]))
     made = counting_media(monkeypatch)
     (root / "content" / "a.md").write_text(article("A", "Other text.\n", tags="[a-topic]"))
     build(Options(root / "site.yaml"))
     assert made == [key] and (media / name).read_bytes() == right
-    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+    assert published_cards(root) == clean
 
 
 def test_a_media_row_signed_with_another_key_is_dropped(make_site, monkeypatch) -> None:
     """A media row copied from a cache that another machine's key signed (naming a planted file by its own
     digest) is dropped with one warning; the media file is made again and the planted file never published."""
     import sqlite3
-    root = make_site({"content/a.md": article("A", tags="[a-topic]")})
-    build(Options(root / "site.yaml"))
-    clean = {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")}
-    media = root / cache.FOLDER / "media"
-    [(key, name)] = media_rows(root).items()
+    root, clean, media, key, name = one_card_site(make_site)
     planted = b"\x89PNG planted"
     other = cache.address(planted, ".png")
     (media / other).write_bytes(planted)
@@ -312,7 +314,7 @@ def test_a_media_row_signed_with_another_key_is_dropped(make_site, monkeypatch) 
     assert [p.message for p in report.notices] == [
         "build cache ignored: 1 records changed or not written by this machine's builds"]
     assert made == [key] and [p.name for p in media.iterdir()] == [name] and media_rows(root) == {key: name}
-    assert {p.name: p.read_bytes() for p in (root / "_site").rglob("*.png")} == clean
+    assert published_cards(root) == clean
 
 
 # 2. Nothing from outside the site is read or published ---------------------------------------------------------
