@@ -99,7 +99,8 @@ class FragmentCache(Extension):
     environment lives (one build; the dev server's, while theme and configuration are the same).
 
     The keys must name everything the fragment shows: the theme's card macro caches each card by its title,
-    description, URL, heading level and class. A key that cannot be hashed renders the fragment every time.
+    description, URL, heading level and class, and a grid of cards by its cards and level. A list is keyed by its
+    items; a key that cannot be hashed renders the fragment every time.
     """
 
     tags = {"cache"}
@@ -122,6 +123,7 @@ class FragmentCache(Extension):
 
     def _fragment(self, key: tuple, caller: Callable[[], str]) -> str:
         """The fragment for `key`: rendered the first time, then as rendered."""
+        key = tuple(tuple(part) if isinstance(part, list) else part for part in key)
         try:
             found = self.fragments.get(key)
         except TypeError:
