@@ -24,13 +24,17 @@ from healthsite.reading.urls import article_url
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404", "people", "pages"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Card:
     """What a Read More card shows of its target: its title, its whole description and its URL."""
 
     title: str
     description: str
     url: str
+
+    def __repr__(self) -> str:
+        """As a dataclass shows it, without its guard against recursion (a page's key holds hundreds of cards)."""
+        return f"Card(title={self.title!r}, description={self.description!r}, url={self.url!r})"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Site:
     sources_of: dict[str, str] = field(default_factory=dict)  # a translation's slug -> its source's file name
     outdated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> source sections changed since
     extras: Any = None  # sidepages.Extras: the edition's people, policy pages and reviews changed since
+    made_cards: dict[str, Card] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def listed(self) -> dict[str, Page]:
@@ -90,9 +95,12 @@ class Site:
         return article_url(self.config.base_path, slug)
 
     def card(self, slug: str) -> Card:
-        """The card data of an article."""
-        meta = self.pages[slug].meta
-        return Card(meta.title, meta.description, self.url(slug))
+        """The card data of an article (made once per site: the home, topic and article pages show the same)."""
+        card = self.made_cards.get(slug)
+        if card is None:
+            meta = self.pages[slug].meta
+            card = self.made_cards[slug] = Card(meta.title, meta.description, self.url(slug))
+        return card
 
     def topics_of(self, slug: str) -> list[Topic]:
         """An article's topics that have a page (a draft in a preview may use a tag no listed article has)."""
