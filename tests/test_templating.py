@@ -104,3 +104,16 @@ def test_a_grid_of_cards_renders_again_only_the_run_that_changed(tmp_path: Path)
     fresh = environment(tmp_path / "none", {}).from_string(
         '{% from "partials/card.html" import cards %}{{ cards(items) }}').render(items=items)
     assert again == fresh != first and again.count('class="card"') == 50
+
+
+def test_the_fragment_cache_is_bounded_by_its_characters(tmp_path: Path) -> None:
+    """Fragments are kept up to a number of characters, the oldest let go first; a let-go one renders again."""
+    calls: list[int] = []
+    env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
+    cache = env.extensions["healthsite.rendering.templating.FragmentCache"]
+    cache.LIMIT = 25
+    page = env.from_string("{% cache key %}{{ key }}{{ count() }}{% endcache %}")
+    assert [page.render(key="a" * 9), page.render(key="b" * 9), page.render(key="c" * 9)] == \
+        ["a" * 9 + "1", "b" * 9 + "2", "c" * 9 + "3"]
+    assert cache.size == 20 and [k[1][0] for k in cache.fragments] == ["b", "c"]
+    assert page.render(key="c" * 9) == "c" * 9 + "3" and page.render(key="a" * 9) == "a" * 9 + "4"

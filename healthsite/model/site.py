@@ -78,7 +78,6 @@ class Site:
     sources_of: dict[str, str] = field(default_factory=dict)  # a translation's slug -> its source's file name
     outdated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> source sections changed since
     extras: Any = None  # sidepages.Extras: the edition's people, policy pages and reviews changed since
-    made_cards: dict[str, Card] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def listed(self) -> dict[str, Page]:
@@ -95,12 +94,9 @@ class Site:
         return article_url(self.config.base_path, slug)
 
     def card(self, slug: str) -> Card:
-        """The card data of an article (made once per site: the home, topic and article pages show the same)."""
-        card = self.made_cards.get(slug)
-        if card is None:
-            meta = self.pages[slug].meta
-            card = self.made_cards[slug] = Card(meta.title, meta.description, self.url(slug))
-        return card
+        """The card data of an article."""
+        meta = self.pages[slug].meta
+        return Card(meta.title, meta.description, self.url(slug))
 
     def topics_of(self, slug: str) -> list[Topic]:
         """An article's topics that have a page (a draft in a preview may use a tag no listed article has)."""

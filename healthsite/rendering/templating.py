@@ -104,11 +104,12 @@ class FragmentCache(Extension):
     """
 
     tags = {"cache"}
-    LIMIT = 20_000  # fragments kept; the oldest goes first
+    LIMIT = 8_000_000  # characters of fragments kept (about 20,000 cards); the oldest goes first
 
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
         self.fragments: dict[tuple, str] = {}
+        self.size = 0  # their characters
         self.tags_seen = itertools.count()  # each tag's number: two tags never share a fragment
 
     def parse(self, parser: Any) -> nodes.Node:
@@ -130,9 +131,9 @@ class FragmentCache(Extension):
             return caller()
         if found is None:
             found = caller()
-            if len(self.fragments) >= self.LIMIT:
-                del self.fragments[next(iter(self.fragments))]
-            self.fragments[key] = found
+            self.fragments[key], self.size = found, self.size + len(found)
+            while self.size > self.LIMIT:
+                self.size -= len(self.fragments.pop(next(iter(self.fragments))))
         return found
 
 
