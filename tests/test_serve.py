@@ -702,3 +702,41 @@ def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> N
              "/fr/x/": "site", "/%2e%2e/es/x": "site"}
     assert {t: not_found_page(tmp_path, "/", t).read_text() for t in cases} == cases
     assert not_found_page(tmp_path, "/health/", "/health/es/x/") is not None
+
+
+def test_between_saves_the_kept_site_is_left_out_of_collections(make_site) -> None:
+    """After a build is published, its garbage is collected and what is kept for the next save frozen, so a
+    save's own collections never walk the whole site again; a later save unfreezes and freezes again."""
+    import gc
+    root = make_site(files())
+    builder = Builder(Options(root / "site.yaml", jobs=1), Builds(), io.StringIO(), io.StringIO())
+    gc.unfreeze()
+    try:
+        assert builder.run("built").ok and gc.get_freeze_count() > 0
+        gc.unfreeze()
+        (root / "content" / "alpha.md").write_text(article("Alpha again"))
+        assert builder.rebuild(frozenset({root / "content" / "alpha.md"})).ok and gc.get_freeze_count() > 0
+    finally:
+        builder.close()
+        gc.unfreeze()
+
+
+def test_serving_lets_a_waiting_thread_run_within_a_millisecond(make_site) -> None:
+    """While serving, a thread busy with Python hands over to a waiting one every millisecond (a page is served
+    while a review runs), and the interpreter's setting is restored when the server stops."""
+    root = make_site(files())
+    server = DevServer(Options(root / "site.yaml", jobs=1), port=0, quiet=True, stdout=io.StringIO(),
+                       stderr=io.StringIO())
+    seen: list[float] = []
+    before = sys.getswitchinterval()
+    thread = threading.Thread(target=lambda: seen.append(server.serve_forever()))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while server._thread is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server._thread is not None and sys.getswitchinterval() == pytest.approx(0.001)
+    finally:
+        server._stopped.set()
+        thread.join(30)
+    assert seen == [0] and sys.getswitchinterval() == before

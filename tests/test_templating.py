@@ -72,8 +72,48 @@ def test_a_cached_fragment_renders_once_per_key(tmp_path: Path) -> None:
 
 
 def test_an_unhashable_key_renders_the_fragment_each_time(tmp_path: Path) -> None:
-    """A key that cannot be hashed (a list) is not cached: the fragment is rendered every time."""
+    """A key that cannot be hashed (a dict, a list of lists) is not cached: the fragment is rendered every time."""
     calls: list[int] = []
     env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
     page = env.from_string("{% cache key %}{{ count() }}{% endcache %}")
-    assert [page.render(key=[1]), page.render(key=[1])] == ["1", "2"]
+    assert [page.render(key={1: 2}), page.render(key={1: 2})] == ["1", "2"]
+    assert [page.render(key=[[1]]), page.render(key=[[1]])] == ["3", "4"]
+
+
+def test_a_list_key_is_keyed_by_its_items(tmp_path: Path) -> None:
+    """A list key (a grid's cards) caches its fragment by the items it holds: equal items, one rendering."""
+    calls: list[int] = []
+    env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
+    page = env.from_string("{% cache key %}{{ count() }}{% endcache %}")
+    assert [page.render(key=[1, "a"]), page.render(key=[1, "a"]), page.render(key=[1, "b"])] == ["1", "1", "2"]
+
+
+def test_a_grid_of_cards_renders_again_only_the_run_that_changed(tmp_path: Path) -> None:
+    """The theme's card grid caches runs of cards: after one card of a long grid changes, only its run's cards
+    are rendered again, and the grid reads the same as one rendered afresh."""
+    from healthsite.model.site import Card
+    env = environment(tmp_path / "none", {})
+    grid = env.from_string('{% from "partials/card.html" import cards %}{{ cards(items) }}')
+    items = [Card(f"Title {n}", f"About {n}", f"/a{n}/") for n in range(50)]
+    first = grid.render(items=items)
+    cache = env.extensions["healthsite.rendering.templating.FragmentCache"]
+    before = len(cache.fragments)
+    items[45] = Card("A new title", "About 45", "/a45/")
+    again = grid.render(items=items)
+    assert len(cache.fragments) - before == 2  # one new card, one new run of cards
+    fresh = environment(tmp_path / "none", {}).from_string(
+        '{% from "partials/card.html" import cards %}{{ cards(items) }}').render(items=items)
+    assert again == fresh != first and again.count('class="card"') == 50
+
+
+def test_the_fragment_cache_is_bounded_by_its_characters(tmp_path: Path) -> None:
+    """Fragments are kept up to a number of characters, the oldest let go first; a let-go one renders again."""
+    calls: list[int] = []
+    env = environment(tmp_path, {"count": lambda: calls.append(1) or len(calls)})
+    cache = env.extensions["healthsite.rendering.templating.FragmentCache"]
+    cache.LIMIT = 25
+    page = env.from_string("{% cache key %}{{ key }}{{ count() }}{% endcache %}")
+    assert [page.render(key="a" * 9), page.render(key="b" * 9), page.render(key="c" * 9)] == \
+        ["a" * 9 + "1", "b" * 9 + "2", "c" * 9 + "3"]
+    assert cache.size == 20 and [k[1][0] for k in cache.fragments] == ["b", "c"]
+    assert page.render(key="c" * 9) == "c" * 9 + "3" and page.render(key="a" * 9) == "a" * 9 + "4"

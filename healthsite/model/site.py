@@ -24,13 +24,17 @@ from healthsite.reading.urls import article_url
 RESERVED = frozenset({"topics", "search", "pagefind", "feed", "sitemap", "404", "people", "pages"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Card:
     """What a Read More card shows of its target: its title, its whole description and its URL."""
 
     title: str
     description: str
     url: str
+
+    def __repr__(self) -> str:
+        """As a dataclass shows it, without its guard against recursion (a page's key holds hundreds of cards)."""
+        return f"Card(title={self.title!r}, description={self.description!r}, url={self.url!r})"
 
 
 @dataclass(frozen=True)

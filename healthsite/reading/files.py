@@ -90,11 +90,11 @@ def _unsafe(entry: os.DirEntry, root: Path) -> str | None:
                     "put the file itself here")
         return _hard_linked(path) if path.is_file() else None if path.is_dir() else SPECIAL
     if entry.is_file(follow_symlinks=False):
-        return _hard_linked(Path(entry.path))
+        return _hard_linked(entry)
     return None if entry.is_dir(follow_symlinks=False) else SPECIAL
 
 
-def _hard_linked(path: Path) -> str | None:
+def _hard_linked(path: Path | os.DirEntry) -> str | None:
     """Why a file may not be read because it has other names (hard links, which may lie outside the site), or None."""
     try:
         return HARD_LINKED if path.stat().st_nlink > 1 else None

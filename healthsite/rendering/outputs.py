@@ -70,7 +70,10 @@ class Outputs:
             key = media_key(self.root, path, source)
             yield path, key, None if self.unchanged(path, key) else source.read_bytes()
         yield "feed.xml", "", feed.feed(self.site)
-        yield "sitemap.xml", "", sitemap.sitemap(self.site)
+        pages = sitemap.entries(self.site)
+        key = digest(common, repr(pages))
+        yield "sitemap.xml", key, None if self.unchanged("sitemap.xml", key) else \
+            sitemap.sitemap(pages, bool(self.site.editions))
         yield "robots.txt", "", sitemap.robots(self.site)
         rules = redirects.redirects(self.site)
         if rules is not None and "_redirects" not in files:

@@ -11,24 +11,35 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap(site: Site) -> bytes:
-    """Every public HTML page of every edition, with the date it last changed where known and its language
+Entry = tuple[str, str, list[tuple[str, str]]]  # a page's URL, the date it last changed (or ""), its versions
+
+
+def entries(site: Site) -> list[Entry]:
+    """Every public HTML page of every edition: its URL, the date it last changed where known and its language
     versions (hreflang alternates, x-default the default language's)."""
-    root = etree.Element("urlset", {"xmlns": NS, **({"xmlns:xhtml": XHTML} if site.editions else {})})
+    found = []
     for one in (site, *site.editions):
         config = one.config
         paths = [(config.base_path, None), (f"{config.base_path}topics/", None)]
         paths += [(topic.url, None) for topic in one.topics.values()]
         paths += [(one.url(slug), page.modified or page.meta.date) for slug, page in one.listed.items()]
         paths += [(page.url, None) for page in _side_pages(one)]
-        for path, changed in paths:
-            url = etree.SubElement(root, "url")
-            etree.SubElement(url, "loc").text = config.absolute(path)
-            if changed:
-                etree.SubElement(url, "lastmod").text = changed.isoformat()
-            versions = one.versions.get(path.removeprefix(config.base_path), ())
-            for language, href in alternates(versions, config.absolute):
-                etree.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": language, "href": href})
+        found += [(config.absolute(path), changed.isoformat() if changed else "",
+                   alternates(one.versions.get(path.removeprefix(config.base_path), ()), config.absolute))
+                  for path, changed in paths]
+    return found
+
+
+def sitemap(pages: list[Entry], editions: bool) -> bytes:
+    """sitemap.xml of these pages (with the xhtml namespace when the site has other editions)."""
+    root = etree.Element("urlset", {"xmlns": NS, **({"xmlns:xhtml": XHTML} if editions else {})})
+    for location, changed, versions in pages:
+        url = etree.SubElement(root, "url")
+        etree.SubElement(url, "loc").text = location
+        if changed:
+            etree.SubElement(url, "lastmod").text = changed
+        for language, href in versions:
+            etree.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": language, "href": href})
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 

@@ -99,15 +99,17 @@ class FragmentCache(Extension):
     environment lives (one build; the dev server's, while theme and configuration are the same).
 
     The keys must name everything the fragment shows: the theme's card macro caches each card by its title,
-    description, URL, heading level and class. A key that cannot be hashed renders the fragment every time.
+    description, URL, heading level and class, and a grid of cards by its cards and level. A list is keyed by its
+    items; a key that cannot be hashed renders the fragment every time.
     """
 
     tags = {"cache"}
-    LIMIT = 20_000  # fragments kept; the oldest goes first
+    LIMIT = 8_000_000  # characters of fragments kept (about 20,000 cards); the oldest goes first
 
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
         self.fragments: dict[tuple, str] = {}
+        self.size = 0  # their characters
         self.tags_seen = itertools.count()  # each tag's number: two tags never share a fragment
 
     def parse(self, parser: Any) -> nodes.Node:
@@ -122,15 +124,16 @@ class FragmentCache(Extension):
 
     def _fragment(self, key: tuple, caller: Callable[[], str]) -> str:
         """The fragment for `key`: rendered the first time, then as rendered."""
+        key = tuple(tuple(part) if isinstance(part, list) else part for part in key)
         try:
             found = self.fragments.get(key)
         except TypeError:
             return caller()
         if found is None:
             found = caller()
-            if len(self.fragments) >= self.LIMIT:
-                del self.fragments[next(iter(self.fragments))]
-            self.fragments[key] = found
+            self.fragments[key], self.size = found, self.size + len(found)
+            while self.size > self.LIMIT:
+                self.size -= len(self.fragments.pop(next(iter(self.fragments))))
         return found
 
 

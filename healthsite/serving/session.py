@@ -12,6 +12,7 @@ the saver has Pagefind index the folder it writes and hands the new index to the
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -143,6 +144,15 @@ class Session:
         for edition in (config, *(config.edition(code) for code in config.languages)):
             workers.warm((edition.editorial.readability, spellscan.language_of(edition.language)))
         return warnings
+
+    @staticmethod
+    def settle() -> None:
+        """After a save is published and reviewed: collect the garbage once and freeze what is left (mostly the site
+        kept for the next save), so that the next save's collections look only at what it makes. Without this, a
+        full collection (60-90 ms at 1,000 articles) ran during most saves; here it runs between them."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def close(self) -> None:
         """Write the latest good build to disk if it is not yet, and stop the saver."""

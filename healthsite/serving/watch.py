@@ -149,6 +149,7 @@ class Builder:
         if not self.quiet:
             print(f"{verb} {built.files} files ({built.written} written) in {built.seconds:.1f} s",
                   file=self.stdout, flush=True)
+        self.session.settle()
         return outcome
 
     def _build(self, located: tuple[Path, SiteConfig, Path], changed: frozenset[Path] | None) -> Built:
