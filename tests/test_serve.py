@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import io
 import json
@@ -707,7 +708,6 @@ def test_a_missing_address_gets_the_404_page_of_its_edition(tmp_path: Path) -> N
 def test_between_saves_the_kept_site_is_left_out_of_collections(make_site) -> None:
     """After a build is published, its garbage is collected and what is kept for the next save frozen, so a
     save's own collections never walk the whole site again; a later save unfreezes and freezes again."""
-    import gc
     root = make_site(files())
     builder = Builder(Options(root / "site.yaml", jobs=1), Builds(), io.StringIO(), io.StringIO())
     gc.unfreeze()
@@ -727,7 +727,7 @@ def test_serving_lets_a_waiting_thread_run_within_a_millisecond(make_site) -> No
     root = make_site(files())
     server = DevServer(Options(root / "site.yaml", jobs=1), port=0, quiet=True, stdout=io.StringIO(),
                        stderr=io.StringIO())
-    seen: list[float] = []
+    seen: list[int] = []
     before = sys.getswitchinterval()
     thread = threading.Thread(target=lambda: seen.append(server.serve_forever()))
     thread.start()
